@@ -1,0 +1,5 @@
+"""`python -m jlpt_batch` runs the command line."""
+
+from .cli import main
+
+main()

@@ -1,0 +1,47 @@
+"""Every error the library raises on purpose. Only the CLI turns them into exit codes.
+
+Each message says what went wrong and what to do next. Problems with single rows
+are not errors: they are data (see ``ingest.Rejection``).
+"""
+
+
+class JlptBatchError(Exception):
+    """Base class: a problem the user can fix, with a message that says how."""
+
+    exit_code = 1
+
+
+class InputUnreadableError(JlptBatchError):
+    """The input file cannot be read as a cohort spreadsheet; nothing was written."""
+
+    exit_code = 1
+
+
+class UsageError(JlptBatchError):
+    """The command was asked for something that cannot be done as asked."""
+
+    exit_code = 2
+
+
+class SheetNotFoundError(UsageError):
+    """The --sheet named does not exist in the workbook."""
+
+
+class OutputExistsError(UsageError):
+    """The output folder exists and --force was not given."""
+
+
+class TemplateError(JlptBatchError):
+    """A wording template is malformed or uses a placeholder that does not exist."""
+
+    exit_code = 2
+
+
+class SettingsError(UsageError):
+    """The settings file cannot be read or holds an unknown or invalid setting."""
+
+
+class InterruptedRunError(JlptBatchError):
+    """The run was stopped by a signal; nothing was written."""
+
+    exit_code = 130
