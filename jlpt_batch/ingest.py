@@ -1,0 +1,406 @@
+"""From a table of text cells to typed, validated rows, with every problem kept as data.
+
+A row with any problem is rejected, never dropped: the problem names the spreadsheet
+row, the column as the file wrote it, the value and the rule, and says what to do.
+All checks are polars expressions over the whole table; no Python loop over rows.
+"""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass
+
+import polars as pl
+
+from .errors import InputUnreadableError
+from .headers import map_headers
+from .reading import RawTable
+from .rules import BAND_PARTS, LEVELS, SECTION_KEYS, Rules, load_rules, rules_frame
+
+ABSENT_MARKERS = ("-", "*", "absent", "欠席", "欠", "ー", "—", "–", "―")
+REGION_ALIASES = {
+    "domestic": "domestic", "japan": "domestic", "in japan": "domestic", "国内": "domestic",
+    "overseas": "overseas", "abroad": "overseas", "海外": "overseas",
+}  # fmt: skip
+LANGUAGE_ALIASES = {
+    "english": "en", "英語": "en", "japanese": "ja", "日本語": "ja", "korean": "ko", "한국어": "ko",
+    "韓国語": "ko", "chinese": "zh", "中文": "zh", "中国語": "zh", "vietnamese": "vi",
+    "tiếng việt": "vi", "ベトナム語": "vi",
+}  # fmt: skip
+TEXT_KEYS = ("candidate_id", "name", "class", "level", "region", "language")
+COUNT_KEYS = tuple(f"{part}_{kind}" for part in BAND_PARTS for kind in ("correct", "questions"))
+NUMBER_KEYS = (*SECTION_KEYS, "total", *COUNT_KEYS)
+REJECTION_SCHEMA = {
+    "source_row": pl.Int64, "candidate_id": pl.String, "column": pl.String,
+    "value": pl.String, "reason": pl.String,
+}  # fmt: skip
+
+
+@dataclass(frozen=True)
+class Prepared:
+    """Rows ready to judge, rows rejected, and why."""
+
+    valid: pl.DataFrame
+    rejected: pl.DataFrame  # the rejected rows, same columns as ``valid``
+    rejections: pl.DataFrame  # one row per problem (REJECTION_SCHEMA)
+    rows_read: int
+    rows_skipped_empty: int
+
+
+def prepare(raw: RawTable, *, max_rows: int, rules: Rules | None = None) -> Prepared:
+    """Map headers, normalise values, validate; split the rows into valid and rejected."""
+    rules = rules or load_rules()
+    columns = map_headers(raw.header)
+    labels = {key: _label(key, raw.header[index]) for key, index in columns.items()}
+    frame, skipped = _text_frame(raw, columns)
+    if frame.height == 0:
+        raise InputUnreadableError(f"no candidate rows below the header on row {raw.header_row}; nothing to judge")
+    if frame.height > max_rows:
+        raise InputUnreadableError(
+            f"{frame.height:,} candidate rows is more than --max-rows {max_rows:,}; "
+            "split the file or raise --max-rows"
+        )
+    frame = _parsed(frame, rules)
+    rejections = _rejections(frame, labels, rules)
+    bad_rows = rejections.get_column("source_row").unique()
+    typed = _typed(frame)
+    return Prepared(
+        valid=typed.filter(~pl.col("source_row").is_in(bad_rows.implode())),
+        rejected=typed.filter(pl.col("source_row").is_in(bad_rows.implode())),
+        rejections=rejections,
+        rows_read=frame.height,
+        rows_skipped_empty=skipped,
+    )
+
+
+def _label(key: str, written: str | None) -> str:
+    """How a message names a column: as the file wrote it, with our key where they differ."""
+    written = (written or "").strip()
+    return key if written in ("", key) else f"{written} ({key})"
+
+
+# ---------------------------------------------------------------- text
+
+
+def _text_frame(raw: RawTable, columns: dict[str, int]) -> tuple[pl.DataFrame, int]:
+    """Mapped columns as trimmed NFKC text, merged class cells filled, empty rows dropped."""
+    present = {key: f"c{index}" for key, index in columns.items() if f"c{index}" in raw.rows.columns}
+    non_ascii = raw.rows.select(_non_ascii(pl.col(name)).any() for name in present.values()).row(0)
+    selected = [
+        _clean(pl.col(name), has_non_ascii=bool(flag)).alias(key)
+        for (key, name), flag in zip(present.items(), non_ascii)
+    ]
+    unmapped = [name for name in raw.rows.columns if name not in present.values()]
+    frame = raw.rows.lazy().select(
+        (pl.int_range(pl.len(), dtype=pl.Int64) + raw.header_row + 1).alias("source_row"),
+        _all_blank(unmapped).alias("_unmapped_blank"),
+        *selected,
+    )
+    # Cleaning already turned blank cells of the mapped columns into nulls.
+    blank = pl.col("_unmapped_blank") & pl.all_horizontal(pl.col(key).is_null() for key in present)
+    frame = _with_missing_columns(frame.with_columns(blank.alias("_blank")).drop("_unmapped_blank").collect())
+    if "class" in columns and raw.merges:
+        frame = _fill_merged(frame, raw.merges.get(columns["class"], []))
+    skipped = frame.get_column("_blank").sum()
+    return frame.filter(~pl.col("_blank")).drop("_blank"), int(skipped)
+
+
+def _all_blank(names: list[str]) -> pl.Expr:
+    if not names:
+        return pl.lit(True)
+    return pl.all_horizontal(pl.col(name).is_null() | (pl.col(name).str.strip_chars() == "") for name in names)
+
+
+def _non_ascii(cell: pl.Expr) -> pl.Expr:
+    # A byte count above the character count means a non-ASCII character: far cheaper than a regex.
+    return cell.str.len_bytes() != cell.str.len_chars()
+
+
+def _clean(cell: pl.Expr, *, has_non_ascii: bool) -> pl.Expr:
+    """NFKC (full-width digits and letters to plain ones), trimmed; empty text becomes null.
+
+    NFKC leaves ASCII unchanged, so it runs only on the cells that need it: an
+    all-ASCII column (ids, levels, scores, mostly) is only trimmed.
+    """
+    if has_non_ascii:
+        cell = pl.when(_non_ascii(cell)).then(cell.str.normalize("NFKC")).otherwise(cell)
+    text = cell.str.strip_chars()
+    return pl.when(text != "").then(text)
+
+
+def _with_missing_columns(frame: pl.DataFrame) -> pl.DataFrame:
+    wanted = (*TEXT_KEYS, *NUMBER_KEYS, *(f"{part}_band" for part in BAND_PARTS))
+    missing = [pl.lit(None, pl.String).alias(key) for key in wanted if key not in frame.columns]
+    return frame.with_columns(missing)
+
+
+def _fill_merged(frame: pl.DataFrame, spans: list[tuple[int, int]]) -> pl.DataFrame:
+    """Every row a vertically merged class cell spans takes the value of its top cell."""
+    if not spans:
+        return frame
+    span_of_row = pl.DataFrame(
+        [(row, top) for top, bottom in spans for row in range(top, bottom + 1)],
+        schema={"source_row": pl.Int64, "_top": pl.Int64},
+        orient="row",
+    )
+    tops = frame.select(pl.col("source_row").alias("_top"), pl.col("class").alias("_top_class"))
+    fill = span_of_row.join(tops, on="_top", how="left").select("source_row", "_top_class")
+    frame = frame.join(fill, on="source_row", how="left", maintain_order="left")
+    return frame.with_columns(pl.coalesce("class", "_top_class").alias("class")).drop("_top_class")
+
+
+# ---------------------------------------------------------------- parsing
+
+
+def _parsed(frame: pl.DataFrame, rules: Rules) -> pl.DataFrame:
+    """Add the parsed level, region, language and numbers, and the section ranges of each row's level."""
+    given = [key for key in NUMBER_KEYS if frame[key].null_count() < frame.height]
+    missing = [key for key in NUMBER_KEYS if key not in given]
+    frame = frame.with_columns(
+        _mapped(frame, "level", _level).alias("_level"),
+        _mapped(frame, "region", lambda text: REGION_ALIASES.get(text.lower())).alias("_region"),
+        _mapped(frame, "language", _language).alias("_language"),
+        # Parsed once for the checks. Columns the file lacks stay single null values,
+        # which keeps a million-row file well under a gigabyte.
+        *[_is_absent(frame, key).alias(f"{key}__absent") for key in given],
+        *[_number(frame, key).alias(f"{key}__num") for key in given],
+        *[pl.lit(True).alias(f"{key}__absent") for key in missing],
+        *[pl.lit(None, pl.Float64).alias(f"{key}__num") for key in missing],
+    )
+    # Only the section ranges are needed from the rules here.
+    maxima = [f"{key}_max" for key in SECTION_KEYS]
+    level_rules = rules_frame(rules).select("level", *[pl.col(name).alias(f"rule_{name}") for name in maxima])
+    return frame.join(
+        level_rules.rename({"level": "_level"}), on="_level", how="left", maintain_order="left"
+    )
+
+
+def _mapped(frame: pl.DataFrame, column: str, parse) -> pl.Expr:
+    """``parse`` applied to each distinct value of a column, then mapped back to every row.
+
+    Levels, regions and languages take a handful of values in a million rows, so
+    plain Python on the distinct values is both the clearest and the fastest way.
+    """
+    distinct = [value for value in frame[column].unique().to_list() if value is not None]
+    mapping = {value: parse(value) for value in distinct}
+    return pl.col(column).replace_strict(mapping, default=None, return_dtype=pl.String)
+
+
+def _level(text: str) -> str | None:
+    """N1-N5 from 'n2', 'Ｎ３' (already NFKC), 'N 1', '2級'; None for anything else."""
+    match = re.fullmatch(r"N?([1-5])(?:級)?", re.sub(r"\s", "", text.upper()))
+    return f"N{match.group(1)}" if match else None
+
+
+def _language(text: str) -> str:
+    return LANGUAGE_ALIASES.get(text.lower(), text.lower())
+
+
+def _is_absent(frame: pl.DataFrame, key: str) -> pl.Expr:
+    """Blank, or one of the absent markers in any case."""
+    distinct = frame[key].unique().drop_nulls().to_list()
+    markers = [value for value in distinct if value.lower() in ABSENT_MARKERS]
+    return pl.col(key).is_null() | pl.col(key).is_in(markers)
+
+
+def _number(frame: pl.DataFrame, key: str) -> pl.Expr:
+    return pl.when(~_is_absent(frame, key)).then(pl.col(key).cast(pl.Float64, strict=False))
+
+
+def _num(key: str) -> pl.Expr:
+    return pl.col(f"{key}__num")
+
+
+def _absent(key: str) -> pl.Expr:
+    return pl.col(f"{key}__absent")
+
+
+def _is_whole(number: pl.Expr) -> pl.Expr:
+    return number.is_finite() & (number == number.floor())
+
+
+# ---------------------------------------------------------------- checks
+
+
+def _rejections(frame: pl.DataFrame, labels: dict[str, str], rules: Rules) -> pl.DataFrame:
+    """Every problem of every row, one row each, in spreadsheet order."""
+    problems = [
+        *_id_problems(frame, labels),
+        *_level_problems(labels),
+        *[problem for key in SECTION_KEYS for problem in _section_problems(key, labels)],
+        *_missing_column_problems(labels, rules),
+        *_total_problems(labels),
+        *[problem for part in BAND_PARTS for problem in _band_problems(part, labels)],
+        *_metadata_problems(labels),
+    ]
+    found = [
+        frame.filter(mask).rechunk().select(  # one chunk: list.set_difference panics on mixed chunks
+            "source_row",
+            "candidate_id",
+            pl.lit(column, pl.String).alias("column"),
+            pl.col(value_column).cast(pl.String).alias("value"),
+            reason.alias("reason"),
+        )
+        for mask, column, value_column, reason in problems
+    ]
+    return pl.concat(found).sort("source_row", maintain_order=True).cast(REJECTION_SCHEMA)
+
+
+# A problem: (which rows, column label, column holding the value, message expression).
+Problem = tuple[pl.Expr, str, str, pl.Expr]
+
+
+def _row(message: str, *args: pl.Expr | str) -> pl.Expr:
+    """'row N: ' + the message, with {} filled from the expressions."""
+    return pl.format("row {}: " + message, pl.col("source_row"), *args)
+
+
+def _id_problems(frame: pl.DataFrame, labels: dict[str, str]) -> list[Problem]:
+    label = labels["candidate_id"]
+    others = (
+        pl.col("source_row").implode().over("candidate_id")
+        .list.set_difference(pl.concat_list("source_row"))
+        .list.eval(pl.element().cast(pl.String)).list.join(", ")
+    )  # fmt: skip
+    # The list of other rows is built after filtering, so only over the duplicated rows.
+    is_duplicate = pl.col("candidate_id").is_not_null() & pl.col("candidate_id").is_duplicated()
+    return [
+        (pl.col("candidate_id").is_null(), label, "candidate_id",
+         _row(f"{label} is empty; give every candidate an id, or delete the row")),
+        (is_duplicate, label, "candidate_id",
+         _row(f"{label} '{{}}' is also on row(s) {{}}; each candidate needs a unique id: "
+              "correct it or delete the repeated row", "candidate_id", others)),
+    ]  # fmt: skip
+
+
+def _level_problems(labels: dict[str, str]) -> list[Problem]:
+    label = labels["level"]
+    return [
+        (pl.col("level").is_null(), label, "level", _row(f"{label} is empty; write N1, N2, N3, N4 or N5")),
+        (pl.col("level").is_not_null() & pl.col("_level").is_null(), label, "level",
+         _row(f"{label} '{{}}' is not a JLPT level; write N1, N2, N3, N4 or N5", "level")),
+    ]  # fmt: skip
+
+
+def _number_problems(key: str, label: str, *, only_if: pl.Expr = pl.lit(True)) -> list[Problem]:
+    """Text that is not a number, and numbers that are not whole."""
+    given = ~_absent(key) & only_if
+    number = _num(key)
+    return [
+        (given & number.is_null(), label, key,
+         _row(f"{label} '{{}}' is not a number; write a whole number, or leave it blank if absent", key)),
+        (given & number.is_not_null() & ~_is_whole(number), label, key,
+         _row(f"{label} '{{}}' is not a whole number; scaled scores and counts are integers", key)),
+    ]  # fmt: skip
+
+
+def _section_problems(key: str, labels: dict[str, str]) -> list[Problem]:
+    if key not in labels:
+        return []
+    label = labels[key]
+    number, maximum = _num(key), pl.col(f"rule_{key}_max")
+    known_level = pl.col("_level").is_not_null()
+    whole = number.is_not_null() & _is_whole(number)
+    not_a_section = known_level & maximum.is_null() & ~_absent(key)
+    out_of_range = known_level & maximum.is_not_null() & whole & ((number < 0) | (number > maximum))
+    return [
+        *_number_problems(key, label, only_if=~not_a_section),
+        (not_a_section, label, key,
+         _row(f"{label} '{{}}' is given but {{}} has no {key} section; "
+              "move the score to the right column or clear the cell", key, "_level")),
+        (out_of_range, label, key,
+         _row(f"{label} {{}} is outside 0-{{}} for {{}}; check the score", key, maximum, "_level")),
+    ]  # fmt: skip
+
+
+def _missing_column_problems(labels: dict[str, str], rules: Rules) -> list[Problem]:
+    """Rows whose level needs a section column the file does not have."""
+    problems: list[Problem] = []
+    for level in LEVELS:
+        for key in rules.level(level).section_keys:
+            if key not in labels:
+                problems.append((pl.col("_level") == level, key, "level",
+                                 _row(f"{level} needs a {key} score but the file has no {key} column; add it")))  # fmt: skip
+    return problems
+
+
+def _section_sum() -> pl.Expr:
+    return pl.sum_horizontal(
+        pl.when(pl.col(f"rule_{key}_max").is_not_null()).then(_num(key)) for key in SECTION_KEYS
+    ).cast(pl.Int64, strict=False)
+
+
+def _total_problems(labels: dict[str, str]) -> list[Problem]:
+    if "total" not in labels:
+        return []
+    label = labels["total"]
+    all_sections_given = pl.all_horizontal(
+        pl.col(f"rule_{key}_max").is_null() | _num(key).is_not_null() for key in SECTION_KEYS
+    )
+    total = _num("total")
+    compare = pl.col("_level").is_not_null() & all_sections_given & total.is_not_null() & _is_whole(total)
+    return [
+        *_number_problems("total", label),
+        (compare & (total != _section_sum()), label, "total",
+         _row(f"{label} {{}} does not equal the sum of the sections ({{}}); "
+              "correct the total or the section scores", "total", _section_sum())),
+    ]  # fmt: skip
+
+
+def _band_problems(part: str, labels: dict[str, str]) -> list[Problem]:
+    correct_key, questions_key = f"{part}_correct", f"{part}_questions"
+    problems: list[Problem] = []
+    for key in (correct_key, questions_key):
+        if key in labels:
+            problems += _number_problems(key, labels[key])
+    correct, questions = _num(correct_key), _num(questions_key)
+    c_label, q_label = labels.get(correct_key, correct_key), labels.get(questions_key, questions_key)
+    problems += [
+        (correct.is_not_null() & questions.is_null(), c_label, correct_key,
+         _row(f"{c_label} is given without {q_label}; give both counts, or neither")),
+        (questions.is_not_null() & correct.is_null(), q_label, questions_key,
+         _row(f"{q_label} is given without {c_label}; give both counts, or neither")),
+        (questions.is_not_null() & (questions <= 0), q_label, questions_key,
+         _row(f"{q_label} {{}} must be at least 1", questions_key)),
+        (correct.is_not_null() & (correct < 0), c_label, correct_key,
+         _row(f"{c_label} {{}} cannot be negative", correct_key)),
+        (correct.is_not_null() & (questions > 0) & (correct > questions), c_label, correct_key,
+         _row(f"{c_label} {{}} is more than {q_label} {{}}; check the counts", correct_key, questions_key)),
+    ]  # fmt: skip
+    band_key = f"{part}_band"
+    if band_key in labels:
+        letter = pl.col(band_key).str.to_uppercase()
+        problems.append((pl.col(band_key).is_not_null() & ~letter.is_in(["A", "B", "C"]), labels[band_key],
+                         band_key, _row(f"{labels[band_key]} '{{}}' is not a band; write A, B or C", band_key)))  # fmt: skip
+    return problems
+
+
+def _metadata_problems(labels: dict[str, str]) -> list[Problem]:
+    if "region" not in labels:
+        return []
+    label = labels["region"]
+    return [(pl.col("region").is_not_null() & pl.col("_region").is_null(), label, "region",
+             _row(f"{label} '{{}}' is not domestic or overseas (国内/海外); correct it or leave it blank", "region"))]  # fmt: skip
+
+
+# ---------------------------------------------------------------- typed rows
+
+
+def _typed(frame: pl.DataFrame) -> pl.DataFrame:
+    """The columns the judge and the writers use, with numbers as integers where they are whole."""
+    numbers = [
+        pl.when(_is_whole(_num(key)) & (_num(key).abs() < 1e15))
+        .then(_num(key))
+        .cast(pl.Int64)
+        .alias(key)
+        for key in (*SECTION_KEYS, *COUNT_KEYS)
+    ]
+    return frame.select(
+        "candidate_id", "name", "class",
+        pl.coalesce("_level", "level").alias("level"),
+        "source_row",
+        *numbers,
+        *[pl.col(f"{part}_band").str.to_uppercase().alias(f"{part}_band") for part in BAND_PARTS],
+        pl.col("_region").alias("region"),
+        pl.col("_language").alias("language"),
+    )  # fmt: skip

@@ -1,0 +1,31 @@
+"""results.csv: the machine-readable record of every row, judged or rejected."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import polars as pl
+
+from .cohort import RESULT_COLUMNS
+
+# A cell starting with =, +, -, @, tab or CR is run as a formula by spreadsheet programs.
+FORMULA_START = r"^[=+\-@\t\r]"
+
+
+def defuse_formulas(text: pl.Expr) -> pl.Expr:
+    """Prefix a `'` to text a spreadsheet would otherwise run as a formula."""
+    risky = text.str.contains(FORMULA_START).fill_null(False)
+    return pl.when(risky).then(pl.lit("'") + text).otherwise(text)
+
+
+def results_frame(judged: pl.DataFrame) -> pl.DataFrame:
+    """The judged frame with RESULT_COLUMNS first and every text cell made formula-safe."""
+    rest = [name for name in judged.columns if name not in RESULT_COLUMNS]
+    ordered = judged.select(*RESULT_COLUMNS, *rest)
+    text_columns = [name for name, dtype in ordered.schema.items() if dtype == pl.String]
+    return ordered.with_columns(defuse_formulas(pl.col(name)).alias(name) for name in text_columns)
+
+
+def write_results(judged: pl.DataFrame, path: Path) -> None:
+    """Write results.csv as UTF-8 with a BOM, so Excel shows Japanese names correctly."""
+    results_frame(judged).write_csv(path, include_bom=True, line_terminator="\r\n")
