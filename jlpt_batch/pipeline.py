@@ -1,0 +1,159 @@
+"""A whole run: read, validate, judge, then write every output into a folder that appears whole."""
+
+from __future__ import annotations
+
+import hashlib
+import os
+import shutil
+import time
+from collections.abc import Iterator
+from contextlib import contextmanager
+from dataclasses import dataclass, field
+from pathlib import Path
+
+import polars as pl
+
+from .cohort import REJECTED, CohortRun, SourceInfo
+from .errors import OutputExistsError
+from .ingest import Prepared, prepare
+from .judge import judge
+from .reading import read_table
+from .results import write_results
+from .settings import Settings
+
+# Left in every output folder so a re-run knows the folder is ours to replace.
+OUTPUT_MARKER = ".jlpt-batch-output"
+
+
+@dataclass
+class Report:
+    """What a run did: the judged cohort, where outputs went, and the exit code it earns."""
+
+    cohort: CohortRun
+    out_dir: Path | None = None
+    outputs: list[Path] = field(default_factory=list)
+    warnings: list[str] = field(default_factory=list)
+    seconds: dict[str, float] = field(default_factory=dict)  # wall time of each stage
+
+    @contextmanager
+    def timed(self, stage: str) -> Iterator[None]:
+        start = time.perf_counter()
+        yield
+        self.seconds[stage] = time.perf_counter() - start
+
+    @property
+    def rejected(self) -> int:
+        return self.cohort.count(REJECTED)
+
+    @property
+    def exit_code(self) -> int:
+        """0 when every row was judged, 3 when the run finished but some rows were rejected."""
+        return 3 if self.rejected else 0
+
+
+def load_cohort(settings: Settings) -> CohortRun:
+    """Read, validate and judge the input; nothing is written."""
+    raw = read_table(settings.input_path, sheet=settings.sheet, encoding=settings.encoding)
+    prepared = prepare(raw, max_rows=settings.max_rows)
+    source = SourceInfo(
+        path=settings.input_path,
+        sha256=_sha256(settings.input_path),
+        sheet=raw.sheet,
+        encoding=raw.encoding,
+        header_row=raw.header_row,
+        rows_read=prepared.rows_read,
+        rows_skipped_empty=prepared.rows_skipped_empty,
+    )
+    return CohortRun(combine(prepared), prepared.rejections, source)
+
+
+def combine(prepared: Prepared) -> pl.DataFrame:
+    """Judged and rejected rows together, in input order, each rejected row with its reasons."""
+    judged = judge(prepared.valid)
+    reasons = prepared.rejections.group_by("source_row").agg(pl.col("reason").str.join("; ").alias("error"))
+    rejected = prepared.rejected.join(reasons, on="source_row", how="left").with_columns(
+        pl.lit(REJECTED).alias("result"),
+        pl.lit("").alias("failed_sections"),
+        pl.lit("").alias("absent_sections"),
+        pl.lit(False).alias("scored"),
+    )
+    rejected = rejected.drop([c for c in ("vocabulary_band", "grammar_band", "reading_band") if c in rejected.columns])
+    judged = judged.with_columns(pl.lit(None, pl.String).alias("error"))
+    rejected = pl.concat([judged.clear(), rejected], how="diagonal_relaxed")
+    # Both halves are already in input order: merging them costs far less memory than a sort.
+    return judged.merge_sorted(rejected.select(judged.columns).cast(judged.schema), key="source_row")
+
+
+def run(settings: Settings) -> Report:
+    """Judge the input and write results.csv, the workbook and the sheets into settings.out_dir."""
+    start = time.perf_counter()
+    cohort = load_cohort(settings)
+    report = Report(cohort, seconds={"read and judge": time.perf_counter() - start})
+    _check_output_folder(settings)
+    with _staging_folder(settings.out_dir) as staging:
+        _write_outputs(cohort, staging, settings, report)
+        _replace_folder(staging, settings.out_dir)
+    report.out_dir = settings.out_dir
+    report.outputs = [settings.out_dir / path.relative_to(staging) for path in report.outputs]
+    return report
+
+
+def _write_outputs(cohort: CohortRun, folder: Path, settings: Settings, report: Report) -> None:
+    with report.timed("results.csv"):
+        write_results(cohort.judged, folder / "results.csv")
+    report.outputs.append(folder / "results.csv")
+    if settings.write_workbook:
+        from .workbook import write_workbook  # openpyxl is imported only when wanted
+
+        with report.timed("workbook"):
+            write_workbook(cohort, folder / "summary.xlsx", settings)
+        report.outputs.append(folder / "summary.xlsx")
+    if settings.write_sheets:
+        from .sheets import write_sheets  # reportlab is imported only when wanted
+
+        with report.timed("sheets and bundles"):
+            outcome = write_sheets(cohort, folder, settings)
+        report.warnings.extend(outcome.warnings)
+        report.outputs += [folder / "sheets", folder / "print"]
+    (folder / OUTPUT_MARKER).write_text("written by jlpt-batch; this folder is replaced on the next run\n")
+
+
+def _check_output_folder(settings: Settings) -> None:
+    out = settings.out_dir
+    if out.exists() and not settings.force and not (out / OUTPUT_MARKER).exists():
+        raise OutputExistsError(
+            f"output folder {out} exists and was not written by jlpt-batch; "
+            "choose another --out, or give --force to replace it"
+        )
+    if settings.input_path.resolve().is_relative_to(out.resolve()):
+        raise OutputExistsError(f"the input file is inside the output folder {out}; choose another --out")
+
+
+@contextmanager
+def _staging_folder(out_dir: Path) -> Iterator[Path]:
+    """A fresh folder beside the output, removed whatever happens (even on Ctrl-C)."""
+    out_dir.parent.mkdir(parents=True, exist_ok=True)
+    staging = out_dir.parent / f".{out_dir.name}.partial-{os.getpid()}"
+    shutil.rmtree(staging, ignore_errors=True)
+    staging.mkdir()
+    try:
+        yield staging
+    finally:
+        shutil.rmtree(staging, ignore_errors=True)
+
+
+def _replace_folder(staging: Path, out_dir: Path) -> None:
+    """Swap the finished folder into place; an earlier output is removed only after that."""
+    retired = out_dir.parent / f".{out_dir.name}.old-{os.getpid()}"
+    if out_dir.exists():
+        out_dir.rename(retired)
+    staging.rename(out_dir)
+    shutil.rmtree(retired, ignore_errors=True)
+
+
+def _sha256(path: Path) -> str:
+    digest = hashlib.sha256()
+    with path.open("rb") as handle:
+        for block in iter(lambda: handle.read(1 << 20), b""):
+            digest.update(block)
+    return digest.hexdigest()
