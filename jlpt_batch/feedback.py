@@ -1,0 +1,640 @@
+"""What each student's sheet says: a judged row plus the wording templates give a SheetModel.
+
+Pure: no reportlab, no files written. Every sentence comes from a template entry and is
+filled with this student's own numbers, sections and dates.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import re
+import unicodedata
+from collections import Counter
+from collections.abc import Iterable, Mapping
+from dataclasses import dataclass, field
+
+from .rules import LEVELS, TOTAL_MAX, LevelRule, Rules, load_rules
+from .settings import Exam, Settings
+from .sheetmodel import Bar, Block, CoverModel, Outcome, ScoreRow, SheetModel
+from .sittings import Sitting, next_sitting_after, weeks_between
+from .templates import FALLBACK_LANG, MONTHS, Catalog, Wording, load_wording
+
+ABSENT_MARK = "*"
+
+# Which scoring section a banded sub-part belongs to, at whichever level has it.
+_PART_SECTIONS = {
+    "vocabulary": ("language_knowledge", "language_knowledge_reading"),
+    "grammar": ("language_knowledge", "language_knowledge_reading"),
+    "reading": ("reading", "language_knowledge_reading"),
+}
+_BAND_ORDER = {"A": 0, "B": 1, "C": 2}
+
+
+@dataclass(frozen=True)
+class SheetContext:
+    """Everything about a run that the wording needs, decided once (picklable for workers)."""
+
+    wording: Wording
+    default_lang: str  # a language with a catalog: settings.lang, or English
+    exam: Exam
+    as_of: dt.date
+    school: str
+    rules: Rules
+    next_sitting: Sitting
+    percentile: bool = False
+    region: str = "all"
+    national_period: str = ""  # e.g. "jlpt-2018-07": the sitting the national figures come from
+    national_label: str = ""
+    # level -> {total: estimated percentile}, for passing totals only; empty without --percentile
+    percentiles: Mapping[str, Mapping[int, float]] = field(default_factory=dict)
+    warnings: tuple[str, ...] = ()
+
+    @property
+    def weeks_to_next(self) -> int:
+        return weeks_between(self.as_of, self.next_sitting.date)
+
+
+def make_context(settings: Settings) -> SheetContext:
+    """Load and check the wording and fix the run's dates; TemplateError for a bad template."""
+    wording = load_wording(settings.templates_dir)
+    warnings = list(wording.warnings)
+    default_lang = _available(settings.lang, wording)
+    if default_lang is None:
+        warnings.append(f"no wording for language '{settings.lang}'; sheets use English ({FALLBACK_LANG})")
+        default_lang = FALLBACK_LANG
+    exam = settings.effective_exam
+    rules = load_rules()
+    period, label, table = _percentile_table(rules, settings.region) if settings.percentile else ("", "", {})
+    return SheetContext(
+        wording=wording,
+        default_lang=default_lang,
+        exam=exam,
+        as_of=settings.as_of,
+        school=settings.school.strip(),
+        rules=rules,
+        next_sitting=_next_sitting(exam, settings.as_of),
+        percentile=settings.percentile,
+        region=settings.region,
+        national_period=period,
+        national_label=label,
+        percentiles=table,
+        warnings=tuple(warnings),
+    )
+
+
+def _next_sitting(exam: Exam, as_of: dt.date) -> Sitting:
+    """The sitting after the exam, unless sheets are made so late that it has already passed."""
+    following = exam.next_sitting()
+    return following if following.date > as_of else next_sitting_after(as_of)
+
+
+def _percentile_table(rules: Rules, region: str) -> tuple[str, str, dict[str, dict[int, float]]]:
+    """Estimated percentiles for every passing total, worked out once rather than per sheet."""
+    from .reference import load_national  # polars work only when --percentile asks for it
+
+    national = load_national()
+    table = {}
+    for level, rule in rules.levels.items():
+        ranks = {total: national.percentile(level, total, region) for total in range(rule.pass_mark, TOTAL_MAX + 1)}
+        table[level] = {total: rank for total, rank in ranks.items() if rank is not None}
+    return national.period, national.label, table
+
+
+def sheet_language(row: Mapping, context: SheetContext) -> str:
+    """The row's ``language`` when there is wording for it, else the run's default language."""
+    return _available(row.get("language"), context.wording) or context.default_lang
+
+
+def language_warnings(languages: Iterable[str | None], context: SheetContext) -> tuple[str, ...]:
+    """One warning per language asked for in the data that has no wording (sheets fall back)."""
+    counts = Counter(str(lang).strip() for lang in languages if lang and str(lang).strip())
+    return tuple(
+        f"no wording for language '{lang}' ({count} student(s)); their sheets use '{context.default_lang}'"
+        for lang, count in sorted(counts.items())
+        if _available(lang, context.wording) is None
+    )
+
+
+def _available(code: object, wording: Wording) -> str | None:
+    """'ja', 'JA' or 'ja-JP' -> 'ja' when a catalog exists (a 'zh-tw' file wins over 'zh')."""
+    if not code or not str(code).strip():
+        return None
+    full = str(code).strip().lower().replace("_", "-")
+    for candidate in (full, full.split("-")[0]):
+        if wording.has(candidate):
+            return candidate
+    return None
+
+
+def build_sheet(row: Mapping, context: SheetContext) -> SheetModel:
+    """Word one student's sheet from a judged PASS or FAIL row (see docs/architecture.md)."""
+    lang = sheet_language(row, context)
+    return _SheetWriter(context.wording.catalog(lang), context, _Student.from_row(row, context.rules)).model()
+
+
+def build_cover(class_name: str | None, rows: list[Mapping], context: SheetContext) -> CoverModel:
+    """The teacher's cover page of a class bundle, in the run's default language."""
+    words = _Words(context.wording.catalog(context.default_lang))
+    students = [_Student.from_row(row, context.rules) for row in rows]
+    outcomes = Counter(student.outcome for student in students)
+    text = words.text
+    return CoverModel(
+        lang=context.default_lang,
+        title=text("cover.title", class_name=class_name) if class_name else text("cover.title_no_class"),
+        subtitle=_cover_subtitle(words, context),
+        headings=tuple(
+            text(f"cover.heading_{name}") for name in ("number", "candidate", "name", "level", "result", "total")
+        ),
+        rows=tuple(_cover_row(number, student, words) for number, student in enumerate(students, start=1)),
+        summary=text(
+            "cover.summary",
+            students=words.count("student", len(students)),
+            passed=outcomes["PASS"],
+            not_passed=outcomes["FAIL"],
+            not_scored=outcomes["ABSENT"],
+        ),
+    )
+
+
+def _cover_subtitle(words: _Words, context: SheetContext) -> str:
+    exam, date = words.exam_title(context.exam), words.date(context.as_of)
+    if context.school:
+        return words.text("cover.subtitle", school=context.school, exam=exam, date=date)
+    return words.text("cover.subtitle_no_school", exam=exam, date=date)
+
+
+def _cover_row(number: int, student: _Student, words: _Words) -> tuple[str, ...]:
+    total = ABSENT_MARK if student.total is None else str(student.total)
+    return (str(number), student.candidate_id, student.name, student.level, words.result(student.outcome), total)
+
+
+@dataclass(frozen=True)
+class _Section:
+    """One scoring section of this student's level, with their score (None: absent)."""
+
+    key: str
+    maximum: int
+    floor: int
+    score: int | None
+
+    @property
+    def margin(self) -> int | None:
+        return None if self.score is None else self.score - self.floor
+
+
+@dataclass(frozen=True)
+class _Student:
+    """The facts of one judged row, in the shape the wording needs."""
+
+    candidate_id: str
+    name: str
+    class_name: str
+    rule: LevelRule
+    sections: tuple[_Section, ...]
+    total: int | None
+    outcome: Outcome
+    failed: tuple[str, ...]  # section keys below their floor, in rule order
+    bands: tuple[tuple[str, str, int | None, int | None], ...]  # (part, band, correct, questions)
+    cefr: str | None
+    region: str | None
+
+    @classmethod
+    def from_row(cls, row: Mapping, rules: Rules) -> _Student:
+        rule = rules.level(row["level"])
+        sections = tuple(_Section(s.key, s.maximum, s.floor, row.get(s.key)) for s in rule.sections)
+        failed_keys = set(_split_keys(row.get("failed_sections")))
+        return cls(
+            candidate_id=str(row.get("candidate_id") or ""),
+            name=unicodedata.normalize("NFC", row.get("name") or ""),
+            class_name=row.get("class") or "",
+            rule=rule,
+            sections=sections,
+            total=row.get("total"),
+            outcome=_outcome(row),
+            failed=tuple(s.key for s in sections if s.key in failed_keys),
+            bands=tuple(_bands(row, rule)),
+            cefr=row.get("cefr"),
+            region=row.get("region"),
+        )
+
+    @property
+    def level(self) -> str:
+        return self.rule.level
+
+    @property
+    def pass_mark(self) -> int:
+        return self.rule.pass_mark
+
+    @property
+    def absent(self) -> tuple[_Section, ...]:
+        return tuple(s for s in self.sections if s.score is None)
+
+    def section(self, key: str) -> _Section:
+        return next(s for s in self.sections if s.key == key)
+
+    @property
+    def flagged(self) -> tuple[_Section, ...]:
+        """Where the extra study hours should go: the sections below their floor, or the
+        weakest section (by share of its maximum) when only the total fell short."""
+        if self.failed:
+            return tuple(self.section(key) for key in self.failed)
+        return (min(self.sections, key=lambda s: (s.score or 0) / s.maximum),)
+
+
+def _outcome(row: Mapping) -> Outcome:
+    if row["result"] == "PASS":
+        return "PASS"
+    return "FAIL" if row.get("scored", True) and row.get("total") is not None else "ABSENT"
+
+
+def _split_keys(text: str | None) -> list[str]:
+    return [key for key in (text or "").split(";") if key]
+
+
+def _bands(row: Mapping, rule: LevelRule) -> Iterable[tuple[str, str, int | None, int | None]]:
+    """The bands given for the parts this level reports, with raw counts when known."""
+    for part in rule.band_parts:
+        band = row.get(f"{part}_band")
+        if band:
+            yield part, band, row.get(f"{part}_correct"), row.get(f"{part}_questions")
+
+
+class _Words:
+    """The language-level helpers shared by sheets and covers: dates, units, lists, names."""
+
+    def __init__(self, catalog: Catalog) -> None:
+        self.catalog = catalog
+        self.text = catalog.text
+
+    def date(self, day: dt.date) -> str:
+        return self.text("dates.day", day=day.day, month=day.month, month_name=self.month(day.month), year=day.year)
+
+    def early_month(self, year: int, month: int) -> str:
+        return self.text("dates.early_month", month=month, month_name=self.month(month), year=year)
+
+    def month(self, month: int) -> str:
+        return self.text(f"months.{MONTHS[month - 1]}")
+
+    def points(self, n: int) -> str:
+        return self.text("units.point" if n == 1 else "units.points", n=n)
+
+    def weeks(self, n: int) -> str:
+        if n == 0:
+            return self.text("units.under_a_week")
+        return self.text("units.week" if n == 1 else "units.weeks", n=n)
+
+    def count(self, unit: str, n: int) -> str:
+        return self.text(f"units.{unit}" if n == 1 else f"units.{unit}s", n=n)
+
+    def join(self, items: Iterable[str]) -> str:
+        """'A', 'A and B', 'A, B and C' in the language's own way."""
+        items = list(items)
+        if len(items) <= 1:
+            return "".join(items)
+        head = self.text("list.separator").join(items[:-1])
+        return self.text("list.pair", first=head, second=items[-1])
+
+    def section(self, key: str) -> str:
+        return self.text(f"sections_short.{key}")
+
+    def sections(self, sections: Iterable[_Section]) -> str:
+        return self.join(self.section(s.key) for s in sections)
+
+    def exam_title(self, exam: Exam) -> str:
+        if exam.mock_date is not None:
+            return self.text("exam.mock", date=self.date(exam.mock_date), iso_date=exam.mock_date.isoformat())
+        sitting = exam.sitting
+        return self.text("exam.sitting", month_name=self.month(sitting.month), month=sitting.month, year=sitting.year)
+
+    def result(self, outcome: Outcome) -> str:
+        return self.text({"PASS": "result.passed", "FAIL": "result.not_passed", "ABSENT": "result.not_scored"}[outcome])
+
+
+class _SheetWriter:
+    """Words one student's sheet: each method writes one part of it."""
+
+    def __init__(self, catalog: Catalog, context: SheetContext, student: _Student) -> None:
+        self.words = _Words(catalog)
+        self.text = catalog.text
+        self.context = context
+        self.student = student
+
+    def model(self) -> SheetModel:
+        student, words = self.student, self.words
+        return SheetModel(
+            lang=words.catalog.lang,
+            candidate_id=student.candidate_id,
+            class_name=student.class_name,
+            name=student.name,
+            school=self.context.school,
+            exam_title=words.exam_title(self.context.exam),
+            header_fields=self.header_fields(),
+            outcome=student.outcome,
+            result_text=words.result(student.outcome),
+            result_detail=self.result_detail(),
+            score_headings=tuple(
+                self.text(f"scores.heading_{name}") for name in ("section", "score", "maximum", "threshold", "margin")
+            ),
+            score_rows=(*map(self.section_row, student.sections), self.total_row()),
+            bars=(*map(self.section_bar, student.sections), self.total_bar()),
+            blocks=self.blocks(),
+            footer=self.footer(),
+        )
+
+    # header and result ------------------------------------------------------------
+
+    def header_fields(self) -> tuple[tuple[str, str], ...]:
+        s = self.student
+        values = (("name", s.name), ("candidate", s.candidate_id), ("class", s.class_name), ("level", s.level))
+        return tuple((self.text(f"header.{label}"), value) for label, value in values)
+
+    def result_detail(self) -> str:
+        s = self.student
+        if s.outcome == "PASS":
+            return self.text("result.passed_detail", level=s.level, total=s.total, pass_mark=s.pass_mark)
+        if s.outcome == "ABSENT":
+            return self.text("diagnosis.absent", sections=self.words.sections(s.absent))
+        return self.diagnosis()
+
+    def diagnosis(self) -> str:
+        """Why a scored student did not pass, in one sentence with their numbers."""
+        s = self.student
+        shortfall = self.words.points(max(0, s.pass_mark - s.total))
+        if not s.failed:
+            return self.text("diagnosis.total", total=s.total, pass_mark=s.pass_mark, shortfall=shortfall)
+        below = self.text("diagnosis.below_separator").join(self.below_item(s.section(key)) for key in s.failed)
+        if s.total >= s.pass_mark:
+            return self.text("diagnosis.floor", below=below)
+        return self.text(
+            "diagnosis.floor_and_total", below=below, total=s.total, pass_mark=s.pass_mark, shortfall=shortfall
+        )
+
+    def below_item(self, section: _Section) -> str:
+        return self.text(
+            "diagnosis.below_item",
+            section=self.words.section(section.key),
+            score=section.score,
+            floor=section.floor,
+            shortfall=self.words.points(-section.margin),
+        )
+
+    # score table and bars ------------------------------------------------------------
+
+    def section_row(self, section: _Section) -> ScoreRow:
+        return ScoreRow(
+            label=self.text(f"sections.{section.key}"),
+            score=ABSENT_MARK if section.score is None else str(section.score),
+            maximum=section.maximum,
+            threshold=str(section.floor),
+            margin=self.floor_margin(section.margin),
+            below=section.score is None or section.margin < 0,
+        )
+
+    def floor_margin(self, margin: int | None) -> str:
+        if margin is None:
+            return ABSENT_MARK
+        if margin > 0:
+            return self.text("scores.above_floor", points=margin)
+        if margin == 0:
+            return self.text("scores.at_floor")
+        return self.text("scores.below_floor", points=-margin)
+
+    def total_row(self) -> ScoreRow:
+        s = self.student
+        return ScoreRow(
+            label=self.text("sections.total"),
+            score=ABSENT_MARK if s.total is None else str(s.total),
+            maximum=TOTAL_MAX,
+            threshold=str(s.pass_mark),
+            margin=self.total_margin(),
+            below=s.total is not None and s.total < s.pass_mark,
+        )
+
+    def total_margin(self) -> str:
+        s = self.student
+        if s.total is None:
+            return ABSENT_MARK
+        margin = s.total - s.pass_mark
+        if margin > 0:
+            return self.text("scores.above_pass_mark", points=margin)
+        if margin == 0:
+            return self.text("scores.at_pass_mark")
+        return self.text("scores.short", shortfall=self.words.points(-margin))
+
+    def section_bar(self, section: _Section) -> Bar:
+        return Bar(
+            label=self.words.section(section.key),
+            score=section.score,
+            maximum=section.maximum,
+            threshold=section.floor,
+            threshold_label=self.text("bars.floor", floor=section.floor),
+            below=section.score is None or section.margin < 0,
+        )
+
+    def total_bar(self) -> Bar:
+        s = self.student
+        return Bar(
+            label=self.text("sections.total"),
+            score=s.total,
+            maximum=TOTAL_MAX,
+            threshold=s.pass_mark,
+            threshold_label=self.text("bars.pass_mark", pass_mark=s.pass_mark),
+            below=s.total is not None and s.total < s.pass_mark,
+        )
+
+    # blocks ------------------------------------------------------------------------
+
+    def blocks(self) -> tuple[Block, ...]:
+        outcome = self.student.outcome
+        if outcome == "PASS":
+            parts = (self.bands_block(self.weak_band_note()), self.cefr_block(), self.pass_next_block())
+        elif outcome == "FAIL":
+            parts = (self.fail_meaning_block(), self.bands_block(self.fail_band_notes()), self.retake_block())
+        else:
+            parts = (self.absent_block(), self.absent_todo_block())
+        return tuple(block for block in parts if block is not None)
+
+    def bands_block(self, notes: tuple[str, ...]) -> Block | None:
+        """The A/B/C bands given for this student, what they point at, and that they never decide."""
+        if not self.student.bands:
+            return None
+        lines = tuple(self.band_line(*band) for band in self.student.bands)
+        return Block(self.text("bands.heading"), (*lines, *notes, self.text("bands.not_decisive")))
+
+    def band_line(self, part: str, band: str, correct: int | None, questions: int | None) -> str:
+        rules = self.context.rules
+        limits = {"a_min": rules.band_a_percent, "b_min": rules.band_b_percent}
+        letter = band.lower()
+        values = dict(
+            part=self.text(f"band_parts.{part}"),
+            band=band,
+            meaning=self.text(f"bands.meaning_{letter}"),
+            range=self.text(f"bands.range_{letter}", **_range_fields(letter, limits)),
+        )
+        if correct is None or questions is None:
+            return self.text("bands.line", **values)
+        return self.text("bands.line_counts", **values, correct=correct, questions=questions)
+
+    def weak_band_note(self, skip: Iterable[_Section] = ()) -> tuple[str, ...]:
+        """Name the C-band parts not already pointed at from a flagged section."""
+        skipped = {section.key for section in skip}
+        weak = [
+            part
+            for part, band, _, _ in self.student.bands
+            if band == "C" and not skipped.intersection(_PART_SECTIONS[part])
+        ]
+        if not weak:
+            return ()
+        parts = self.words.join(self.text(f"band_parts.{part}") for part in weak)
+        return (self.text("bands.weak", parts=parts, band="C"),)
+
+    def fail_band_notes(self) -> tuple[str, ...]:
+        """Point each flagged section at its weakest banded sub-part (e.g. grammar C)."""
+        flagged = self.student.flagged
+        focus = tuple(note for section in flagged if (note := self.band_note(section)))
+        return focus + self.weak_band_note(skip=flagged)
+
+    def band_note(self, section: _Section) -> str | None:
+        inside = [(part, band) for part, band, _, _ in self.student.bands if section.key in _PART_SECTIONS[part]]
+        name = self.words.section(section.key)
+        if not inside:
+            return self.text("bands.no_band", section=name)
+        worst = max((band for _, band in inside), key=lambda band: _BAND_ORDER.get(band, 0))
+        if worst == "A":
+            return None
+        parts = self.words.join(self.text(f"band_parts.{part}") for part, band in inside if band == worst)
+        return self.text("bands.focus", section=name, parts=parts, band=worst)
+
+    def cefr_block(self) -> Block | None:
+        s = self.student
+        if not s.cefr:
+            return None
+        lines = [self.text("cefr.line", cefr=s.cefr, meaning=self.text(f"cefr.{s.cefr}"))]
+        rank = self.context.percentiles.get(s.level, {}).get(s.total)
+        if self.context.percentile and rank is not None:
+            lines.append(
+                self.text(
+                    "cefr.percentile",
+                    percent=min(99, int(rank + 0.5)),  # half up, as people round; never 100
+                    level=s.level,
+                    total=s.total,
+                    source=self.national_source(),
+                    region=self.text(f"regions.{self.context.region}"),
+                )
+            )
+        return Block(self.text("cefr.heading"), tuple(lines))
+
+    def national_source(self) -> str:
+        """'the official summary of results of the JLPT July 2018', in the sheet's language."""
+        match = re.search(r"(\d{4})-(\d{2})", self.context.national_period)
+        if not match:
+            return self.context.national_label
+        year, month = int(match.group(1)), int(match.group(2))
+        return self.text("cefr.source", month_name=self.words.month(month), month=month, year=year)
+
+    def pass_next_block(self) -> Block:
+        level = self.student.level
+        if self.context.exam.is_mock:  # a mock pass brings no certificate: the real sitting is next
+            first = (self.text("pass.mock_ready", level=level, **self.next_sitting_fields()),)
+        else:
+            first = (self.text("pass.never_expires", level=level), self.next_level_sentence())
+        return Block(
+            self.text("pass.heading"),
+            (
+                *first,
+                self.text("pass.opens", level=level, facts=self.text(f"opens.{level}")),
+                self.text("pass.receptive_only"),
+            ),
+        )
+
+    def next_level_sentence(self) -> str:
+        position = LEVELS.index(self.student.level)
+        if position == 0:
+            return self.text("pass.top_level")
+        return self.text("pass.next_level", next_level=LEVELS[position - 1], **self.next_sitting_fields())
+
+    def next_sitting_fields(self) -> dict[str, str]:
+        return {
+            "date": self.words.date(self.context.next_sitting.date),
+            "weeks": self.words.weeks(self.context.weeks_to_next),
+        }
+
+    def fail_meaning_block(self) -> Block:
+        s = self.student
+        lines = [self.text("fail.no_shame")]
+        if s.failed and s.total >= s.pass_mark:
+            failed = self.words.sections(s.section(key) for key in s.failed)
+            lines.append(self.text("fail.trap", total=s.total, pass_mark=s.pass_mark, sections=failed))
+        return Block(self.text("fail.heading"), tuple(lines))
+
+    def retake_block(self) -> Block:
+        flagged = self.words.sections(self.student.flagged)
+        return Block(
+            self.text("fail.plan_heading"),
+            (
+                self.text(self.plan_next_entry(), **self.next_sitting_fields()),
+                self.study_split(),
+                self.text("fail.plan_mock", flagged=flagged),
+            ),
+        )
+
+    def plan_next_entry(self) -> str:
+        return "fail.plan_next_mock" if self.context.exam.is_mock else "fail.plan_next"
+
+    def study_split(self) -> str:
+        """Which sections to keep going and where the extra hours go."""
+        s, words = self.student, self.words
+        flagged = s.flagged
+        if not s.failed:
+            weakest = flagged[0]
+            return self.text(
+                "fail.plan_total",
+                flagged=words.section(weakest.key),
+                score=weakest.score,
+                maximum=weakest.maximum,
+                shortfall=words.points(s.pass_mark - s.total),
+            )
+        cleared = [section for section in s.sections if section.key not in s.failed]
+        if cleared:
+            return self.text("fail.plan_keep", cleared=words.sections(cleared), flagged=words.sections(flagged))
+        worst = min(flagged, key=lambda section: section.margin)
+        return self.text("fail.plan_all_below", flagged=words.sections(flagged), worst=words.section(worst.key))
+
+    def absent_block(self) -> Block:
+        sat = [section for section in self.student.sections if section.score is not None]
+        lines = [self.text("absent.explain")]
+        if sat:
+            lines.append(self.text("absent.sat", sections=self.words.sections(sat)))
+        return Block(self.text("absent.heading"), tuple(lines))
+
+    def absent_todo_block(self) -> Block:
+        return Block(self.text("absent.todo_heading"), (self.text("absent.todo", **self.next_sitting_fields()),))
+
+    # footer ------------------------------------------------------------------------
+
+    def footer(self) -> tuple[str, ...]:
+        context = self.context
+        if context.school:
+            not_official = self.text("footer.not_official", school=context.school)
+        else:
+            not_official = self.text("footer.not_official_no_school")
+        results = self.text("footer.mock") if context.exam.is_mock else self.results_arrive()
+        return (not_official, results, self.text("footer.issued", date=self.words.date(context.as_of)))
+
+    def results_arrive(self) -> str:
+        """When the mailed score report comes, for where this student sat if known."""
+        exam = self.words.exam_title(self.context.exam)
+        (dom_year, dom_month), (over_year, over_month) = self.context.exam.sitting.results_months()
+        domestic = self.words.early_month(dom_year, dom_month)
+        overseas = self.words.early_month(over_year, over_month)
+        if self.student.region == "domestic":
+            return self.text("footer.results_domestic", exam=exam, domestic=domestic)
+        if self.student.region == "overseas":
+            return self.text("footer.results_overseas", exam=exam, overseas=overseas)
+        return self.text("footer.results_both", exam=exam, domestic=domestic, overseas=overseas)
+
+
+def _range_fields(letter: str, limits: dict[str, int]) -> dict[str, int]:
+    """The band range entry of each letter takes only the limits it mentions."""
+    wanted = {"a": ("a_min",), "b": ("a_min", "b_min"), "c": ("b_min",)}[letter]
+    return {key: limits[key] for key in wanted}

@@ -1,0 +1,201 @@
+"""The bundled fonts and a small fallback between them, so every name prints legibly.
+
+reportlab has no font fallback and prints an empty box for a character its font
+lacks. So text is split into runs, each drawn with the first bundled font (in an
+order chosen by the sheet's language) that has a glyph for it. A character no
+bundled font has is printed as U+FFFD and reported by :func:`undrawable`.
+
+Fonts are registered with reportlab lazily and once per process: a Japanese-only
+run never pays for loading the Chinese font.
+"""
+
+from __future__ import annotations
+
+from reportlab import rl_config
+
+rl_config.invariant = 1  # byte-identical PDFs; must be set before other reportlab imports
+
+import re  # noqa: E402
+import unicodedata  # noqa: E402
+from collections.abc import Callable, Iterator  # noqa: E402
+from itertools import repeat  # noqa: E402
+from dataclasses import dataclass  # noqa: E402
+from functools import cache, lru_cache  # noqa: E402
+from importlib import resources  # noqa: E402
+
+from reportlab.pdfbase import pdfmetrics  # noqa: E402
+from reportlab.pdfbase.ttfonts import TTFont  # noqa: E402
+
+REPLACEMENT = "\ufffd"  # printed instead of a character no bundled font can draw
+
+
+@dataclass(frozen=True)
+class Family:
+    """One bundled typeface: its files inside ``jlpt_batch/fonts``."""
+
+    key: str
+    regular: str
+    bold: str | None  # None: no bold file; bold is imitated by stroking the outline
+    subfont_index: int = 0  # which face of a .ttc collection
+
+
+FAMILIES = {
+    "biz": Family("BIZUDPGothic", "BIZUDPGothic-Regular.ttf", "BIZUDPGothic-Bold.ttf"),
+    "dejavu": Family("DejaVuSans", "DejaVuSans.ttf", "DejaVuSans-Bold.ttf"),
+    "nanum": Family("NanumGothic", "NanumGothic.ttf", "NanumGothicBold.ttf"),
+    "wqy": Family("WenQuanYiZenHei", "wqy-zenhei.ttc", None),
+}
+
+# Han characters are in the Japanese, Korean and Chinese fonts with different shapes
+# and coverage, so the order matters most there: the sheet's own language first,
+# then Japanese (this is a Japanese-learning school). Nanum before WenQuanYi so a
+# Korean name is drawn by the Korean font; simplified Chinese only WenQuanYi has.
+FALLBACK_ORDER = {
+    "ja": ("biz", "nanum", "wqy", "dejavu"),
+    "ko": ("nanum", "biz", "wqy", "dejavu"),
+    "zh": ("wqy", "biz", "nanum", "dejavu"),
+}
+DEFAULT_ORDER = ("dejavu", "biz", "nanum", "wqy")  # en, vi and anything else
+
+
+@dataclass(frozen=True)
+class Face:
+    """A registered reportlab font, and whether bold must be imitated when drawing it."""
+
+    name: str
+    fake_bold: bool = False
+
+
+Run = tuple[Face, str]
+
+_DROPPED = re.compile(
+    "[\x00-\x08\x0e-\x1f\x7f-\x84\x86-\x9f\u00ad\u061c\u180e\u200b-\u200f"
+    "\u202a-\u202e\u2060-\u206f\ufeff\ufff9-\ufffb]"
+)
+_BREAKS = re.compile("[\t\n\v\f\r\x85\u2028\u2029 ]+")
+
+
+def clean_text(text: str) -> str:
+    """NFC, with control and invisible format characters removed and line breaks made spaces.
+
+    Drawn text must stay on its line: a newline or a bidi override in a name
+    would otherwise break the layout of the page.
+    """
+    text = unicodedata.normalize("NFC", text)
+    text = _DROPPED.sub("", text)
+    return _BREAKS.sub(" ", text).strip()
+
+
+clean = lru_cache(maxsize=8192)(clean_text)  # labels and headings repeat on every sheet
+
+
+def font_dir():
+    """The folder of bundled font files and their licences."""
+    return resources.files("jlpt_batch").joinpath("fonts")
+
+
+@cache
+def face(family_key: str, bold: bool = False) -> Face:
+    """Register one face of a family with reportlab (once per process) and return it."""
+    family = FAMILIES[family_key]
+    file_name = family.bold if bold and family.bold else family.regular
+    name = f"JB-{family.key}" + ("-Bold" if bold and family.bold else "")
+    if name not in pdfmetrics.getRegisteredFontNames():
+        path = str(font_dir().joinpath(file_name))
+        # Not asciiReadable: otherwise every embedded subset carries all of ASCII, even a
+        # fallback font drawing one character; files are about a quarter smaller and faster.
+        font = TTFont(name, path, subfontIndex=family.subfont_index, asciiReadable=False)
+        pdfmetrics.registerFont(font)
+    return Face(name, fake_bold=bold and family.bold is None)
+
+
+@cache
+def _charset(name: str) -> frozenset[str]:
+    """Every character the registered font has a glyph for, read from its cmap once."""
+    char_to_glyph = pdfmetrics.getFont(name).face.charToGlyph
+    return frozenset(chr(code) for code, glyph in char_to_glyph.items() if glyph)
+
+
+def fallback_faces(lang: str, bold: bool = False) -> tuple[Face, ...]:
+    """The faces to try for a sheet language, primary first."""
+    return tuple(face(key, bold) for key in FALLBACK_ORDER.get(lang, DEFAULT_ORDER))
+
+
+def primary_face(lang: str, bold: bool = False) -> Face:
+    """The face most text of a sheet in this language is drawn with."""
+    return face(FALLBACK_ORDER.get(lang, DEFAULT_ORDER)[0], bold)
+
+
+@lru_cache(maxsize=4096)
+def runs(text: str, lang: str, bold: bool = False, whole: bool = True) -> tuple[Run, ...]:
+    """Split cleaned text into (face, text) runs that together draw every character.
+
+    With ``whole`` (names, table cells) one face that has every character is
+    preferred, so a name is never drawn in two styles. Prose passes ``whole=False``:
+    it keeps the sheet's own face and borrows only the characters that face lacks.
+    Either way a character takes the first face that has it; one that no face has
+    becomes U+FFFD (see :func:`undrawable`).
+    """
+    if not text:
+        return ()
+    chars = set(text)
+    if chars <= _charset(primary_face(lang, bold).name):
+        return ((primary_face(lang, bold), text),)
+    if whole:
+        for candidate in _faces_in_order(lang, bold):
+            if chars <= _charset(candidate.name):
+                return ((candidate, text),)
+    return _mixed_runs(text, fallback_faces(lang, bold), face("dejavu", bold))
+
+
+def _faces_in_order(lang: str, bold: bool):
+    """Faces of the fallback order, loading each only when the previous ones fall short."""
+    for key in FALLBACK_ORDER.get(lang, DEFAULT_ORDER):
+        yield face(key, bold)
+
+
+def _mixed_runs(text: str, faces: tuple[Face, ...], last_resort: Face) -> tuple[Run, ...]:
+    out: list[list] = []
+    for char in text:
+        chosen = next((f for f in faces if char in _charset(f.name)), None)
+        if chosen is None:
+            chosen, char = last_resort, REPLACEMENT
+        if out and out[-1][0] == chosen:
+            out[-1][1] += char
+        else:
+            out.append([chosen, char])
+    return tuple((f, t) for f, t in out)
+
+
+def undrawable(text: str, lang: str = "en") -> list[str]:
+    """The characters of ``text`` (after cleaning) that no bundled font can draw, in order."""
+    cleaned = clean_text(text)
+    if not cleaned or set(cleaned) <= _charset(primary_face(lang).name):
+        return []
+    missing = set(cleaned)
+    for fallback in fallback_faces(lang):
+        missing -= _charset(fallback.name)
+    return [char for char in dict.fromkeys(cleaned) if char in missing]
+
+
+@cache
+def advance_widths(face_name: str) -> tuple[Callable, float]:
+    """The face's ``dict.get`` of advance widths (thousandths of the size) and its default width."""
+    font_face = pdfmetrics.getFont(face_name).face
+    return font_face.charWidths.get, font_face.defaultWidth
+
+
+def units(text: str, face_name: str) -> Iterator[float]:
+    """The advance width of each character, in thousandths of the font size."""
+    get, default = advance_widths(face_name)
+    return map(get, map(ord, text), repeat(default))
+
+
+def string_width(text_runs: tuple[Run, ...] | list[Run], size: float) -> float:
+    """Width in points of runs drawn at ``size`` (reportlab does not kern, so widths add up)."""
+    return sum(sum(units(text, f.name)) for f, text in text_runs) * size / 1000
+
+
+def describe(chars: list[str]) -> str:
+    """``'U+10FFFD'``-style list of characters for a warning message."""
+    return ", ".join(f"U+{ord(c):04X}" for c in chars)

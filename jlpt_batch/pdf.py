@@ -1,0 +1,689 @@
+"""Drawing a SheetModel on one page, and a CoverModel, with reportlab canvas primitives.
+
+Canvas calls rather than Platypus or reportlab.graphics charts: measured here they
+are 1.5-2x and +15 ms a page slower. Everything is greyscale and every distinction
+(below a floor, not passed, absent) is also made by shape or weight, so a sheet
+reads the same on a black-and-white printer.
+"""
+
+from __future__ import annotations
+
+from reportlab import rl_config
+
+rl_config.invariant = 1  # byte-identical PDFs; must be set before other reportlab imports
+rl_config.useA85 = 0  # binary streams: ASCII85 makes files larger and costs ~1 ms a file
+
+import re  # noqa: E402
+from collections.abc import Iterator  # noqa: E402
+from dataclasses import dataclass  # noqa: E402
+from functools import lru_cache  # noqa: E402
+from itertools import accumulate  # noqa: E402
+from typing import BinaryIO  # noqa: E402
+
+from reportlab.lib.pagesizes import A4, letter  # noqa: E402
+from reportlab.pdfgen.canvas import Canvas  # noqa: E402
+
+from . import fonts  # noqa: E402
+from .sheetmodel import Bar, Block, CoverModel, ScoreRow, SheetModel  # noqa: E402
+
+PAGE_SIZES = {"a4": A4, "letter": letter}
+MARGIN_X = 42.0
+MARGIN_TOP = 38.0
+MARGIN_BOTTOM = 34.0
+ELLIPSIS = "…"
+BODY_SIZES = (10.5, 10.0, 9.5, 9.0, 8.5, 8.0, 7.5, 7.0)  # tried in turn until the blocks fit the page
+FAKE_BOLD_STROKE = 0.05  # outline width, in font sizes, for a face that has no bold file
+NAME_SHARE = 0.46  # of the header row's width, for the student's name
+
+Line = tuple[fonts.Run, ...]
+
+# --- text: fallback runs, measuring, ellipsis, wrapping -------------------------------
+
+_CJK = (
+    "\u2e80-\u2fff\u3000-\u30ff\u31f0-\u31ff\u3400-\u4dbf\u4e00-\u9fff"
+    "\uf900-\ufaff\uff00-\uffef\U00020000-\U0003ffff"
+)
+_NO_LINE_START = (
+    "、。，．・：；？！ー）」』】〕〉》"
+    "ぁぃぅぇぉっゃゅょゎァィゥェォッャュョヮヵヶ々…‥,.!?;:)\\]}%"
+)
+_NO_LINE_END = "（「『【〔〈《([{"
+# One token is a unit that is never split across lines: a run of spaces, one CJK
+# character with the punctuation that must stay with it, or a word of other scripts.
+_TOKEN = re.compile(
+    rf"\s+|[{_NO_LINE_END}]*[{_CJK}][{_NO_LINE_START}]*|[^\s{_CJK}]+[{_NO_LINE_START}]*"
+)
+
+
+def _char_units(text_runs: Line) -> list[float]:
+    """Advance width of every character in thousandths of the font size."""
+    widths: list[float] = []
+    for face, text in text_runs:
+        widths.extend(fonts.units(text, face.name))
+    return widths
+
+
+def _slice(text_runs: Line, start: int, end: int) -> Line:
+    """The runs covering characters ``start:end`` of their joined text."""
+    out, offset = [], 0
+    for face, text in text_runs:
+        lo, hi = max(start - offset, 0), min(end - offset, len(text))
+        if lo < hi:
+            out.append((face, text[lo:hi]))
+        offset += len(text)
+    return tuple(out)
+
+
+def _break_points(text: str, cumulative: list[float], limit: float) -> list[tuple[int, int]]:
+    """(start, end) of each line: whole tokens while they fit, characters when one cannot."""
+    lines: list[tuple[int, int]] = []
+    start = end = None
+    for token_start, token_end in _pieces(text, cumulative, limit):
+        if start is None:
+            start, end = token_start, token_end
+        elif cumulative[token_end] - cumulative[start] <= limit:
+            end = token_end
+        else:
+            lines.append((start, end))
+            start, end = token_start, token_end
+    if start is not None:
+        lines.append((start, end))
+    return lines
+
+
+def _pieces(text: str, cumulative: list[float], limit: float) -> Iterator[tuple[int, int]]:
+    """Spans of the tokens of ``text`` (spaces skipped), a token too wide cut into characters."""
+    for match in _TOKEN.finditer(text):
+        start, end = match.span()
+        if text[start].isspace():
+            continue
+        if cumulative[end] - cumulative[start] <= limit:
+            yield start, end
+        else:
+            yield from ((i, i + 1) for i in range(start, end))
+
+
+def _line(lang: str, text: str, bold: bool, whole: bool) -> Line:
+    return fonts.runs(fonts.clean(text), lang, bold, whole)
+
+
+# Every sheet is drawn twice, into the student's file and into the class bundle: the
+# second drawing finds its line breaks here instead of measuring the text again.
+@lru_cache(maxsize=4096)
+def _fit(lang: str, text: str, width: float, size: float, bold: bool, whole: bool) -> Line:
+    styled = _line(lang, text, bold, whole)
+    if fonts.string_width(styled, size) <= width:
+        return styled
+    joined = "".join(part for _, part in styled)
+    room = width - fonts.string_width(_line(lang, ELLIPSIS, bold, True), size)
+    cumulative = list(accumulate(_char_units(styled), initial=0.0))
+    keep = max((i for i, used in enumerate(cumulative) if used * size / 1000 <= room), default=0)
+    return _line(lang, joined[:keep].rstrip() + ELLIPSIS, bold, whole)
+
+
+@lru_cache(maxsize=4096)
+def _wrap(lang: str, text: str, width: float, size: float, bold: bool, max_lines: int) -> tuple[Line, ...]:
+    """Wrapped lines; with ``max_lines`` (0: no limit) the last one takes the rest, shortened."""
+    styled = _line(lang, text, bold, whole=False)  # prose keeps the sheet's font
+    joined = "".join(part for _, part in styled)
+    cumulative = list(accumulate(_char_units(styled), initial=0.0))
+    spans = _break_points(joined, cumulative, width * 1000 / size)
+    if not max_lines or len(spans) <= max_lines:
+        return tuple(_slice(styled, start, end) for start, end in spans)
+    kept = tuple(_slice(styled, start, end) for start, end in spans[: max_lines - 1])
+    return (*kept, _fit(lang, joined[spans[max_lines - 1][0] :], width, size, bold, False))
+
+
+class Pen:
+    """Draws cleaned text on a canvas in one sheet language, with font fallback."""
+
+    def __init__(self, canvas: Canvas, lang: str) -> None:
+        self.canvas = canvas
+        self.lang = lang
+        self._text = None  # the page's text object, drawn by finish_page
+        self._state: tuple | None = None  # its current (font, size, gray)
+
+    def line(self, text: str, bold: bool = False, whole: bool = True) -> Line:
+        """Text as runs of fonts; ``whole`` keeps it in one font when one font can (see fonts.runs)."""
+        return _line(self.lang, text, bold, whole)
+
+    def width(self, text: str, size: float, bold: bool = False) -> float:
+        return fonts.string_width(self.line(text, bold), size)
+
+    def fit(self, text: str, width: float, size: float, bold: bool = False, whole: bool = True) -> Line:
+        """The text as one line, shortened with an ellipsis when it is wider than ``width``."""
+        return _fit(self.lang, text, width, size, bold, whole)
+
+    def wrap(self, text: str, width: float, size: float, bold: bool = False) -> list[Line]:
+        """Lines no wider than ``width``: words kept whole, CJK broken between characters."""
+        return list(_wrap(self.lang, text, width, size, bold, 0))
+
+    def wrap_at_most(self, text: str, width: float, size: float, max_lines: int, bold: bool = False) -> list[Line]:
+        """Like :meth:`wrap`, but the last allowed line takes the rest, shortened with an ellipsis."""
+        return list(_wrap(self.lang, text, width, size, bold, max_lines))
+
+    def draw(self, x: float, y: float, line: Line, size: float, align: str = "left", gray: float = 0.0) -> float:
+        """Draw one line at baseline ``y``; ``x`` is its left, centre or right edge. Returns width."""
+        width = fonts.string_width(line, size)
+        x -= {"left": 0.0, "center": width / 2, "right": width}[align]
+        for face, text in line:
+            self._run(x, y, face, text, size, gray)
+            x += fonts.string_width(((face, text),), size)
+        return width
+
+    def text(self, x: float, y: float, text: str, size: float, bold: bool = False, align: str = "left") -> float:
+        return self.draw(x, y, self.line(text, bold), size, align)
+
+    def finish_page(self) -> None:
+        """Put the page's text on the page, above everything drawn on it."""
+        if self._text is not None:
+            self.canvas.drawText(self._text)
+        self._text, self._state = None, None
+
+    def _run(self, x: float, y: float, face: fonts.Face, text: str, size: float, gray: float) -> None:
+        """Collect a run into the page's one text object: much cheaper than a drawString each."""
+        if face.fake_bold:
+            self._fake_bold_run(x, y, face, text, size, gray)
+            return
+        if self._text is None:
+            self._text = self.canvas.beginText()
+        if self._state != (face.name, size, gray):
+            self._text.setFont(face.name, size)
+            self._text.setFillGray(gray)
+            self._state = (face.name, size, gray)
+        self._text.setTextOrigin(x, y)
+        self._text.textOut(text)
+
+    def _fake_bold_run(self, x: float, y: float, face: fonts.Face, text: str, size: float, gray: float) -> None:
+        self.canvas.saveState()
+        self.canvas.setLineWidth(size * FAKE_BOLD_STROKE)
+        self.canvas.setFillGray(gray)
+        self.canvas.setStrokeGray(gray)
+        text_object = self.canvas.beginText(x, y)
+        text_object.setTextRenderMode(2)  # fill and stroke: a heavier stroke stands in for bold
+        text_object.setFont(face.name, size)
+        text_object.textOut(text)
+        self.canvas.drawText(text_object)
+        self.canvas.restoreState()
+
+
+# --- the sheet --------------------------------------------------------------------------
+
+
+@dataclass
+class Frame:
+    """The printable area of a page, and how far down it has been filled."""
+
+    left: float
+    right: float
+    top: float
+    bottom: float
+
+    @property
+    def width(self) -> float:
+        return self.right - self.left
+
+    def height_below(self, header: float) -> float:
+        """The height left for content under a header of the given height."""
+        return self.top - header - self.bottom
+
+
+def page_frame(paper: str) -> Frame:
+    width, height = PAGE_SIZES[paper]
+    return Frame(MARGIN_X, width - MARGIN_X, height - MARGIN_TOP, MARGIN_BOTTOM)
+
+
+def new_canvas(target: str | BinaryIO, paper: str, lang: str, title: str, author: str) -> Canvas:
+    """A canvas set up for deterministic output and the page size of the run."""
+    canvas = Canvas(target, pagesize=PAGE_SIZES[paper], invariant=1, pageCompression=1, lang=lang)
+    canvas.setTitle(fonts.clean(title))
+    canvas.setAuthor(fonts.clean(author))
+    canvas.setCreator("jlpt-batch")
+    return canvas
+
+
+def draw_sheet(canvas: Canvas, model: SheetModel, paper: str) -> None:
+    """Draw one student's sheet on the current page and finish the page."""
+    pen = Pen(canvas, model.lang)
+    frame = page_frame(paper)
+    y = _draw_top_line(pen, model, frame, frame.top)
+    y = _draw_header_fields(pen, model, frame, y - 8)
+    y = _draw_result(pen, model, frame, y - 12)
+    y = _draw_score_table(pen, model, frame, y - 14)
+    y = _draw_bars(pen, model.bars, frame, y - 10)
+    footer_top = _draw_footer(pen, model.footer, frame)
+    _draw_blocks(pen, model.blocks, frame, y - 12, footer_top + 10)
+    pen.finish_page()
+    canvas.showPage()
+
+
+def _draw_top_line(pen: Pen, model: SheetModel, frame: Frame, top: float) -> float:
+    baseline = top - 10
+    school_width = frame.width * 0.55
+    pen.draw(frame.left, baseline, pen.fit(model.school, school_width, 10.5, bold=True), 10.5)
+    exam_width = frame.width - school_width - 12
+    pen.draw(frame.right, baseline, pen.fit(model.exam_title, exam_width, 10.5), 10.5, "right")
+    _rule(pen.canvas, frame.left, frame.right, baseline - 6, 0.8)
+    return baseline - 6
+
+
+def _name_index(model: SheetModel) -> int | None:
+    """Which header field holds the student's name (drawn larger, given more room)."""
+    values = [value for _, value in model.header_fields]
+    return values.index(model.name) if model.name in values else None
+
+
+def _header_widths(model: SheetModel, width: float) -> list[float]:
+    """The name gets most of the row; the other fields share the rest."""
+    count, name = len(model.header_fields), _name_index(model)
+    if count <= 1 or name is None:
+        return [width / max(count, 1)] * count
+    other = width * (1 - NAME_SHARE) / (count - 1)
+    return [width * NAME_SHARE if index == name else other for index in range(count)]
+
+
+def _draw_header_fields(pen: Pen, model: SheetModel, frame: Frame, top: float) -> float:
+    """A row of form cells: small label above, value below; the name larger."""
+    height, x = 36.0, frame.left
+    widths = _header_widths(model, frame.width)
+    for index, ((label, value), width) in enumerate(zip(model.header_fields, widths)):
+        pen.draw(x + 5, top - 10, pen.fit(label, width - 10, 7.5), 7.5, gray=0.35)
+        size = 14.0 if index == _name_index(model) else 11.5
+        pen.draw(x + 5, top - 28, pen.fit(value, width - 10, size, bold=True), size)
+        x += width
+    _cells_outline(pen.canvas, frame.left, top, widths, height)
+    return top - height
+
+
+def _cells_outline(canvas: Canvas, left: float, top: float, widths: list[float], height: float) -> None:
+    canvas.setLineWidth(0.6)
+    canvas.rect(left, top - height, sum(widths), height, stroke=1, fill=0)
+    x = left
+    for width in widths[:-1]:
+        x += width
+        canvas.line(x, top - height, x, top)
+
+
+def _draw_result(pen: Pen, model: SheetModel, frame: Frame, top: float) -> float:
+    """The result in large type in a box: solid for passed, shaded for not passed, dashed when absent."""
+    detail = pen.wrap_at_most(model.result_detail, frame.width - 24, 10, 3)
+    height = 44 + 13 * len(detail)
+    _result_box(pen.canvas, model.outcome, frame.left, top - height, frame.width, height)
+    pen.draw(frame.left + 12, top - 32, pen.fit(model.result_text, frame.width - 24, 24, bold=True), 24)
+    for i, line in enumerate(detail):
+        pen.draw(frame.left + 12, top - 50 - 13 * i, line, 10)
+    return top - height
+
+
+def _result_box(canvas: Canvas, outcome: str, x: float, y: float, width: float, height: float) -> None:
+    canvas.saveState()
+    canvas.setLineWidth(2.4)
+    if outcome == "ABSENT":
+        canvas.setDash(6, 3)
+    canvas.setFillGray(0.9 if outcome == "FAIL" else 1.0)
+    canvas.rect(x, y, width, height, stroke=1, fill=1)
+    canvas.restoreState()
+
+
+# The score table: label, score, out of, threshold, margin (a 4-heading table puts the
+# maximum after the score, "45 / 60"). The label and the margin may wrap to three lines.
+_TABLE_SHARES = {5: (0.36, 0.08, 0.08, 0.15, 0.33), 4: (0.41, 0.13, 0.14, 0.32)}
+TABLE_SIZE = 9.5
+TABLE_LEADING = 12.0
+
+
+def _table_cells(row: ScoreRow, columns: int) -> tuple[str, ...]:
+    if columns == 5:
+        return row.label, row.score, str(row.maximum), row.threshold, row.margin
+    return row.label, f"{row.score} / {row.maximum}", row.threshold, row.margin
+
+
+def _draw_score_table(pen: Pen, model: SheetModel, frame: Frame, top: float) -> float:
+    columns = 5 if len(model.score_headings) >= 5 else 4
+    widths = [share * frame.width for share in _TABLE_SHARES[columns]]
+    y = _draw_table_headings(pen, model.score_headings[:columns], frame.left, widths, top)
+    for index, row in enumerate(model.score_rows):
+        is_total = index == len(model.score_rows) - 1
+        if is_total:
+            _rule(pen.canvas, frame.left, frame.right, y, 1.2)
+        y = _draw_score_row(pen, row, frame.left, widths, y, bold=row.below or is_total)
+    _rule(pen.canvas, frame.left, frame.right, y, 0.8)
+    return y
+
+
+def _draw_table_headings(pen: Pen, headings, left: float, widths: list[float], top: float) -> float:
+    """Small grey headings, wrapped to two lines if need be, their last lines on one baseline."""
+    size, leading = 7.5, 9.0
+    cells = [pen.wrap_at_most(heading, width - 8, size, 2, bold=True) for heading, width in zip(headings, widths)]
+    rows = max((len(lines) for lines in cells), default=1)
+    x, bottom = left, top - 4 - leading * rows
+    for index, (lines, width) in enumerate(zip(cells, widths)):
+        align, anchor = ("left", x + 14) if index == 0 else ("right", x + width - 4)
+        for i, line in enumerate(lines):
+            pen.draw(anchor, bottom + 3 + leading * (len(lines) - 1 - i), line, size, align, gray=0.3)
+        x += width
+    _rule(pen.canvas, left, left + sum(widths), bottom, 0.8)
+    return bottom
+
+
+def _draw_score_row(pen: Pen, row: ScoreRow, left: float, widths: list[float], top: float, bold: bool) -> float:
+    """One line of the table; a line below its threshold is shaded, bold and flagged with a triangle."""
+    cells = _table_cells(row, len(widths))
+    wrapping = (0, len(cells) - 1)  # the label and the margin are words; the rest are numbers
+    cell_lines = [
+        _cell_lines(pen, cell, width, bold, wraps=index in wrapping)
+        for index, (cell, width) in enumerate(zip(cells, widths))
+    ]
+    height = 6 + TABLE_LEADING * max(len(lines) for lines in cell_lines)
+    if row.below:
+        _shade(pen.canvas, left, top - height, sum(widths), height)
+        _warning_triangle(pen.canvas, left + 3, top - 13, 7)
+    x = left
+    for index, (lines, width) in enumerate(zip(cell_lines, widths)):
+        for i, line in enumerate(lines):
+            if index == 0:
+                pen.draw(x + 14, top - 13 - TABLE_LEADING * i, line, TABLE_SIZE)
+            else:
+                pen.draw(x + width - 4, top - 13 - TABLE_LEADING * i, line, TABLE_SIZE, "right")
+        x += width
+    return top - height
+
+
+def _cell_lines(pen: Pen, text: str, width: float, bold: bool, wraps: bool) -> list[Line]:
+    """A table cell: up to three lines where wrapping is allowed, the last shortened if need be."""
+    room = width - 18 if wraps else width - 8
+    if not wraps:
+        return [pen.fit(text, room, TABLE_SIZE, bold)]
+    return pen.wrap_at_most(text, room, TABLE_SIZE, 3, bold) or [()]
+
+
+def _shade(canvas: Canvas, x: float, y: float, width: float, height: float) -> None:
+    canvas.saveState()
+    canvas.setFillGray(0.88)
+    canvas.rect(x, y, width, height, stroke=0, fill=1)
+    canvas.restoreState()
+
+
+def _warning_triangle(canvas: Canvas, x: float, y: float, size: float) -> None:
+    """A solid triangle pointing right: the marker of a line that let the student down."""
+    path = canvas.beginPath()
+    path.moveTo(x, y)
+    path.lineTo(x, y + size)
+    path.lineTo(x + size * 0.9, y + size / 2)
+    path.close()
+    canvas.drawPath(path, stroke=0, fill=1)
+
+
+def _rule(canvas: Canvas, x1: float, x2: float, y: float, width: float) -> None:
+    canvas.setLineWidth(width)
+    canvas.line(x1, y, x2, y)
+
+
+# --- the bars ------------------------------------------------------------------------------
+
+BAR_HEIGHT = 11.0
+HATCH_FORM = "BelowHatch"
+BAR_ROW = 27.0
+
+
+def _draw_bars(pen: Pen, bars: tuple[Bar, ...], frame: Frame, top: float) -> float:
+    """Each score as a bar on its own scale, its threshold a thick dashed line across it."""
+    label_width = frame.width * 0.30
+    track_left = frame.left + label_width
+    track_width = frame.width - label_width - 62
+    y = top
+    for index, bar in enumerate(bars):
+        if index == len(bars) - 1 and len(bars) > 1:
+            y -= 4  # the total stands a little apart from the sections
+        _draw_bar(pen, bar, frame.left, track_left, track_width, y)
+        y -= BAR_ROW
+    return y
+
+
+def _draw_bar(pen: Pen, bar: Bar, left: float, track_left: float, track_width: float, top: float) -> None:
+    bottom = top - BAR_ROW + 4
+    if bar.below:
+        _warning_triangle(pen.canvas, left + 3, bottom + 2, 7)
+    label = pen.wrap_at_most(bar.label, track_left - left - 22, 8.5, 2, bold=bar.below)
+    for i, line in enumerate(label):
+        pen.draw(left + 14, bottom + 2 + 9.5 * (len(label) - 1 - i), line, 8.5)
+    _bar_track(pen.canvas, bar, track_left, bottom, track_width)
+    _threshold_line(pen, bar, track_left + track_width * bar.threshold / bar.maximum, bottom)
+    score_text = "*" if bar.score is None else f"{bar.score} / {bar.maximum}"
+    pen.text(track_left + track_width + 8, bottom + 2, score_text, 9.5, bold=bar.below)
+
+
+def _bar_track(canvas: Canvas, bar: Bar, x: float, y: float, width: float) -> None:
+    """The scale outline and the filled part: solid grey, or black hatching when below."""
+    canvas.saveState()
+    canvas.setLineWidth(0.6)
+    if bar.score is None:
+        canvas.setDash(2, 2)
+    canvas.rect(x, y, width, BAR_HEIGHT, stroke=1, fill=0)
+    filled = 0 if bar.score is None else width * min(bar.score, bar.maximum) / bar.maximum
+    if filled and bar.below:
+        _hatch(canvas, x, y, filled, BAR_HEIGHT)
+    elif filled:
+        canvas.setFillGray(0.55)
+        canvas.rect(x, y, filled, BAR_HEIGHT, stroke=1, fill=1)
+    canvas.restoreState()
+
+
+def _hatch(canvas: Canvas, x: float, y: float, width: float, height: float) -> None:
+    """Black diagonal hatching: drawn once per file as a form, then clipped to each bar."""
+    if not canvas.hasForm(HATCH_FORM):
+        _define_hatch(canvas)
+    canvas.setLineWidth(0.8)
+    canvas.rect(x, y, width, height, stroke=1, fill=0)
+    canvas.saveState()
+    path = canvas.beginPath()
+    path.rect(x, y, width, height)
+    canvas.clipPath(path, stroke=0, fill=0)
+    canvas.translate(x, y)
+    canvas.doForm(HATCH_FORM)
+    canvas.restoreState()
+
+
+def _define_hatch(canvas: Canvas) -> None:
+    width, step = max(size[0] for size in PAGE_SIZES.values()), 4.0
+    canvas.beginForm(HATCH_FORM, 0, 0, width, BAR_HEIGHT)
+    canvas.setLineWidth(0.9)
+    path = canvas.beginPath()
+    offset = -BAR_HEIGHT
+    while offset < width:
+        path.moveTo(offset, 0)
+        path.lineTo(offset + BAR_HEIGHT, BAR_HEIGHT)
+        offset += step
+    canvas.drawPath(path, stroke=1, fill=0)
+    canvas.endForm()
+
+
+def _threshold_line(pen: Pen, bar: Bar, x: float, bottom: float) -> None:
+    canvas = pen.canvas
+    canvas.saveState()
+    canvas.setLineWidth(2.0)
+    canvas.setDash(3, 1.6)
+    canvas.line(x, bottom - 3, x, bottom + BAR_HEIGHT + 3)
+    canvas.restoreState()
+    pen.text(x, bottom + BAR_HEIGHT + 5, bar.threshold_label, 7, align="center")
+
+
+# --- blocks and footer ---------------------------------------------------------------------
+
+
+def _draw_footer(pen: Pen, footer: tuple[str, ...], frame: Frame) -> float:
+    """Footer lines from the bottom margin up; returns the top of the footer."""
+    lines = [line for text in footer for line in pen.wrap(text, frame.width, 7.5)]
+    y = frame.bottom
+    for line in reversed(lines):
+        pen.draw(frame.left, y, line, 7.5, gray=0.25)
+        y += 9.5
+    _rule(pen.canvas, frame.left, frame.right, y, 0.5)
+    return y
+
+
+@dataclass(frozen=True)
+class _BlockItem:
+    kind: str  # "heading", "text" or "gap"
+    line: Line
+    step: float  # how far down the next item starts
+
+
+def _layout_blocks(pen: Pen, blocks: tuple[Block, ...], width: float, size: float) -> list[_BlockItem]:
+    heading_step, leading = (size + 1.5) * 2.0, size * 1.32
+    items: list[_BlockItem] = []
+    for block in blocks:
+        items.append(_BlockItem("heading", pen.line(block.heading, bold=True), heading_step))
+        for paragraph in block.paragraphs:
+            items += [_BlockItem("text", line, leading) for line in pen.wrap(paragraph, width - 8, size)]
+            items.append(_BlockItem("gap", (), size * 0.3))
+        items.append(_BlockItem("gap", (), size * 0.5))
+    return items
+
+
+def _draw_blocks(pen: Pen, blocks: tuple[Block, ...], frame: Frame, top: float, bottom: float) -> None:
+    """The headed paragraphs, in the largest body size that fits above the footer.
+
+    If even the smallest size does not fit, the last line that fits ends in an
+    ellipsis: a sheet is always exactly one page.
+    """
+    for size in BODY_SIZES:
+        items = _layout_blocks(pen, blocks, frame.width, size)
+        if sum(item.step for item in items) <= top - bottom:
+            break
+    y = top
+    for item in items:
+        if item.kind != "gap" and y - item.step < bottom:
+            pen.text(frame.left + 8, y - size, ELLIPSIS, size)
+            return
+        _draw_block_item(pen, item, size, frame, y)
+        y -= item.step
+
+
+def _draw_block_item(pen: Pen, item: _BlockItem, size: float, frame: Frame, y: float) -> None:
+    if item.kind == "heading":
+        pen.draw(frame.left, y - size - 5, item.line, size + 1.5)
+        _rule(pen.canvas, frame.left, frame.right, y - size - 9, 0.4)
+    elif item.kind == "text":
+        pen.draw(frame.left + 8, y - size, item.line, size)
+
+
+# --- the cover of a class bundle -------------------------------------------------------------
+
+COVER_ROW = 15.0
+COVER_SIZE = 9.5
+_NUMERIC = re.compile(r"[\d*.,+\-/ ]*")
+
+
+def _column_widths(pen: Pen, cover: CoverModel, width: float) -> list[float]:
+    """Each column as wide as its widest cell; if too wide, the widest column gives way."""
+    natural = [pen.width(heading, 8, bold=True) + 12 for heading in cover.headings]
+    for row in cover.rows:
+        for index, cell in enumerate(row[: len(natural)]):
+            natural[index] = max(natural[index], pen.width(cell, COVER_SIZE) + 12)
+    excess = sum(natural) - width
+    if excess > 0:
+        widest = natural.index(max(natural))
+        natural[widest] = max(natural[widest] - excess, 40.0)
+    return natural
+
+
+def _cover_pages(cover: CoverModel, frame: Frame) -> list[tuple[tuple[str, ...], ...]]:
+    """The rows of each cover page: the first page also carries the title and summary."""
+    first = int((frame.height_below(120) - 30) // COVER_ROW)
+    later = int((frame.height_below(50) - 30) // COVER_ROW)
+    rows, pages = list(cover.rows), []
+    pages.append(tuple(rows[:first]))
+    rows = rows[first:]
+    while rows:
+        pages.append(tuple(rows[:later]))
+        rows = rows[later:]
+    return pages
+
+
+def draw_cover(canvas: Canvas, cover: CoverModel, paper: str) -> int:
+    """Draw the teacher's cover (as many pages as the list needs); returns the pages drawn."""
+    pen = Pen(canvas, cover.lang)
+    frame = page_frame(paper)
+    widths = _column_widths(pen, cover, frame.width)
+    numeric = [_is_numeric_column(cover, index) for index in range(len(cover.headings))]
+    pages = _cover_pages(cover, frame)
+    for number, rows in enumerate(pages, start=1):
+        y = _cover_title(pen, cover, frame, full=number == 1)
+        y = _cover_row(pen, cover.headings, widths, numeric, frame.left, y, bold=True)
+        _rule(canvas, frame.left, frame.left + sum(widths), y, 0.8)
+        for index, row in enumerate(rows):
+            if index % 2:
+                _shade(canvas, frame.left, y - COVER_ROW, sum(widths), COVER_ROW)
+            y = _cover_row(pen, row, widths, numeric, frame.left, y, bold=False)
+        if len(pages) > 1:
+            pen.text(frame.right, frame.bottom, f"{number} / {len(pages)}", 8, align="right")
+        pen.finish_page()
+        canvas.showPage()
+    return len(pages)
+
+
+def _is_numeric_column(cover: CoverModel, index: int) -> bool:
+    cells = [row[index] for row in cover.rows if index < len(row)]
+    return bool(cells) and all(_NUMERIC.fullmatch(cell) for cell in cells)
+
+
+def _cover_title(pen: Pen, cover: CoverModel, frame: Frame, full: bool) -> float:
+    y = frame.top - 18
+    pen.draw(frame.left, y, pen.fit(cover.title, frame.width, 18, bold=True), 18)
+    if not full:
+        return y - 20
+    pen.draw(frame.left, y - 20, pen.fit(cover.subtitle, frame.width, 10), 10)
+    pen.draw(frame.left, y - 40, pen.fit(cover.summary, frame.width, 11, bold=True), 11)
+    return y - 60
+
+
+def _cover_row(pen: Pen, cells, widths, numeric, left: float, top: float, bold: bool) -> float:
+    size = 8.0 if bold else COVER_SIZE
+    x = left
+    for cell, width, right_aligned in zip(cells, widths, numeric):
+        line = pen.fit(cell, width - 12, size, bold)
+        if right_aligned:
+            pen.draw(x + width - 6, top - 11, line, size, "right")
+        else:
+            pen.draw(x + 6, top - 11, line, size)
+        x += width
+    return top - COVER_ROW
+
+
+# --- files ------------------------------------------------------------------------------------
+
+
+def write_sheet(model: SheetModel, target: str | BinaryIO, paper: str) -> None:
+    """One student's sheet as a one-page PDF file (a path or a binary file object)."""
+    canvas = new_canvas(target, paper, model.lang, f"{model.exam_title}: {model.name}", model.school)
+    draw_sheet(canvas, model, paper)
+    canvas.save()
+
+
+class Bundle:
+    """A class's print file: the cover first, then each student's sheet.
+
+    With ``duplex`` every part starts on the front of a new sheet of paper: a blank
+    page follows any part that ends on a front.
+    """
+
+    def __init__(self, target: str | BinaryIO, cover: CoverModel, paper: str, duplex: bool) -> None:
+        self.paper = paper
+        self.duplex = duplex
+        self.canvas = new_canvas(target, paper, cover.lang, cover.title, "")
+        self._pad_after(draw_cover(self.canvas, cover, paper))
+
+    def add(self, model: SheetModel) -> None:
+        draw_sheet(self.canvas, model, self.paper)
+        self._pad_after(1)
+
+    def _pad_after(self, pages: int) -> None:
+        if self.duplex and pages % 2:
+            self.canvas.showPage()
+
+    def save(self) -> int:
+        """Write the file; returns its number of pages."""
+        pages = self.canvas.getPageNumber() - 1
+        self.canvas.save()
+        return pages
