@@ -1,0 +1,51 @@
+"""Cohorts and PDF reading for the drawing and sheet-stage tests."""
+
+from __future__ import annotations
+
+import io
+import re
+from pathlib import Path
+
+import polars as pl
+from feedback_rows import judged_row, three, two
+from pypdf import PdfReader
+
+from jlpt_batch.cohort import JUDGED_SCHEMA, CohortRun, SourceInfo
+
+
+
+def student(candidate_id: str, name: str, class_name: str | None, source_row: int, **extra) -> dict:
+    """A passing N3 student unless ``extra`` says otherwise (e.g. ``scores=three(10, 40, 40)``)."""
+    scores = extra.pop("scores", three(40, 40, 40))
+    level = extra.pop("level", "N3" if "reading" in scores else "N4")
+    row = judged_row(level, scores, candidate_id=candidate_id, name=name, source_row=source_row)
+    return row | {"class": class_name} | extra
+
+
+def rejected(candidate_id: str | None, source_row: int) -> dict:
+    """A REJECTED row as the pipeline keeps it: raw values, no judgement."""
+    row = dict.fromkeys(JUDGED_SCHEMA)
+    return row | {
+        "candidate_id": candidate_id, "name": "Rejected Row", "class": "2A", "level": "N9",
+        "source_row": source_row, "result": "REJECTED", "failed_sections": "", "absent_sections": "",
+        "error": f"row {source_row}, column level: 'N9' is not N1-N5", "scored": False,
+    }  # fmt: skip
+
+
+def cohort(rows: list[dict]) -> CohortRun:
+    """A CohortRun of these rows, in this order."""
+    judged = pl.DataFrame(rows, schema=JUDGED_SCHEMA, orient="row")
+    columns = ("candidate_id", "column", "value", "reason")
+    rejections = pl.DataFrame(schema={"source_row": pl.Int64} | dict.fromkeys(columns, pl.String))
+    source = SourceInfo(Path("cohort.csv"), "0" * 64, None, "utf-8", 1, len(rows), 0)
+    return CohortRun(judged, rejections, source)
+
+
+def page_texts(pdf: bytes | Path) -> list[str]:
+    """The text of each page, whitespace runs collapsed to one space."""
+    data = pdf.read_bytes() if isinstance(pdf, Path) else pdf
+    reader = PdfReader(io.BytesIO(data))
+    return [re.sub(r"\s+", " ", page.extract_text()) for page in reader.pages]
+
+
+__all__ = ["cohort", "page_texts", "rejected", "student", "three", "two"]

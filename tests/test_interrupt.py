@@ -1,0 +1,82 @@
+"""Ctrl-C or SIGTERM during a real run: it stops, workers end, nothing half-written is left."""
+
+from __future__ import annotations
+
+import os
+import signal
+import subprocess
+import sys
+import time
+from pathlib import Path
+
+import pytest
+
+SAMPLE = Path(__file__).parent.parent / "samples" / "cohort.xlsx"
+pytestmark = pytest.mark.skipif(not SAMPLE.exists(), reason="needs the sample cohort")
+
+
+def command(out: Path, *extra: str) -> list[str]:
+    return [sys.executable, "-m", "jlpt_batch", "run", str(SAMPLE), "--out", str(out), "--as-of", "2026-11-23", *extra]
+
+
+def children_of(pid: int) -> set[int]:
+    found = set()
+    for stat in Path("/proc").glob("[0-9]*/stat"):
+        try:
+            fields = stat.read_text().rsplit(")", 1)[1].split()
+        except OSError:
+            continue
+        if int(fields[1]) == pid:
+            found.add(int(stat.parent.name))
+    return found
+
+
+def alive(pid: int) -> bool:
+    try:
+        state = Path(f"/proc/{pid}/stat").read_text().rsplit(")", 1)[1].split()[0]
+    except OSError:
+        return False
+    return state != "Z"
+
+
+def wait_for_sheets(staging_parent: Path, process: subprocess.Popen, timeout: float = 60) -> None:
+    """Wait until the run is rendering: its hidden folder holds some sheets."""
+    deadline = time.monotonic() + timeout
+    while time.monotonic() < deadline:
+        if any(staging_parent.glob(".out.partial-*/sheets/*.pdf")):
+            return
+        assert process.poll() is None, process.communicate()
+        time.sleep(0.05)
+    pytest.fail("the run never started rendering sheets")
+
+
+@pytest.fixture
+def earlier_output(tmp_path) -> dict[str, bytes]:
+    out = tmp_path / "out"
+    subprocess.run(command(out, "--no-sheets"), check=False, capture_output=True)
+    return {p.name: p.read_bytes() for p in out.iterdir() if p.is_file()}
+
+
+@pytest.mark.parametrize("how", ["SIGTERM", "Ctrl-C"])
+def test_signal_during_rendering_stops_cleanly(tmp_path, earlier_output, how):
+    assert "results.csv" in earlier_output
+    process = subprocess.Popen(command(tmp_path / "out", "--jobs", "2"), stdout=subprocess.PIPE,
+                               stderr=subprocess.PIPE, text=True, start_new_session=True)  # fmt: skip
+    wait_for_sheets(tmp_path, process)
+    workers = children_of(process.pid)
+    if how == "SIGTERM":
+        process.send_signal(signal.SIGTERM)
+    else:  # a terminal sends SIGINT to the whole foreground process group
+        os.killpg(process.pid, signal.SIGINT)
+    started = time.monotonic()
+    _, stderr = process.communicate(timeout=30)
+    assert time.monotonic() - started < 15
+    assert process.returncode == 130
+    assert "Error: interrupted; nothing was written and earlier outputs are intact" in stderr
+    assert "Traceback" not in stderr
+    time.sleep(0.5)
+    assert not [pid for pid in workers if alive(pid)], "worker processes outlived the run"
+    assert sorted(p.name for p in tmp_path.iterdir()) == ["out"]  # no hidden partial folder
+    out = tmp_path / "out"
+    assert {p.name: p.read_bytes() for p in out.iterdir() if p.is_file()} == earlier_output
+    assert not (out / "sheets").exists()
