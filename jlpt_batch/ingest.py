@@ -9,13 +9,14 @@ from __future__ import annotations
 
 import re
 from dataclasses import dataclass
+from typing import NamedTuple
 
 import polars as pl
 
 from .errors import InputUnreadableError
 from .headers import map_headers
 from .reading import RawTable
-from .rules import BAND_PARTS, LEVELS, SECTION_KEYS, Rules, load_rules, rules_frame
+from .rules import BAND_PARTS, LEVELS, SECTION_KEYS, Rules, load_rules, rules_of_rows
 
 ABSENT_MARKERS = ("-", "*", "absent", "欠席", "欠", "ー", "—", "–", "―")
 REGION_ALIASES = {
@@ -38,10 +39,14 @@ REJECTION_SCHEMA = {
 
 @dataclass(frozen=True)
 class Prepared:
-    """Rows ready to judge, rows rejected, and why."""
+    """Every non-empty row, typed and in input order, and the problems found in them.
 
-    valid: pl.DataFrame
-    rejected: pl.DataFrame  # the rejected rows, same columns as ``valid``
+    A row is rejected when ``rejections`` lists its ``source_row``. The rows are
+    kept together rather than split in two: on a large file, splitting and merging
+    back would copy every name and id twice.
+    """
+
+    rows: pl.DataFrame
     rejections: pl.DataFrame  # one row per problem (REJECTION_SCHEMA)
     rows_read: int
     rows_skipped_empty: int
@@ -61,13 +66,9 @@ def prepare(raw: RawTable, *, max_rows: int, rules: Rules | None = None) -> Prep
             "split the file or raise --max-rows"
         )
     frame = _parsed(frame, rules)
-    rejections = _rejections(frame, labels, rules)
-    bad_rows = rejections.get_column("source_row").unique()
-    typed = _typed(frame)
     return Prepared(
-        valid=typed.filter(~pl.col("source_row").is_in(bad_rows.implode())),
-        rejected=typed.filter(pl.col("source_row").is_in(bad_rows.implode())),
-        rejections=rejections,
+        rows=_typed(frame),
+        rejections=_rejections(frame, labels, rules),
         rows_read=frame.height,
         rows_skipped_empty=skipped,
     )
@@ -85,30 +86,30 @@ def _label(key: str, written: str | None) -> str:
 def _text_frame(raw: RawTable, columns: dict[str, int]) -> tuple[pl.DataFrame, int]:
     """Mapped columns as trimmed NFKC text, merged class cells filled, empty rows dropped."""
     present = {key: f"c{index}" for key, index in columns.items() if f"c{index}" in raw.rows.columns}
-    non_ascii = raw.rows.select(_non_ascii(pl.col(name)).any() for name in present.values()).row(0)
     selected = [
-        _clean(pl.col(name), has_non_ascii=bool(flag)).alias(key)
-        for (key, name), flag in zip(present.items(), non_ascii)
+        _clean(pl.col(name), **needs).alias(key) for (key, name), needs in zip(present.items(), _cleaning_needed(raw.rows, present))
     ]
     unmapped = [name for name in raw.rows.columns if name not in present.values()]
-    frame = raw.rows.lazy().select(
+    frame = raw.rows.select(
         (pl.int_range(pl.len(), dtype=pl.Int64) + raw.header_row + 1).alias("source_row"),
         _all_blank(unmapped).alias("_unmapped_blank"),
         *selected,
     )
     # Cleaning already turned blank cells of the mapped columns into nulls.
     blank = pl.col("_unmapped_blank") & pl.all_horizontal(pl.col(key).is_null() for key in present)
-    frame = _with_missing_columns(frame.with_columns(blank.alias("_blank")).drop("_unmapped_blank").collect())
+    frame = _with_missing_columns(frame.with_columns(blank.alias("_blank")).drop("_unmapped_blank"))
     if "class" in columns and raw.merges:
         frame = _fill_merged(frame, raw.merges.get(columns["class"], []))
-    skipped = frame.get_column("_blank").sum()
-    return frame.filter(~pl.col("_blank")).drop("_blank"), int(skipped)
+    skipped = int(frame.get_column("_blank").sum())
+    if skipped:  # a filter copies every column, so only when there is something to drop
+        frame = frame.filter(~pl.col("_blank"))
+    return frame.drop("_blank"), skipped
 
 
 def _all_blank(names: list[str]) -> pl.Expr:
     if not names:
         return pl.lit(True)
-    return pl.all_horizontal(pl.col(name).is_null() | (pl.col(name).str.strip_chars() == "") for name in names)
+    return pl.all_horizontal(pl.col(name).is_null() | pl.col(name).str.contains(r"^\s*$") for name in names)
 
 
 def _non_ascii(cell: pl.Expr) -> pl.Expr:
@@ -116,12 +117,28 @@ def _non_ascii(cell: pl.Expr) -> pl.Expr:
     return cell.str.len_bytes() != cell.str.len_chars()
 
 
-def _clean(cell: pl.Expr, *, has_non_ascii: bool) -> pl.Expr:
+def _cleaning_needed(rows: pl.DataFrame, present: dict[str, str]) -> list[dict[str, bool]]:
+    """Which columns hold any non-ASCII cell, and which any cell to trim or empty.
+
+    Most columns of most files need neither, and a column left alone costs no copy:
+    on a million rows the copies would be most of the memory the run needs.
+    """
+    names = list(present.values())
+    flags = rows.select(
+        *[_non_ascii(pl.col(name)).any().alias(f"{name}:wide") for name in names],
+        *[pl.col(name).str.contains(r"^\s|\s$|^$").any().alias(f"{name}:trim") for name in names],
+    ).row(0, named=True)
+    return [{"has_non_ascii": bool(flags[f"{name}:wide"]), "needs_trim": bool(flags[f"{name}:trim"])} for name in names]
+
+
+def _clean(cell: pl.Expr, *, has_non_ascii: bool, needs_trim: bool) -> pl.Expr:
     """NFKC (full-width digits and letters to plain ones), trimmed; empty text becomes null.
 
-    NFKC leaves ASCII unchanged, so it runs only on the cells that need it: an
-    all-ASCII column (ids, levels, scores, mostly) is only trimmed.
+    NFKC leaves ASCII unchanged, so it runs only on the cells that need it, and a
+    plain ASCII column with nothing to trim (ids, levels, scores, mostly) is left as it is.
     """
+    if not (has_non_ascii or needs_trim):
+        return cell
     if has_non_ascii:
         cell = pl.when(_non_ascii(cell)).then(cell.str.normalize("NFKC")).otherwise(cell)
     text = cell.str.strip_chars()
@@ -163,16 +180,15 @@ def _parsed(frame: pl.DataFrame, rules: Rules) -> pl.DataFrame:
         # Parsed once for the checks. Columns the file lacks stay single null values,
         # which keeps a million-row file well under a gigabyte.
         *[_is_absent(frame, key).alias(f"{key}__absent") for key in given],
-        *[_number(frame, key).alias(f"{key}__num") for key in given],
+        # An absent marker is not a number either, so it parses to null like a blank.
+        *[pl.col(key).cast(pl.Float64, strict=False).alias(f"{key}__num") for key in given],
         *[pl.lit(True).alias(f"{key}__absent") for key in missing],
         *[pl.lit(None, pl.Float64).alias(f"{key}__num") for key in missing],
     )
     # Only the section ranges are needed from the rules here.
-    maxima = [f"{key}_max" for key in SECTION_KEYS]
-    level_rules = rules_frame(rules).select("level", *[pl.col(name).alias(f"rule_{name}") for name in maxima])
-    return frame.join(
-        level_rules.rename({"level": "_level"}), on="_level", how="left", maintain_order="left"
-    )
+    maxima = rules_of_rows(frame["_level"], rules, [f"{key}_max" for key in SECTION_KEYS])
+    maxima = maxima.rename(lambda name: f"rule_{name}")
+    return pl.concat([frame, maxima], how="horizontal")
 
 
 def _mapped(frame: pl.DataFrame, column: str, parse) -> pl.Expr:
@@ -182,6 +198,8 @@ def _mapped(frame: pl.DataFrame, column: str, parse) -> pl.Expr:
     plain Python on the distinct values is both the clearest and the fastest way.
     """
     distinct = [value for value in frame[column].unique().to_list() if value is not None]
+    if not distinct:  # a column the file lacks: one null, not a million
+        return pl.lit(None, pl.String)
     mapping = {value: parse(value) for value in distinct}
     return pl.col(column).replace_strict(mapping, default=None, return_dtype=pl.String)
 
@@ -203,10 +221,6 @@ def _is_absent(frame: pl.DataFrame, key: str) -> pl.Expr:
     return pl.col(key).is_null() | pl.col(key).is_in(markers)
 
 
-def _number(frame: pl.DataFrame, key: str) -> pl.Expr:
-    return pl.when(~_is_absent(frame, key)).then(pl.col(key).cast(pl.Float64, strict=False))
-
-
 def _num(key: str) -> pl.Expr:
     return pl.col(f"{key}__num")
 
@@ -224,30 +238,42 @@ def _is_whole(number: pl.Expr) -> pl.Expr:
 
 def _rejections(frame: pl.DataFrame, labels: dict[str, str], rules: Rules) -> pl.DataFrame:
     """Every problem of every row, one row each, in spreadsheet order."""
-    problems = [
-        *_id_problems(frame, labels),
+    problems = [Problem(*problem) for problem in [
+        *_id_problems(labels),
         *_level_problems(labels),
         *[problem for key in SECTION_KEYS for problem in _section_problems(key, labels)],
         *_missing_column_problems(labels, rules),
         *_total_problems(labels),
         *[problem for part in BAND_PARTS for problem in _band_problems(part, labels)],
         *_metadata_problems(labels),
-    ]
+    ]]
+    # Every test runs over every row; the exact tests and the messages only over the few
+    # rows that failed one (a duplicated id is among them with every row sharing it).
+    screens = [problem.rows if problem.screen is None else problem.screen for problem in problems]
+    suspects = frame.filter(pl.any_horizontal(screens))
     found = [
-        frame.filter(mask).rechunk().select(  # one chunk: list.set_difference panics on mixed chunks
+        suspects.filter(problem.rows).rechunk().select(  # one chunk: list.set_difference panics on mixed chunks
             "source_row",
             "candidate_id",
-            pl.lit(column, pl.String).alias("column"),
-            pl.col(value_column).cast(pl.String).alias("value"),
-            reason.alias("reason"),
+            pl.lit(problem.column, pl.String).alias("column"),
+            pl.col(problem.value_column).cast(pl.String).alias("value"),
+            problem.reason.alias("reason"),
         )
-        for mask, column, value_column, reason in problems
+        for problem in problems
     ]
     return pl.concat(found).sort("source_row", maintain_order=True).cast(REJECTION_SCHEMA)
 
 
-# A problem: (which rows, column label, column holding the value, message expression).
-Problem = tuple[pl.Expr, str, str, pl.Expr]
+class Problem(NamedTuple):
+    """One rule a row can break."""
+
+    rows: pl.Expr  # true on the rows that break it
+    column: str  # the column as a message names it
+    value_column: str  # the column holding the value shown
+    reason: pl.Expr  # the message
+    # A cheaper test that is true on at least those rows, for the pass over every row;
+    # ``rows`` then decides among the few rows it found.
+    screen: pl.Expr | None = None
 
 
 def _row(message: str, *args: pl.Expr | str) -> pl.Expr:
@@ -255,7 +281,7 @@ def _row(message: str, *args: pl.Expr | str) -> pl.Expr:
     return pl.format("row {}: " + message, pl.col("source_row"), *args)
 
 
-def _id_problems(frame: pl.DataFrame, labels: dict[str, str]) -> list[Problem]:
+def _id_problems(labels: dict[str, str]) -> list[Problem]:
     label = labels["candidate_id"]
     others = (
         pl.col("source_row").implode().over("candidate_id")
@@ -263,13 +289,16 @@ def _id_problems(frame: pl.DataFrame, labels: dict[str, str]) -> list[Problem]:
         .list.eval(pl.element().cast(pl.String)).list.join(", ")
     )  # fmt: skip
     # The list of other rows is built after filtering, so only over the duplicated rows.
-    is_duplicate = pl.col("candidate_id").is_not_null() & pl.col("candidate_id").is_duplicated()
+    given = pl.col("candidate_id").is_not_null()
+    is_duplicate = given & pl.col("candidate_id").is_duplicated()
+    # Equal ids have equal hashes, and comparing hashes is a few times faster than comparing text.
+    may_be_duplicate = given & pl.col("candidate_id").hash().is_duplicated()
     return [
         (pl.col("candidate_id").is_null(), label, "candidate_id",
          _row(f"{label} is empty; give every candidate an id, or delete the row")),
         (is_duplicate, label, "candidate_id",
          _row(f"{label} '{{}}' is also on row(s) {{}}; each candidate needs a unique id: "
-              "correct it or delete the repeated row", "candidate_id", others)),
+              "correct it or delete the repeated row", "candidate_id", others), may_be_duplicate),
     ]  # fmt: skip
 
 
@@ -355,7 +384,8 @@ def _band_problems(part: str, labels: dict[str, str]) -> list[Problem]:
             problems += _number_problems(key, labels[key])
     correct, questions = _num(correct_key), _num(questions_key)
     c_label, q_label = labels.get(correct_key, correct_key), labels.get(questions_key, questions_key)
-    problems += [
+    counts_given = correct_key in labels or questions_key in labels
+    problems += [] if not counts_given else [
         (correct.is_not_null() & questions.is_null(), c_label, correct_key,
          _row(f"{c_label} is given without {q_label}; give both counts, or neither")),
         (questions.is_not_null() & correct.is_null(), q_label, questions_key,
@@ -388,19 +418,25 @@ def _metadata_problems(labels: dict[str, str]) -> list[Problem]:
 
 def _typed(frame: pl.DataFrame) -> pl.DataFrame:
     """The columns the judge and the writers use, with numbers as integers where they are whole."""
+    def given(column: str) -> bool:
+        return frame[column].null_count() < frame.height
+
+    # A column the file lacks stays a single null rather than a million of them.
     numbers = [
-        pl.when(_is_whole(_num(key)) & (_num(key).abs() < 1e15))
-        .then(_num(key))
-        .cast(pl.Int64)
-        .alias(key)
+        pl.when(_is_whole(_num(key)) & (_num(key).abs() < 1e15)).then(_num(key)).cast(pl.Int64).alias(key)
+        if given(f"{key}__num") else pl.lit(None, pl.Int64).alias(key)
         for key in (*SECTION_KEYS, *COUNT_KEYS)
+    ]
+    bands = [
+        pl.col(band).str.to_uppercase().alias(band) if given(band) else pl.lit(None, pl.String).alias(band)
+        for band in (f"{part}_band" for part in BAND_PARTS)
     ]
     return frame.select(
         "candidate_id", "name", "class",
         pl.coalesce("_level", "level").alias("level"),
         "source_row",
         *numbers,
-        *[pl.col(f"{part}_band").str.to_uppercase().alias(f"{part}_band") for part in BAND_PARTS],
+        *bands,
         pl.col("_region").alias("region"),
         pl.col("_language").alias("language"),
     )  # fmt: skip

@@ -10,7 +10,7 @@ from __future__ import annotations
 import polars as pl
 
 from .cohort import FAIL, PASS
-from .rules import BAND_PARTS, SECTION_KEYS, Rules, load_rules, rules_frame
+from .rules import BAND_PARTS, SECTION_KEYS, Rules, load_rules, rules_of_rows
 
 JUDGED_COLUMNS = (
     "total", "result", "failed_sections", "absent_sections", "points_short", "cefr",
@@ -26,9 +26,8 @@ def judge(valid: pl.DataFrame, rules: Rules | None = None) -> pl.DataFrame:
     ``{part}_questions`` and ``{part}_band`` columns are optional. Row order is kept.
     """
     rules = rules or load_rules()
-    frame = _with_optional_inputs(valid).lazy().join(
-        rules_frame(rules).lazy(), on="level", how="left", maintain_order="left"
-    )
+    with_rules = pl.concat([_with_optional_inputs(valid), rules_of_rows(valid["level"], rules)], how="horizontal")
+    frame = with_rules.lazy()
     frame = frame.with_columns(_scored().alias("scored"))
     frame = frame.with_columns(_total().alias("total"))
     frame = frame.with_columns(_passed(rules).alias("_passed"))
@@ -38,10 +37,12 @@ def judge(valid: pl.DataFrame, rules: Rules | None = None) -> pl.DataFrame:
         _joined_keys(_absent).alias("absent_sections"),
         _points_short().alias("points_short"),
         _cefr(rules).alias("cefr"),
-        *[_band(part, rules).alias(f"{part}_band") for part in BAND_PARTS],
+        *[_band(part, rules, given=_band_inputs_given(valid, part)).alias(f"{part}_band") for part in BAND_PARTS],
     )
     keep = [c for c in valid.columns if c not in JUDGED_COLUMNS] + list(JUDGED_COLUMNS)
-    return judged.select(keep).collect()
+    # The in-memory engine keeps one chunk per column, as the eager steps around it do;
+    # the streaming engine's many chunks would be copied into line at the next step.
+    return judged.select(keep).collect(engine="in-memory")
 
 
 def _with_optional_inputs(valid: pl.DataFrame) -> pl.DataFrame:
@@ -101,11 +102,20 @@ def _cefr(rules: Rules) -> pl.Expr:
     return pl.when(pl.col("_passed")).then(level)
 
 
-def _band(part: str, rules: Rules) -> pl.Expr:
+def _band_inputs_given(valid: pl.DataFrame, part: str) -> bool:
+    names = [f"{part}_correct", f"{part}_questions", f"{part}_band"]
+    return any(name in valid.columns and valid[name].null_count() < valid.height for name in names)
+
+
+def _band(part: str, rules: Rules, *, given: bool = True) -> pl.Expr:
     """A/B/C from raw counts, compared exactly (no rounding), else the letter given.
 
-    Shown only where the level reports that sub-part and the row was scored.
+    Shown only where the level reports that sub-part and the row was scored. With
+    no counts and no letters for the part in any row, it is a single null: a
+    million-row column of nulls would cost memory for nothing.
     """
+    if not given:
+        return pl.lit(None, pl.String)
     correct, questions = pl.col(f"{part}_correct"), pl.col(f"{part}_questions")
     from_counts = (
         pl.when(correct * 100 >= rules.band_a_percent * questions)

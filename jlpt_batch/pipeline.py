@@ -68,20 +68,22 @@ def load_cohort(settings: Settings) -> CohortRun:
 
 
 def combine(prepared: Prepared) -> pl.DataFrame:
-    """Judged and rejected rows together, in input order, each rejected row with its reasons."""
-    judged = judge(prepared.valid)
+    """Every row judged, in input order; a rejected row keeps its values, says why, and gets no verdict."""
+    judged = judge(prepared.rows)
+    if prepared.rejections.height == 0:
+        return judged.with_columns(pl.lit(None, pl.String).alias("error"))
     reasons = prepared.rejections.group_by("source_row").agg(pl.col("reason").str.join("; ").alias("error"))
-    rejected = prepared.rejected.join(reasons, on="source_row", how="left").with_columns(
-        pl.lit(REJECTED).alias("result"),
-        pl.lit("").alias("failed_sections"),
-        pl.lit("").alias("absent_sections"),
-        pl.lit(False).alias("scored"),
+    # Only the row numbers go through the join, so no name or id is copied.
+    error = judged.select("source_row").join(reasons, on="source_row", how="left", maintain_order="left")["error"]
+    judged = judged.with_columns(error)
+    rejected = pl.col("error").is_not_null()
+    verdicts = ("total", "points_short", "cefr", "vocabulary_band", "grammar_band", "reading_band")
+    return judged.with_columns(
+        pl.when(rejected).then(pl.lit(REJECTED)).otherwise(pl.col("result")).alias("result"),
+        *[pl.when(rejected).then(pl.lit("")).otherwise(pl.col(c)).alias(c) for c in ("failed_sections", "absent_sections")],
+        *[pl.when(~rejected).then(pl.col(c)).alias(c) for c in verdicts],
+        (pl.col("scored") & ~rejected).alias("scored"),
     )
-    rejected = rejected.drop([c for c in ("vocabulary_band", "grammar_band", "reading_band") if c in rejected.columns])
-    judged = judged.with_columns(pl.lit(None, pl.String).alias("error"))
-    rejected = pl.concat([judged.clear(), rejected], how="diagonal_relaxed")
-    # Both halves are already in input order: merging them costs far less memory than a sort.
-    return judged.merge_sorted(rejected.select(judged.columns).cast(judged.schema), key="source_row")
 
 
 def run(settings: Settings) -> Report:

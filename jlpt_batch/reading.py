@@ -95,6 +95,9 @@ def _read_csv(path: Path, encoding: str | None) -> RawTable:
         frame = pl.DataFrame()
     except pl.exceptions.PolarsError as error:
         raise InputUnreadableError(f"{path.name}: cannot be read as CSV ({_first_line(error)})") from None
+    # One chunk per column: a step that adds a column to a many-chunk frame would
+    # otherwise copy every column to line the chunks up, and some steps do that often.
+    frame = frame.rechunk()
     return RawTable(tuple(header), _numbered_columns(frame), header_index + 1, encoding=used)
 
 
