@@ -139,6 +139,15 @@ def test_control_characters_and_line_breaks_are_not_drawn():
     assert fonts.clean("a\r\nb\u200bc\x07") == "a bc"
 
 
+@pytest.mark.parametrize("name", ["محمد علي", "דוד כהן"])
+def test_right_to_left_names_are_drawn_right_to_left_on_one_page(name):
+    text = page_texts(render(sheet(name)))
+    assert len(text) == 1
+    assert fonts.undrawable(name) == []
+    # A PDF stores glyphs in the order they sit on the line: left to right, so reversed.
+    assert name[::-1] in text[0]
+
+
 def test_blocks_too_long_for_the_page_shrink_and_end_with_an_ellipsis():
     long_paragraph = "Practise listening every day with short recordings and write down what you hear. " * 6
     base = sheet()

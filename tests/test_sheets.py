@@ -2,13 +2,17 @@
 
 from __future__ import annotations
 
+import csv
 import io
 
 import pytest
+from click.testing import CliRunner
+from cohort_files import ENGLISH_HEADER
 from feedback_rows import settings
 from helpers_sheets import cohort, page_texts, rejected, student, three, two
 
 from jlpt_batch import sheets
+from jlpt_batch.cli import main
 from jlpt_batch.sheets import ProgressBar, UniqueNames, safe_stem, write_sheets
 
 
@@ -163,3 +167,29 @@ def test_nothing_to_draw_still_makes_the_folders(tmp_path):
     outcome = run_stage(tmp_path, [rejected("00001", 2)])
     assert (outcome.sheets_written, outcome.bundles_written) == (0, 0)
     assert sheet_names(tmp_path / "sheets") == [] and sheet_names(tmp_path / "print") == []
+
+
+def test_names_that_could_break_a_sheet_stay_whole_in_results_and_tidy_on_paper(tmp_path):
+    """The real command on a CSV of hostile names: one page each, full names in results.csv."""
+    names = {
+        "00001": "Maximiliana " * 416 + "Endname",  # about 5,000 characters
+        "00002": "Ana\nMaria\u202e Lima\x07",  # a line break, a bidi override, a control character
+        "00003": "𠮷野 家 \U0001f600",  # beyond U+FFFF: a rare kanji and an emoji
+        "00004": "محمد علي",  # right to left
+    }
+    rows = [ENGLISH_HEADER] + [[cid, name, "1A", "N3", 40, 40, None, 40] for cid, name in names.items()]
+    source = tmp_path / "names.csv"
+    with source.open("w", encoding="utf-8", newline="") as handle:
+        csv.writer(handle).writerows(rows)
+    out = tmp_path / "out"
+    result = CliRunner().invoke(main, ["run", str(source), "--out", str(out), "--jobs", "1", "--no-workbook"])
+    assert result.exit_code == 0, result.output
+    with (out / "results.csv").open(encoding="utf-8-sig", newline="") as handle:
+        written = {line["candidate_id"]: line["name"] for line in csv.DictReader(handle)}
+    assert written == names
+    for candidate_id in names:
+        assert len(page_texts(out / "sheets" / f"{candidate_id}.pdf")) == 1
+    long_sheet = page_texts(out / "sheets" / "00001.pdf")[0]
+    assert "Maximiliana Maximiliana" in long_sheet and "…" in long_sheet and "Endname" not in long_sheet
+    assert "Ana Maria Lima" in page_texts(out / "sheets" / "00002.pdf")[0]
+    assert "يلع دمحم" in page_texts(out / "sheets" / "00004.pdf")[0]
