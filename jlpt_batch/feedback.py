@@ -132,20 +132,23 @@ def build_sheet(row: Mapping, context: SheetContext) -> SheetModel:
     return _SheetWriter(context.wording.catalog(lang), context, _Student.from_row(row, context.rules)).model()
 
 
-def build_cover(class_name: str | None, rows: list[Mapping], context: SheetContext) -> CoverModel:
-    """The teacher's cover page of a class bundle, in the run's default language."""
+def build_cover(
+    class_name: str | None, rows: list[Mapping], context: SheetContext, part: tuple[int, int] = (1, 1), first_number: int = 1
+) -> CoverModel:
+    """The teacher's cover page of a class bundle (or of part k of n of it), in the run's default language."""
     words = _Words(context.wording.catalog(context.default_lang))
     students = [_Student.from_row(row, context.rules) for row in rows]
     outcomes = Counter(student.outcome for student in students)
     text = words.text
+    title = text("cover.title", class_name=class_name) if class_name else text("cover.title_no_class")
     return CoverModel(
         lang=context.default_lang,
-        title=text("cover.title", class_name=class_name) if class_name else text("cover.title_no_class"),
+        title=title if part[1] == 1 else f"{title} ({part[0]}/{part[1]})",
         subtitle=_cover_subtitle(words, context),
         headings=tuple(
             text(f"cover.heading_{name}") for name in ("number", "candidate", "name", "level", "result", "total")
         ),
-        rows=tuple(_cover_row(number, student, words) for number, student in enumerate(students, start=1)),
+        rows=tuple(_cover_row(number, student, words) for number, student in enumerate(students, start=first_number)),
         summary=text(
             "cover.summary",
             students=words.count("student", len(students)),

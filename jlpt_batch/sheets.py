@@ -32,6 +32,11 @@ MAX_NAME_LENGTH = 100
 # A class larger than this is split: its bundle in one task, its students' own files
 # in tasks of this size, so one big class still keeps every worker busy.
 FILES_PER_TASK = 100
+# A class larger than this prints as several bundles of this many students each
+# (<class>-part1.pdf, ...). A PDF canvas keeps every page in memory until it is saved,
+# so this keeps a worker's memory flat however large a class (or a file with no class
+# column) is; and a thousand sheets is already a large print job.
+STUDENTS_PER_BUNDLE = 1000
 # Below this many students, starting worker processes costs more than it saves.
 IN_PROCESS_BELOW = 60
 _WINDOWS_RESERVED = {"CON", "PRN", "AUX", "NUL", *(f"COM{i}" for i in range(1, 10)), *(f"LPT{i}" for i in range(1, 10))}
@@ -128,6 +133,8 @@ class _Task:
     class_name: str | None
     bundle_path: str | None  # None: this task writes only students' own files
     students: tuple[_Student, ...]  # in bundle order
+    part: tuple[int, int] = (1, 1)  # this bundle is part k of n of its class
+    first_number: int = 1  # the cover's number for the first of these students
 
 
 def _plan(students: pl.DataFrame, out_dir: Path, settings: Settings) -> Iterator[_Task]:
@@ -136,13 +143,18 @@ def _plan(students: pl.DataFrame, out_dir: Path, settings: Settings) -> Iterator
     with_stems = students.with_columns(stems)
     bundle_names = UniqueNames()
     index = 0
-    for part in with_stems.partition_by("class", maintain_order=True):
-        class_name = part["class"][0]
-        bundle = out_dir / PRINT_FOLDER / f"{bundle_names.claim(safe_stem(class_name, NO_CLASS))}.pdf"
-        members = _sorted(_members(part, out_dir), settings.sort)
-        for task in _class_tasks(class_name, str(bundle), members):
-            yield _Task(index, *task)
-            index += 1
+    for rows in with_stems.partition_by("class", maintain_order=True):
+        class_name = rows["class"][0]
+        stem = safe_stem(class_name, NO_CLASS)
+        members = _sorted(_members(rows, out_dir), settings.sort)
+        starts = range(0, len(members), STUDENTS_PER_BUNDLE)
+        for number, start in enumerate(starts, start=1):
+            name = stem if len(starts) == 1 else f"{stem}-part{number}"
+            bundle = out_dir / PRINT_FOLDER / f"{bundle_names.claim(name)}.pdf"
+            piece = members[start : start + STUDENTS_PER_BUNDLE]
+            for task in _class_tasks(class_name, str(bundle), piece):
+                yield _Task(index, *task, part=(number, len(starts)), first_number=start + 1)
+                index += 1
 
 
 def _members(part: pl.DataFrame, out_dir: Path) -> list[_Student]:
@@ -271,7 +283,7 @@ def _render(task: _Task) -> _TaskResult:
     rows = [student.row for student in task.students]
     bundle = None
     if task.bundle_path:
-        cover = feedback.build_cover(task.class_name, rows, setup.context)
+        cover = feedback.build_cover(task.class_name, rows, setup.context, task.part, task.first_number)
         bundle = pdf.Bundle(task.bundle_path, cover, setup.paper, setup.duplex)
     sheets, names, wording = 0, [], set()
     for student in task.students:

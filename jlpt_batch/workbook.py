@@ -387,13 +387,18 @@ def _by_level(book: Workbook, figures: CohortStats, paper: str) -> None:
     sheet.table(figures.cefr, _CEFR_COLUMNS, "none: nobody was judged.")
 
 
-_PASS_RATE_COLUMNS = (
-    Column("level", "Level"),
+# The head counts both the level and the class tables start with.
+_COUNT_COLUMNS = (
     Column("candidates", "Candidates"),
     Column("absent", "Absent (not scored)"),
     Column("judged", "Judged"),
     Column("passed", "Passed"),
     Column("failed", "Failed (judged)"),
+)
+
+_PASS_RATE_COLUMNS = (
+    Column("level", "Level"),
+    *_COUNT_COLUMNS,
     Column("failed_on_floor_only", "Failed only on a section floor (total reached the pass mark)"),
     Column("rejected", "Rejected rows"),
     Column("pass_rate", "Pass rate: passed ÷ judged (%)", PERCENT),
@@ -468,11 +473,7 @@ def _by_class(book: Workbook, figures: CohortStats, paper: str) -> None:
 _CLASS_COLUMNS = (
     Column("class", "Class"),
     Column("level", "Level"),
-    Column("candidates", "Candidates"),
-    Column("absent", "Absent (not scored)"),
-    Column("judged", "Judged"),
-    Column("passed", "Passed"),
-    Column("failed", "Failed (judged)"),
+    *_COUNT_COLUMNS,
     Column("rejected", "Rejected rows"),
     Column("pass_rate", "Pass rate (%)", PERCENT),
     Column("level_pass_rate", "Whole cohort at this level (%)", PERCENT),

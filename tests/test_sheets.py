@@ -88,6 +88,24 @@ def test_a_long_class_cover_runs_over_pages_and_duplex_pads_after_it(tmp_path, m
     assert "Student 44" in texts[1] and not texts[3].strip()
 
 
+def test_a_class_larger_than_a_bundle_prints_as_numbered_parts(tmp_path, monkeypatch):
+    monkeypatch.setattr(sheets, "STUDENTS_PER_BUNDLE", 20)
+    monkeypatch.setattr(sheets, "FILES_PER_TASK", 8)
+    rows = [student(f"{i:05d}", f"Student {i}", "4D", i + 1) for i in range(45)]
+    rows.append(student("09999", "Solo Student", "4E", 50))
+    outcome = run_stage(tmp_path, rows)
+    assert sheet_names(tmp_path / "print") == ["4D-part1.pdf", "4D-part2.pdf", "4D-part3.pdf", "4E.pdf"]
+    assert (outcome.sheets_written, outcome.bundles_written) == (46, 4)
+    parts = [page_texts(tmp_path / "print" / f"4D-part{k}.pdf") for k in (1, 2, 3)]
+    assert [len(pages) for pages in parts] == [1 + 20, 1 + 20, 1 + 5]
+    assert "Class 4D: feedback sheets (2/3)" in parts[1][0]
+    # The cover numbers run on from part to part; every student is in exactly one part.
+    assert "21 00020 Student 20" in parts[1][0]
+    sheets_in_parts = [page for pages in parts for page in pages[1:]]
+    assert [f"Student {i}" in page for i, page in enumerate(sheets_in_parts)] == [True] * 45
+    assert "(1/1)" not in page_texts(tmp_path / "print" / "4E.pdf")[0]
+
+
 def test_file_names_are_made_safe_and_unique(tmp_path):
     ids = ["A/1", "a/1", "../../etc/x", "..", "CON", "名前 01", "A_1"]
     rows = [student(cid, f"Student {i}", "../../escape", i + 2) for i, cid in enumerate(ids)]
