@@ -1,5 +1,24 @@
-"""`python -m jlpt_batch` runs the command line."""
+"""`python -m jlpt_batch` and the `jlpt-batch` command.
 
-from .cli import main
+The SIGTERM handler goes in before the command line is imported: importing polars
+takes a moment, and a signal in that moment should end as cleanly as one later.
+"""
 
-main()
+import signal
+import sys
+
+from .errors import InterruptedRunError, raise_keyboard_interrupt
+
+
+def entry() -> None:
+    signal.signal(signal.SIGTERM, raise_keyboard_interrupt)
+    try:
+        from .cli import main
+    except KeyboardInterrupt:
+        sys.stderr.write(f"Error: {InterruptedRunError()}\n")
+        sys.exit(InterruptedRunError.exit_code)
+    main()
+
+
+if __name__ == "__main__":
+    entry()

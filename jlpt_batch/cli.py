@@ -11,7 +11,7 @@ import click
 
 from . import __version__
 from .config import load_config
-from .errors import InterruptedRunError, JlptBatchError, UsageError
+from .errors import InterruptedRunError, JlptBatchError, UsageError, raise_keyboard_interrupt
 from .pipeline import Report, load_cohort, run
 from .settings import DEFAULT_MAX_ROWS, Exam, Settings, default_out_dir
 from .sittings import parse_sitting
@@ -28,7 +28,23 @@ class CliError(click.ClickException):
         self.exit_code = error.exit_code
 
 
-@click.group(epilog=EXIT_CODES_HELP)
+class InterruptibleGroup(click.Group):
+    """Ctrl-C or SIGTERM at any moment of a command ends it with one line and exit code 130.
+
+    (click's own handling would print "Aborted!" and exit with 1.)
+    """
+
+    def invoke(self, ctx: click.Context):
+        previous = signal.signal(signal.SIGTERM, raise_keyboard_interrupt)
+        try:
+            return super().invoke(ctx)
+        except KeyboardInterrupt:
+            raise CliError(InterruptedRunError()) from None
+        finally:
+            signal.signal(signal.SIGTERM, previous)
+
+
+@click.group(cls=InterruptibleGroup, epilog=EXIT_CODES_HELP)
 @click.version_option(__version__, prog_name="jlpt-batch")
 def main() -> None:
     """Judge a cohort's JLPT scores by the official rules; write feedback sheets, a summary workbook and results.csv."""
@@ -87,20 +103,11 @@ def check_command(input_path: Path, sheet: str | None, encoding: str | None, max
 
 
 def _guarded(action):
-    """Run a library call, turning its errors (and Ctrl-C/SIGTERM) into one clean line and an exit code."""
-    previous = signal.signal(signal.SIGTERM, _raise_interrupted)
+    """Run a library call, turning its errors into one clean line and an exit code."""
     try:
         return action()
     except JlptBatchError as error:
         raise CliError(error) from None
-    except KeyboardInterrupt:
-        raise CliError(InterruptedRunError("interrupted; nothing was written and earlier outputs are intact")) from None
-    finally:
-        signal.signal(signal.SIGTERM, previous)
-
-
-def _raise_interrupted(signum, frame) -> None:
-    raise KeyboardInterrupt
 
 
 def _settings(input_path: Path, out_dir: Path | None, config_path: Path | None, options: dict) -> Settings:

@@ -45,3 +45,11 @@ class InterruptedRunError(JlptBatchError):
     """The run was stopped by a signal; nothing was written."""
 
     exit_code = 130
+
+    def __init__(self, message: str = "interrupted; nothing was written and earlier outputs are intact") -> None:
+        super().__init__(message)
+
+
+def raise_keyboard_interrupt(signum, frame) -> None:
+    """A SIGTERM handler: stop the way Ctrl-C does, so the same clean-up runs."""
+    raise KeyboardInterrupt

@@ -80,3 +80,50 @@ def test_signal_during_rendering_stops_cleanly(tmp_path, earlier_output, how):
     out = tmp_path / "out"
     assert {p.name: p.read_bytes() for p in out.iterdir() if p.is_file()} == earlier_output
     assert not (out / "sheets").exists()
+
+
+def large_csv(folder: Path, rows: int = 1_000_000) -> Path:
+    """A cohort big enough that reading and judging it takes about a second."""
+    import polars as pl
+
+    folder.mkdir()
+    index = pl.int_range(rows, eager=True)
+    frame = pl.DataFrame({
+        "受験番号": "C" + index.cast(pl.String), "氏名": "Student", "クラス": "1A", "レベル": "N3",
+        "言語知識": 30 + index % 30, "読解": 30 + index % 29, "聴解": 30 + index % 28,
+    })  # fmt: skip
+    path = folder / "large.csv"
+    frame.write_csv(path)
+    return path
+
+
+def wait_until_read(process: subprocess.Popen, size: int, timeout: float = 60) -> None:
+    """Wait until the run has read the file's bytes: it is now parsing, checking or judging them."""
+    deadline = time.monotonic() + timeout
+    while time.monotonic() < deadline:
+        io = Path(f"/proc/{process.pid}/io").read_text()
+        if int(io.split("rchar:")[1].split()[0]) >= size:
+            return
+        assert process.poll() is None, process.communicate()
+        time.sleep(0.01)
+    pytest.fail("the run never read its input")
+
+
+@pytest.mark.parametrize("how", ["SIGTERM", "Ctrl-C"])
+def test_signal_while_reading_and_judging_stops_cleanly(tmp_path, earlier_output, how):
+    source = large_csv(tmp_path / "input")
+    out = tmp_path / "out"
+    process = subprocess.Popen([sys.executable, "-m", "jlpt_batch", "run", str(source), "--out", str(out), "--no-sheets"],
+                               stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True, start_new_session=True)  # fmt: skip
+    wait_until_read(process, source.stat().st_size)
+    assert process.poll() is None, "the run finished before it could be interrupted"
+    assert not list(tmp_path.glob(".out.partial-*")), "the run was already writing"
+    if how == "SIGTERM":
+        process.send_signal(signal.SIGTERM)
+    else:
+        os.killpg(process.pid, signal.SIGINT)
+    _, stderr = process.communicate(timeout=30)
+    assert process.returncode == 130, stderr
+    assert "Error: interrupted" in stderr and "Traceback" not in stderr
+    assert sorted(p.name for p in tmp_path.iterdir()) == ["input", "out"]
+    assert {p.name: p.read_bytes() for p in out.iterdir() if p.is_file()} == earlier_output
