@@ -133,7 +133,11 @@ def build_sheet(row: Mapping, context: SheetContext) -> SheetModel:
 
 
 def build_cover(
-    class_name: str | None, rows: list[Mapping], context: SheetContext, part: tuple[int, int] = (1, 1), first_number: int = 1
+    class_name: str | None,
+    rows: list[Mapping],
+    context: SheetContext,
+    part: tuple[int, int] = (1, 1),
+    first_number: int = 1,
 ) -> CoverModel:
     """The teacher's cover page of a class bundle (or of part k of n of it), in the run's default language."""
     words = _Words(context.wording.catalog(context.default_lang))

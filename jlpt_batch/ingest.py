@@ -86,9 +86,8 @@ def _label(key: str, written: str | None) -> str:
 def _text_frame(raw: RawTable, columns: dict[str, int]) -> tuple[pl.DataFrame, int]:
     """Mapped columns as trimmed NFKC text, merged class cells filled, empty rows dropped."""
     present = {key: f"c{index}" for key, index in columns.items() if f"c{index}" in raw.rows.columns}
-    selected = [
-        _clean(pl.col(name), **needs).alias(key) for (key, name), needs in zip(present.items(), _cleaning_needed(raw.rows, present))
-    ]
+    needs = _cleaning_needed(raw.rows, present)
+    selected = [_clean(pl.col(name), **need).alias(key) for (key, name), need in zip(present.items(), needs)]
     unmapped = [name for name in raw.rows.columns if name not in present.values()]
     frame = raw.rows.select(
         (pl.int_range(pl.len(), dtype=pl.Int64) + raw.header_row + 1).alias("source_row"),

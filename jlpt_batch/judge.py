@@ -26,7 +26,8 @@ def judge(valid: pl.DataFrame, rules: Rules | None = None) -> pl.DataFrame:
     ``{part}_questions`` and ``{part}_band`` columns are optional. Row order is kept.
     """
     rules = rules or load_rules()
-    with_rules = pl.concat([_with_optional_inputs(valid), rules_of_rows(valid["level"], rules)], how="horizontal")
+    rules_by_row = rules_of_rows(valid["level"], rules)
+    with_rules = pl.concat([_with_optional_inputs(valid), rules_by_row], how="horizontal")
     frame = with_rules.lazy()
     frame = frame.with_columns(_scored().alias("scored"))
     frame = frame.with_columns(_total().alias("total"))
@@ -37,7 +38,7 @@ def judge(valid: pl.DataFrame, rules: Rules | None = None) -> pl.DataFrame:
         _joined_keys(_absent).alias("absent_sections"),
         _points_short().alias("points_short"),
         _cefr(rules).alias("cefr"),
-        *[_band(part, rules, given=_band_inputs_given(valid, part)).alias(f"{part}_band") for part in BAND_PARTS],
+        *[_band(part, rules, given=_band_given(valid, part)).alias(f"{part}_band") for part in BAND_PARTS],
     )
     keep = [c for c in valid.columns if c not in JUDGED_COLUMNS] + list(JUDGED_COLUMNS)
     # The in-memory engine keeps one chunk per column, as the eager steps around it do;
@@ -102,7 +103,7 @@ def _cefr(rules: Rules) -> pl.Expr:
     return pl.when(pl.col("_passed")).then(level)
 
 
-def _band_inputs_given(valid: pl.DataFrame, part: str) -> bool:
+def _band_given(valid: pl.DataFrame, part: str) -> bool:
     names = [f"{part}_correct", f"{part}_questions", f"{part}_band"]
     return any(name in valid.columns and valid[name].null_count() < valid.height for name in names)
 

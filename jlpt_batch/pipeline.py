@@ -21,6 +21,10 @@ from .reading import read_table
 from .results import write_results
 from .settings import Settings
 
+# What a rejected row shows instead of a judgement: empty section lists and no verdicts.
+SECTION_LISTS = ("failed_sections", "absent_sections")
+VERDICTS = ("total", "points_short", "cefr", "vocabulary_band", "grammar_band", "reading_band")
+
 # Left in every output folder so a re-run knows the folder is ours to replace.
 OUTPUT_MARKER = ".jlpt-batch-output"
 
@@ -77,11 +81,10 @@ def combine(prepared: Prepared) -> pl.DataFrame:
     error = judged.select("source_row").join(reasons, on="source_row", how="left", maintain_order="left")["error"]
     judged = judged.with_columns(error)
     rejected = pl.col("error").is_not_null()
-    verdicts = ("total", "points_short", "cefr", "vocabulary_band", "grammar_band", "reading_band")
     return judged.with_columns(
         pl.when(rejected).then(pl.lit(REJECTED)).otherwise(pl.col("result")).alias("result"),
-        *[pl.when(rejected).then(pl.lit("")).otherwise(pl.col(c)).alias(c) for c in ("failed_sections", "absent_sections")],
-        *[pl.when(~rejected).then(pl.col(c)).alias(c) for c in verdicts],
+        *[pl.when(rejected).then(pl.lit("")).otherwise(pl.col(c)).alias(c) for c in SECTION_LISTS],
+        *[pl.when(~rejected).then(pl.col(c)).alias(c) for c in VERDICTS],
         (pl.col("scored") & ~rejected).alias("scored"),
     )
 

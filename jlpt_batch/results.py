@@ -26,7 +26,7 @@ def results_frame(judged: pl.DataFrame) -> pl.DataFrame:
     """The judged frame with RESULT_COLUMNS first and every text cell made formula-safe."""
     rest = [name for name in judged.columns if name not in RESULT_COLUMNS]
     ordered = judged.select(*RESULT_COLUMNS, *rest)
-    text_columns = [name for name, dtype in ordered.schema.items() if dtype == pl.String and name not in OUR_WORDS]
+    text_columns = [name for name, kind in ordered.schema.items() if kind == pl.String and name not in OUR_WORDS]
     # Rewriting a column copies it, so only the columns that hold a risky cell are rewritten.
     risky = ordered.select(pl.col(text_columns).str.contains(FORMULA_START).any()).row(0, named=True)
     return ordered.with_columns(defuse_formulas(pl.col(name)).alias(name) for name in text_columns if risky[name])
