@@ -303,9 +303,9 @@ def _overview(book: Workbook, run: CohortRun, figures: CohortStats, settings: Se
         sheet.append([_cell(sheet.ws, label, font=LABEL_FONT), fact])
     sheet.blank()
     sheet.heading("Results by level")
-    sheet.note("Pass rate = passed ÷ judged (candidates scored in every section).")
+    sheet.note("Pass rate = passed ÷ scored (candidates who sat every section).")
     sheet.note(f"National certified rate = certified ÷ examinees, {figures.national_label}.")
-    sheet.table(_with_region_words(figures.levels), _OVERVIEW_COLUMNS, "No row could be judged: see the Rejected sheet.")
+    sheet.table(_with_region_words(figures.levels), _OVERVIEW_COLUMNS, "Nobody was scored: see the Rejected sheet.")
     sheet.blank()
     sheet.heading("Sheets in this workbook")
     for name, what in _SHEET_GUIDE:
@@ -334,6 +334,8 @@ _SHEET_GUIDE = (
 def _run_facts(run: CohortRun, settings: Settings, figures: CohortStats) -> list[tuple[str, object]]:
     source, counts = run.source, figures.levels
     total = {column: int(counts[column].sum()) for column in ("judged", "passed", "failed", "absent")}
+    # "Judged" as the terminal says it: every row not rejected, absentees included.
+    not_rejected = total["judged"] + total["absent"]
     where = source.sheet if source.sheet else f"(a CSV file, read as {source.encoding})"
     return [
         ("Input file", source.path.name),
@@ -341,10 +343,10 @@ def _run_facts(run: CohortRun, settings: Settings, figures: CohortStats) -> list
         ("Sheet read", where),
         ("Heading row in the input", source.header_row),
         ("Rows read", source.rows_read),
-        ("Judged (scored in every section)", total["judged"]),
+        ("Judged (every row not rejected)", not_rejected),
         ("Passed", total["passed"]),
-        ("Failed (scored)", total["failed"]),
-        ("Not scored (absent from a section)", total["absent"]),
+        ("Failed (sat every section)", total["failed"]),
+        ("Not scored (absent: a fail)", total["absent"]),
         ("Rejected (could not be judged)", run.count(REJECTED)),
         ("Empty rows skipped", source.rows_skipped_empty),
         ("Scores from", _exam_words(settings)),
@@ -373,10 +375,10 @@ def _by_level(book: Workbook, figures: CohortStats, paper: str) -> None:
     )
     sheet.heading("Pass rates")
     sheet.note(
-        "Judged = scored in every section; absent = missed a section, so not scored (a fail). "
+        "Scored = sat every section; absent = missed a section, so not scored (a fail). "
         "The national rate counts absent examinees too, so it is compared with passed ÷ candidates."
     )
-    sheet.table(_with_region_words(figures.levels), _PASS_RATE_COLUMNS, "No row could be judged.")
+    sheet.table(_with_region_words(figures.levels), _PASS_RATE_COLUMNS, "Nobody was scored.")
     sheet.blank()
     _section_table(sheet, figures.sections)
     sheet.blank()
@@ -384,16 +386,16 @@ def _by_level(book: Workbook, figures: CohortStats, paper: str) -> None:
     sheet.blank()
     sheet.heading("CEFR reference level of those who passed")
     sheet.note("A CEFR reference level is given only to those who pass.")
-    sheet.table(figures.cefr, _CEFR_COLUMNS, "none: nobody was judged.")
+    sheet.table(figures.cefr, _CEFR_COLUMNS, "none: nobody passed.")
 
 
 # The head counts both the level and the class tables start with.
 _COUNT_COLUMNS = (
     Column("candidates", "Candidates"),
     Column("absent", "Absent (not scored)"),
-    Column("judged", "Judged"),
+    Column("judged", "Scored"),
     Column("passed", "Passed"),
-    Column("failed", "Failed (judged)"),
+    Column("failed", "Failed (scored)"),
 )
 
 _PASS_RATE_COLUMNS = (
@@ -401,7 +403,7 @@ _PASS_RATE_COLUMNS = (
     *_COUNT_COLUMNS,
     Column("failed_on_floor_only", "Failed only on a section floor (total reached the pass mark)"),
     Column("rejected", "Rejected rows"),
-    Column("pass_rate", "Pass rate: passed ÷ judged (%)", PERCENT),
+    Column("pass_rate", "Pass rate: passed ÷ scored (%)", PERCENT),
     Column("candidate_pass_rate", "Passed ÷ candidates (%)", PERCENT),
     Column("national_pass_rate", "National certified rate (%)", PERCENT),
     Column("vs_national", "Difference from national (% points)", SIGNED_PERCENT),
@@ -410,19 +412,19 @@ _PASS_RATE_COLUMNS = (
 
 
 def _section_table(sheet: _Sheet, sections: pl.DataFrame) -> None:
-    sheet.heading("Section scores of judged candidates (scaled scores)")
+    sheet.heading("Section scores of scored candidates (scaled scores)")
     sheet.note(
         "Floor: the least a section needs for a pass, whatever the total; for the total, the pass mark. "
         "SD: standard deviation."
     )
     labelled = sections.with_columns(pl.col("section").replace_strict(SECTION_LABELS, return_dtype=pl.String))
-    sheet.table(labelled, _SECTION_COLUMNS, "No row could be judged.")
+    sheet.table(labelled, _SECTION_COLUMNS, "Nobody was scored.")
 
 
 _SECTION_COLUMNS = (
     Column("level", "Level"),
     Column("section", "Section"),
-    Column("candidates", "Judged"),
+    Column("candidates", "Scored"),
     Column("mean", "Mean", ONE_DECIMAL),
     Column("sd", "SD", ONE_DECIMAL),
     Column("min", "Lowest"),
@@ -462,12 +464,12 @@ def _by_class(book: Workbook, figures: CohortStats, paper: str) -> None:
     sheet = _Sheet(book, "By class", [16, 8, 12, 12, 10, 10, 10, 10, 13, 15, 15], paper)
     sheet.title(
         "Results by class and level",
-        "Pass rate = passed ÷ judged. Compare a class with the whole cohort at the same level "
+        "Pass rate = passed ÷ scored. Compare a class with the whole cohort at the same level "
         "and with the nation.",
         f"National figures: {figures.national_label}, {_region_words(figures.levels['region'])}.",
     )
     classes = figures.classes.with_columns(pl.col("class").fill_null(NO_CLASS))
-    sheet.table(classes, _CLASS_COLUMNS, "No row could be judged.")
+    sheet.table(classes, _CLASS_COLUMNS, "Nobody was scored.")
 
 
 _CLASS_COLUMNS = (
@@ -589,7 +591,7 @@ def _rows_xml(rows: _BulkRows) -> Iterator[bytes]:
 
 
 NEAR_MISS_NOTES = (
-    "Judged candidates who did not pass, with a total at most 10 points under the pass mark, "
+    "Candidates who sat every section but did not pass, with a total at most 10 points under the pass mark, "
     "or exactly one section floor missed by 3 points or fewer.",
     "Closest first: 'points needed' is the fewest extra points that would have passed "
     "(the total's shortfall or the floors' shortfall, whichever is larger).",
@@ -633,7 +635,7 @@ def _distribution(book: Workbook, figures: CohortStats, paper: str) -> None:
     sheet = _Sheet(book, "Distribution", [13, 16, 16, 16], paper)
     sheet.title(
         "Distribution of totals, by level",
-        "Judged candidates only. Percentile rank: the share of candidates scoring below a total, "
+        "Scored candidates only. Percentile rank: the share of candidates scoring below a total, "
         "as on the official score report.",
         f"National curve: {figures.national_label} (an estimate from the published 5-point table).",
     )
@@ -642,7 +644,7 @@ def _distribution(book: Workbook, figures: CohortStats, paper: str) -> None:
         if index:
             _page_break(sheet)
         if bins.height == 0:
-            sheet.heading(f"{level}: nobody was judged, so there is nothing to chart.")
+            sheet.heading(f"{level}: nobody was scored, so there is nothing to chart.")
             sheet.blank()
             continue
         _bin_block(sheet, level, bins)
@@ -657,7 +659,7 @@ def _page_break(sheet: _Sheet) -> None:
 
 def _bin_block(sheet: _Sheet, level: str, bins: pl.DataFrame) -> None:
     mark = bins["pass_mark"][0]
-    sheet.heading(f"{level}: judged totals in 10-point bins (pass mark {mark})")
+    sheet.heading(f"{level}: totals in 10-point bins (pass mark {mark})")
     sheet.note(f"Each bar is split at the pass mark: below {mark} in grey, {mark} or more in blue.")
     labelled = bins.with_columns(pl.format("{}-{}", "bin_start", "bin_end").alias("bin"))
     columns = (

@@ -105,10 +105,12 @@ def test_overview_states_the_run(book, rows):
     assert facts["SHA-256 of the input file"] == "ab" * 32
     assert facts["Sheet read"] == "Scores"
     assert facts["Rows read"] == len(rows)
-    assert facts["Judged (scored in every section)"] == counts["judged"]
+    assert facts["Judged (every row not rejected)"] == counts["judged"] + counts["absent"]
     assert facts["Passed"] == counts["passed"]
-    assert facts["Failed (scored)"] == counts["failed"]
-    assert facts["Not scored (absent from a section)"] == counts["absent"]
+    assert facts["Failed (sat every section)"] == counts["failed"]
+    assert facts["Not scored (absent: a fail)"] == counts["absent"]
+    # The figures add up as the terminal summary's do: judged + rejected = rows read.
+    assert facts["Judged (every row not rejected)"] + facts["Rejected (could not be judged)"] == len(rows)
     assert facts["Rejected (could not be judged)"] == counts["rejected"]
     assert facts["Empty rows skipped"] == 2
     assert facts["As of"] == "2026-09-14"
