@@ -305,7 +305,7 @@ def _overview(book: Workbook, run: CohortRun, figures: CohortStats, settings: Se
     sheet.heading("Results by level")
     sheet.note("Pass rate = passed ÷ scored (candidates who sat every section).")
     sheet.note(f"National certified rate = certified ÷ examinees, {figures.national_label}.")
-    sheet.table(_with_region_words(figures.levels), _OVERVIEW_COLUMNS, "Nobody was scored: see the Rejected sheet.")
+    sheet.table(_with_region_words(figures.levels), _OVERVIEW_COLUMNS, "No row could be judged: see the Rejected sheet.")
     sheet.blank()
     sheet.heading("Sheets in this workbook")
     for name, what in _SHEET_GUIDE:
@@ -378,7 +378,7 @@ def _by_level(book: Workbook, figures: CohortStats, paper: str) -> None:
         "Scored = sat every section; absent = missed a section, so not scored (a fail). "
         "The national rate counts absent examinees too, so it is compared with passed ÷ candidates."
     )
-    sheet.table(_with_region_words(figures.levels), _PASS_RATE_COLUMNS, "Nobody was scored.")
+    sheet.table(_with_region_words(figures.levels), _PASS_RATE_COLUMNS, "No row could be judged: see the Rejected sheet.")
     sheet.blank()
     _section_table(sheet, figures.sections)
     sheet.blank()
@@ -469,7 +469,7 @@ def _by_class(book: Workbook, figures: CohortStats, paper: str) -> None:
         f"National figures: {figures.national_label}, {_region_words(figures.levels['region'])}.",
     )
     classes = figures.classes.with_columns(pl.col("class").fill_null(NO_CLASS))
-    sheet.table(classes, _CLASS_COLUMNS, "Nobody was scored.")
+    sheet.table(classes, _CLASS_COLUMNS, "No row could be judged: see the Rejected sheet.")
 
 
 _CLASS_COLUMNS = (

@@ -267,7 +267,20 @@ def test_a_cohort_with_only_rejected_rows_still_writes(tmp_path):
     write_workbook(cohort_run([rejected(2), rejected(3, level=None)]), path, settings())
     book = openpyxl.load_workbook(path)
     assert label_values(book["Overview"])["Rejected (could not be judged)"] == 2
+    assert label_values(book["Overview"])["Judged (every row not rejected)"] == 0
     assert len(values(book["Results"])) == 5
+    for sheet in ("Overview", "By level", "By class"):
+        assert ("No row could be judged: see the Rejected sheet.",) in [line[:1] for line in values(book[sheet])]
+
+
+def test_a_cohort_of_absentees_is_judged_but_not_scored(tmp_path):
+    path = tmp_path / "summary.xlsx"
+    write_workbook(cohort_run([candidate("N3", None, 40, 40, row=2)]), path, settings())
+    book = openpyxl.load_workbook(path)
+    facts = label_values(book["Overview"])
+    assert facts["Judged (every row not rejected)"] == 1
+    assert facts["Not scored (absent: a fail)"] == 1
+    assert ("Nobody was scored.",) in [line[:1] for line in values(book["By level"])]
 
 
 def test_the_chosen_region_is_the_one_compared(tmp_path):
