@@ -16,20 +16,20 @@ import os
 
 os.environ.setdefault("POLARS_MAX_THREADS", "1")  # "one core", before polars is imported
 
-import argparse  # noqa: E402
-import statistics  # noqa: E402
-import subprocess  # noqa: E402
-import sys  # noqa: E402
-import tempfile  # noqa: E402
-import time  # noqa: E402
-from pathlib import Path  # noqa: E402
+import argparse
+import statistics
+import subprocess
+import sys
+import tempfile
+import time
+from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).parent))
 
-from synthetic import synthetic_scores  # noqa: E402
+from synthetic import synthetic_scores
 
-from jlpt_batch.judge import judge  # noqa: E402
-from jlpt_batch.plain_judge import judge_row  # noqa: E402
+from jlpt_batch.judge import judge
+from jlpt_batch.plain_judge import judge_row
 
 POLARS_ROUND_TRIP = "import polars as pl, sys; pl.read_csv(sys.argv[1]).write_csv(sys.argv[2])"
 WRITE_CSV = "import sys; from synthetic import synthetic_csv_frame as f; f(int(sys.argv[1])).write_csv(sys.argv[2])"

@@ -20,7 +20,6 @@ import argparse
 import datetime as dt
 import os
 import resource
-import shutil
 import statistics
 import sys
 import tempfile
@@ -99,7 +98,7 @@ def time_bare(run: CohortRun, settings: Settings) -> float:
         for class_rows in run.judged.partition_by("class", maintain_order=True):
             models = [feedback.build_sheet(row, context) for row in class_rows.iter_rows(named=True)]
             pages = [(fonts.primary_face(m.lang).name, sheet_strings(m)) for m in models]
-            for model, (font_name, lines) in zip(models, pages):
+            for model, (font_name, lines) in zip(models, pages, strict=True):
                 canvas = pdf.new_canvas(f"{folder}/{model.candidate_id}.pdf", "a4", model.lang, "t", "")
                 bare_page(canvas, font_name, lines)
                 canvas.save()
@@ -132,22 +131,28 @@ def main() -> None:
         stage.append(time_stage(run, jobs=1))
         bare.append(time_bare(run, make_settings(Path("unused"), 1)))
     stage_s, bare_s = statistics.median(stage), statistics.median(bare)
-    print(f"sheet stage, 1 process:   {stage_s:7.2f} s  {args.students / stage_s:6.1f} sheets/s per process"
-          f"  ({stage_s / args.students * 1000:.1f} ms a student: own file + bundle page)")
+    print(
+        f"sheet stage, 1 process:   {stage_s:7.2f} s  {args.students / stage_s:6.1f} sheets/s per process"
+        f"  ({stage_s / args.students * 1000:.1f} ms a student: own file + bundle page)"
+    )
     print(f"bare pages, same text:    {bare_s:7.2f} s  {args.students / bare_s:6.1f} students/s")
     print(f"ratio stage / bare:       {stage_s / bare_s:7.2f}x   (target: at most 2x)")
 
     pooled = statistics.median(time_stage(run, jobs=cores) for _ in range(args.repeats))
     own, child = peak_rss_mb()
-    print(f"sheet stage, {cores} processes: {pooled:7.2f} s  {args.students / pooled:6.1f} sheets/s"
-          f"  (speed-up {stage_s / pooled:.2f}x)  peak memory: main {own:.0f} MB, largest worker {child:.0f} MB")
+    print(
+        f"sheet stage, {cores} processes: {pooled:7.2f} s  {args.students / pooled:6.1f} sheets/s"
+        f"  (speed-up {stage_s / pooled:.2f}x)  peak memory: main {own:.0f} MB, largest worker {child:.0f} MB"
+    )
 
     if args.large:
         large_run = cohort_of(args.large)
         seconds = time_stage(large_run, jobs=cores)
         own, child = peak_rss_mb()
-        print(f"{args.large} students, {cores} processes: {seconds:7.1f} s  (target: under 300 s)"
-              f"  peak memory: main {own:.0f} MB, largest worker {child:.0f} MB")
+        print(
+            f"{args.large} students, {cores} processes: {seconds:7.1f} s  (target: under 300 s)"
+            f"  peak memory: main {own:.0f} MB, largest worker {child:.0f} MB"
+        )
 
 
 if __name__ == "__main__":

@@ -17,10 +17,10 @@ renders those rows with polars instead.
 from __future__ import annotations
 
 import argparse
-import random
-import subprocess
 import datetime as dt
+import random
 import statistics
+import subprocess
 import sys
 import tempfile
 import time
@@ -31,10 +31,10 @@ import polars as pl
 
 sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
 
-from jlpt_batch.cohort import REJECTED, RESULT_COLUMNS, CohortRun, SourceInfo  # noqa: E402
-from jlpt_batch.judge import judge  # noqa: E402
-from jlpt_batch.settings import Settings  # noqa: E402
-from jlpt_batch.workbook import write_workbook  # noqa: E402
+from jlpt_batch.cohort import REJECTED, RESULT_COLUMNS, CohortRun, SourceInfo
+from jlpt_batch.judge import judge
+from jlpt_batch.settings import Settings
+from jlpt_batch.workbook import write_workbook
 
 LEVELS = ("N1", "N2", "N3", "N4", "N5")
 QUESTIONS = {"vocabulary": 30, "grammar": 25, "reading": 8}
@@ -73,10 +73,7 @@ def synthetic_cohort(rows: int, seed: int = 7) -> CohortRun:
 def _scores(rng: random.Random, top: int, mean: float, sd: float, present: list[bool]) -> pl.Series:
     """One section's scores; None where the level has no such section, or about 1% absent."""
     return pl.Series(
-        [
-            min(top, max(0, round(rng.gauss(mean, sd)))) if has and rng.random() >= 0.01 else None
-            for has in present
-        ],
+        [min(top, max(0, round(rng.gauss(mean, sd)))) if has and rng.random() >= 0.01 else None for has in present],
         dtype=pl.Int64,
     )
 
@@ -199,7 +196,9 @@ def main() -> None:
             print(f"resident size peak above the start while writing {rows} rows: {growth:.0f} MiB")
         if not args.skip_openpyxl:
             baseline = time_openpyxl_rows(run, Path(folder))
-            print(f"Results rows cell by cell in openpyxl: {baseline:.2f} s ({baseline / median:.1f}x the whole workbook)")
+            print(
+                f"Results rows cell by cell in openpyxl: {baseline:.2f} s ({baseline / median:.1f}x the whole workbook)"
+            )
 
 
 if __name__ == "__main__":

@@ -20,9 +20,14 @@ ROOT = Path(__file__).resolve().parents[1]
 sys.path[:0] = [str(ROOT), str(ROOT / "tests")]
 
 from hypothesis import HealthCheck, Phase, given, seed, settings  # noqa: E402
-
 from test_messy_inputs import (  # noqa: E402
-    Blank, MessyCohort, Row, Title, check_in_temporary_folder, clean, messy_cohorts,
+    Blank,
+    MessyCohort,
+    Row,
+    Title,
+    check_in_temporary_folder,
+    clean,
+    messy_cohorts,
 )  # fmt: skip
 
 
@@ -79,8 +84,11 @@ class Tally:
             f"({', '.join(f'{kind[4:]} {n}' for kind, n in sorted(self.kinds.items()) if kind.startswith('csv'))})",
             f"{sum(self.results.values())} rows in results.csv: "
             + ", ".join(f"{result} {self.results[result]}" for result in ("PASS", "FAIL", "REJECTED")),
-            "exit codes: " + ", ".join(f"{code}: {n}" for code, n in sorted(self.exit_codes.items()))
-            + " (exit 1: " + ", ".join(f"{kind} {n}" for kind, n in self.errors.most_common() if n) + ")",
+            "exit codes: "
+            + ", ".join(f"{code}: {n}" for code, n in sorted(self.exit_codes.items()))
+            + " (exit 1: "
+            + ", ".join(f"{kind} {n}" for kind, n in self.errors.most_common() if n)
+            + ")",
             "files with: " + ", ".join(f"{name} {n}" for name, n in self.features.most_common()),
         ]
         return "\n".join(lines)

@@ -17,7 +17,9 @@ from .settings import DEFAULT_MAX_ROWS, Exam, Settings, default_out_dir
 from .sittings import parse_sitting
 from .summary import format_check, format_summary
 
-EXIT_CODES_HELP = "Exit codes: 0 every row judged; 3 finished but some rows rejected; 2 usage error; 1 input unreadable."
+EXIT_CODES_HELP = (
+    "Exit codes: 0 every row judged; 3 finished but some rows rejected; 2 usage error; 1 input unreadable."
+)
 
 
 class CliError(click.ClickException):
@@ -54,34 +56,67 @@ def input_options(command):
     """Options shared by `run` and `check`: where the rows come from."""
     command = click.option("--max-rows", type=click.IntRange(min=1), default=DEFAULT_MAX_ROWS, show_default=True,
                            help="Refuse inputs with more candidate rows than this.")(command)  # fmt: skip
-    command = click.option("--encoding", help="Encoding of a CSV input (default: detect UTF-8, UTF-8 with BOM, cp932).")(command)
+    command = click.option(
+        "--encoding", help="Encoding of a CSV input (default: detect UTF-8, UTF-8 with BOM, cp932)."
+    )(command)
     command = click.option("--sheet", help="Worksheet to read from an .xlsx input (default: the first).")(command)
     return click.argument("input_path", metavar="INPUT", type=click.Path(path_type=Path))(command)
 
 
 @main.command("run", epilog=EXIT_CODES_HELP)
 @input_options
-@click.option("--out", "out_dir", type=click.Path(path_type=Path, file_okay=False),
-              help="Output folder (default: ./<input name>-results/).")
+@click.option(
+    "--out",
+    "out_dir",
+    type=click.Path(path_type=Path, file_okay=False),
+    help="Output folder (default: ./<input name>-results/).",
+)
 @click.option("--force", is_flag=True, help="Replace an existing output folder even if jlpt-batch did not write it.")
 @click.option("--no-sheets", is_flag=True, help="Do not write the per-student PDF sheets and class bundles.")
 @click.option("--no-workbook", is_flag=True, help="Do not write summary.xlsx.")
-@click.option("--config", "config_path", type=click.Path(path_type=Path, dir_okay=False),
-              help="Settings file (TOML; default: jlpt-batch.toml in the current folder, else beside INPUT).")
-@click.option("--as-of", type=click.DateTime(["%Y-%m-%d"]), help="Date of issue; weeks to the next sitting count from it (default: today).")
-@click.option("--sitting", help="The sitting the scores come from, YYYY-MM (July or December; default: the latest one).")
-@click.option("--mock-date", type=click.DateTime(["%Y-%m-%d"]), help="The scores are from a mock exam held on this date.")
+@click.option(
+    "--config",
+    "config_path",
+    type=click.Path(path_type=Path, dir_okay=False),
+    help="Settings file (TOML; default: jlpt-batch.toml in the current folder, else beside INPUT).",
+)
+@click.option(
+    "--as-of",
+    type=click.DateTime(["%Y-%m-%d"]),
+    help="Date of issue; weeks to the next sitting count from it (default: today).",
+)
+@click.option(
+    "--sitting", help="The sitting the scores come from, YYYY-MM (July or December; default: the latest one)."
+)
+@click.option(
+    "--mock-date", type=click.DateTime(["%Y-%m-%d"]), help="The scores are from a mock exam held on this date."
+)
 @click.option("--school", help="School name printed on every sheet.")
-@click.option("--lang", help="Default sheet language (en, ja, ko, zh, vi); a `language` column overrides it per student.")
-@click.option("--templates", "templates_dir", type=click.Path(path_type=Path, file_okay=False, exists=True),
-              help="Folder of edited wording templates (copy the shipped templates/ folder to start).")
+@click.option(
+    "--lang", help="Default sheet language (en, ja, ko, zh, vi); a `language` column overrides it per student."
+)
+@click.option(
+    "--templates",
+    "templates_dir",
+    type=click.Path(path_type=Path, file_okay=False, exists=True),
+    help="Folder of edited wording templates (copy the shipped templates/ folder to start).",
+)
 @click.option("--paper", type=click.Choice(["a4", "letter"]), help="Paper size of the sheets (default: a4).")
-@click.option("--jobs", type=click.IntRange(min=1), help="Worker processes for the sheets (default: the machine's cores).")
-@click.option("--sort", type=click.Choice(["input", "id", "name"]), help="Order of the sheets in a class bundle (default: input).")
-@click.option("--duplex", is_flag=True, default=None, help="Pad bundles so each student starts on a new sheet of paper.")
+@click.option(
+    "--jobs", type=click.IntRange(min=1), help="Worker processes for the sheets (default: the machine's cores)."
+)
+@click.option(
+    "--sort", type=click.Choice(["input", "id", "name"]), help="Order of the sheets in a class bundle (default: input)."
+)
+@click.option(
+    "--duplex", is_flag=True, default=None, help="Pad bundles so each student starts on a new sheet of paper."
+)
 @click.option("--percentile", is_flag=True, default=None, help="Show passers their estimated national percentile rank.")
-@click.option("--region", type=click.Choice(["all", "domestic", "overseas"]),
-              help="National figures to compare with (default: all).")
+@click.option(
+    "--region",
+    type=click.Choice(["all", "domestic", "overseas"]),
+    help="National figures to compare with (default: all).",
+)
 def run_command(input_path: Path, out_dir: Path | None, config_path: Path | None, **options) -> None:
     """Judge INPUT (.xlsx or .csv) and write results.csv, summary.xlsx and feedback sheets."""
     settings = _guarded(lambda: _settings(input_path, out_dir, config_path, options))

@@ -18,10 +18,10 @@ rl_config.invariant = 1  # byte-identical PDFs; must be set before other reportl
 import re  # noqa: E402
 import unicodedata  # noqa: E402
 from collections.abc import Callable, Iterator  # noqa: E402
-from itertools import repeat  # noqa: E402
 from dataclasses import dataclass  # noqa: E402
 from functools import cache, lru_cache  # noqa: E402
 from importlib import resources  # noqa: E402
+from itertools import repeat  # noqa: E402
 
 from reportlab.pdfbase import pdfmetrics  # noqa: E402
 from reportlab.pdfbase.ttfonts import TTFont  # noqa: E402
@@ -69,8 +69,7 @@ class Face:
 Run = tuple[Face, str]
 
 _DROPPED = re.compile(
-    "[\x00-\x08\x0e-\x1f\x7f-\x84\x86-\x9f\u00ad\u061c\u180e\u200b-\u200f"
-    "\u202a-\u202e\u2060-\u206f\ufeff\ufff9-\ufffb]"
+    "[\x00-\x08\x0e-\x1f\x7f-\x84\x86-\x9f\u00ad\u061c\u180e\u200b-\u200f\u202a-\u202e\u2060-\u206f\ufeff\ufff9-\ufffb]"
 )
 _BREAKS = re.compile("[\t\n\v\f\r\x85\u2028\u2029 ]+")
 

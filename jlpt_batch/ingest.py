@@ -62,8 +62,7 @@ def prepare(raw: RawTable, *, max_rows: int, rules: Rules | None = None) -> Prep
         raise InputUnreadableError(f"no candidate rows below the header on row {raw.header_row}; nothing to judge")
     if frame.height > max_rows:
         raise InputUnreadableError(
-            f"{frame.height:,} candidate rows is more than --max-rows {max_rows:,}; "
-            "split the file or raise --max-rows"
+            f"{frame.height:,} candidate rows is more than --max-rows {max_rows:,}; split the file or raise --max-rows"
         )
     frame = _parsed(frame, rules)
     return Prepared(
@@ -87,7 +86,7 @@ def _text_frame(raw: RawTable, columns: dict[str, int]) -> tuple[pl.DataFrame, i
     """Mapped columns as trimmed NFKC text, merged class cells filled, empty rows dropped."""
     present = {key: f"c{index}" for key, index in columns.items() if f"c{index}" in raw.rows.columns}
     needs = _cleaning_needed(raw.rows, present)
-    selected = [_clean(pl.col(name), **need).alias(key) for (key, name), need in zip(present.items(), needs)]
+    selected = [_clean(pl.col(name), **need).alias(key) for (key, name), need in zip(present.items(), needs, strict=True)]
     unmapped = [name for name in raw.rows.columns if name not in present.values()]
     frame = raw.rows.select(
         (pl.int_range(pl.len(), dtype=pl.Int64) + raw.header_row + 1).alias("source_row"),
@@ -237,21 +236,26 @@ def _is_whole(number: pl.Expr) -> pl.Expr:
 
 def _rejections(frame: pl.DataFrame, labels: dict[str, str], rules: Rules) -> pl.DataFrame:
     """Every problem of every row, one row each, in spreadsheet order."""
-    problems = [Problem(*problem) for problem in [
-        *_id_problems(labels),
-        *_level_problems(labels),
-        *[problem for key in SECTION_KEYS for problem in _section_problems(key, labels)],
-        *_missing_column_problems(labels, rules),
-        *_total_problems(labels),
-        *[problem for part in BAND_PARTS for problem in _band_problems(part, labels)],
-        *_metadata_problems(labels),
-    ]]
+    problems = [
+        Problem(*problem)
+        for problem in [
+            *_id_problems(labels),
+            *_level_problems(labels),
+            *[problem for key in SECTION_KEYS for problem in _section_problems(key, labels)],
+            *_missing_column_problems(labels, rules),
+            *_total_problems(labels),
+            *[problem for part in BAND_PARTS for problem in _band_problems(part, labels)],
+            *_metadata_problems(labels),
+        ]
+    ]
     # Every test runs over every row; the exact tests and the messages only over the few
     # rows that failed one (a duplicated id is among them with every row sharing it).
     screens = [problem.rows if problem.screen is None else problem.screen for problem in problems]
     suspects = frame.filter(pl.any_horizontal(screens))
     found = [
-        suspects.filter(problem.rows).rechunk().select(  # one chunk: list.set_difference panics on mixed chunks
+        suspects.filter(problem.rows)
+        .rechunk()
+        .select(  # one chunk: list.set_difference panics on mixed chunks
             "source_row",
             "candidate_id",
             pl.lit(problem.column, pl.String).alias("column"),
@@ -417,13 +421,15 @@ def _metadata_problems(labels: dict[str, str]) -> list[Problem]:
 
 def _typed(frame: pl.DataFrame) -> pl.DataFrame:
     """The columns the judge and the writers use, with numbers as integers where they are whole."""
+
     def given(column: str) -> bool:
         return frame[column].null_count() < frame.height
 
     # A column the file lacks stays a single null rather than a million of them.
     numbers = [
         pl.when(_is_whole(_num(key)) & (_num(key).abs() < 1e15)).then(_num(key)).cast(pl.Int64).alias(key)
-        if given(f"{key}__num") else pl.lit(None, pl.Int64).alias(key)
+        if given(f"{key}__num")
+        else pl.lit(None, pl.Int64).alias(key)
         for key in (*SECTION_KEYS, *COUNT_KEYS)
     ]
     bands = [

@@ -40,19 +40,13 @@ Line = tuple[fonts.Run, ...]
 # --- text: fallback runs, measuring, ellipsis, wrapping -------------------------------
 
 _CJK = (
-    "\u2e80-\u2fff\u3000-\u30ff\u31f0-\u31ff\u3400-\u4dbf\u4e00-\u9fff"
-    "\uf900-\ufaff\uff00-\uffef\U00020000-\U0003ffff"
+    "\u2e80-\u2fff\u3000-\u30ff\u31f0-\u31ff\u3400-\u4dbf\u4e00-\u9fff\uf900-\ufaff\uff00-\uffef\U00020000-\U0003ffff"
 )
-_NO_LINE_START = (
-    "、。，．・：；？！ー）」』】〕〉》"
-    "ぁぃぅぇぉっゃゅょゎァィゥェォッャュョヮヵヶ々…‥,.!?;:)\\]}%"
-)
+_NO_LINE_START = "、。，．・：；？！ー）」』】〕〉》ぁぃぅぇぉっゃゅょゎァィゥェォッャュョヮヵヶ々…‥,.!?;:)\\]}%"
 _NO_LINE_END = "（「『【〔〈《([{"
 # One token is a unit that is never split across lines: a run of spaces, one CJK
 # character with the punctuation that must stay with it, or a word of other scripts.
-_TOKEN = re.compile(
-    rf"\s+|[{_NO_LINE_END}]*[{_CJK}][{_NO_LINE_START}]*|[^\s{_CJK}]+[{_NO_LINE_START}]*"
-)
+_TOKEN = re.compile(rf"\s+|[{_NO_LINE_END}]*[{_CJK}][{_NO_LINE_START}]*|[^\s{_CJK}]+[{_NO_LINE_START}]*")
 
 
 def _char_units(text_runs: Line) -> list[float]:
@@ -286,7 +280,7 @@ def _draw_header_fields(pen: Pen, model: SheetModel, frame: Frame, top: float) -
     """A row of form cells: small label above, value below; the name larger."""
     height, x = 36.0, frame.left
     widths = _header_widths(model, frame.width)
-    for index, ((label, value), width) in enumerate(zip(model.header_fields, widths)):
+    for index, ((label, value), width) in enumerate(zip(model.header_fields, widths, strict=True)):
         pen.draw(x + 5, top - 10, pen.fit(label, width - 10, 7.5), 7.5, gray=0.35)
         size = 14.0 if index == _name_index(model) else 11.5
         pen.draw(x + 5, top - 28, pen.fit(value, width - 10, size, bold=True), size)
@@ -354,10 +348,10 @@ def _draw_score_table(pen: Pen, model: SheetModel, frame: Frame, top: float) -> 
 def _draw_table_headings(pen: Pen, headings, left: float, widths: list[float], top: float) -> float:
     """Small grey headings, wrapped to two lines if need be, their last lines on one baseline."""
     size, leading = 7.5, 9.0
-    cells = [pen.wrap_at_most(heading, width - 8, size, 2, bold=True) for heading, width in zip(headings, widths)]
+    cells = [pen.wrap_at_most(heading, width - 8, size, 2, bold=True) for heading, width in zip(headings, widths, strict=True)]
     rows = max((len(lines) for lines in cells), default=1)
     x, bottom = left, top - 4 - leading * rows
-    for index, (lines, width) in enumerate(zip(cells, widths)):
+    for index, (lines, width) in enumerate(zip(cells, widths, strict=True)):
         align, anchor = ("left", x + 14) if index == 0 else ("right", x + width - 4)
         for i, line in enumerate(lines):
             pen.draw(anchor, bottom + 3 + leading * (len(lines) - 1 - i), line, size, align, gray=0.3)
@@ -372,14 +366,14 @@ def _draw_score_row(pen: Pen, row: ScoreRow, left: float, widths: list[float], t
     wrapping = (0, len(cells) - 1)  # the label and the margin are words; the rest are numbers
     cell_lines = [
         _cell_lines(pen, cell, width, bold, wraps=index in wrapping)
-        for index, (cell, width) in enumerate(zip(cells, widths))
+        for index, (cell, width) in enumerate(zip(cells, widths, strict=True))
     ]
     height = 6 + TABLE_LEADING * max(len(lines) for lines in cell_lines)
     if row.below:
         _shade(pen.canvas, left, top - height, sum(widths), height)
         _warning_triangle(pen.canvas, left + 3, top - 13, 7)
     x = left
-    for index, (lines, width) in enumerate(zip(cell_lines, widths)):
+    for index, (lines, width) in enumerate(zip(cell_lines, widths, strict=True)):
         for i, line in enumerate(lines):
             if index == 0:
                 pen.draw(x + 14, top - 13 - TABLE_LEADING * i, line, TABLE_SIZE)
@@ -641,7 +635,7 @@ def _cover_title(pen: Pen, cover: CoverModel, frame: Frame, full: bool) -> float
 def _cover_row(pen: Pen, cells, widths, numeric, left: float, top: float, bold: bool) -> float:
     size = 8.0 if bold else COVER_SIZE
     x = left
-    for cell, width, right_aligned in zip(cells, widths, numeric):
+    for cell, width, right_aligned in zip(cells, widths, numeric, strict=True):
         line = pen.fit(cell, width - 12, size, bold)
         if right_aligned:
             pen.draw(x + width - 6, top - 11, line, size, "right")

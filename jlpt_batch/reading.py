@@ -85,7 +85,8 @@ def _read_csv(path: Path, encoding: str | None) -> RawTable:
         frame = pl.read_csv(
             utf8,
             has_header=False,
-            schema={f"c{i}": pl.String for i in range(len(header))}, missing_columns="insert",  # the header's width
+            schema={f"c{i}": pl.String for i in range(len(header))},
+            missing_columns="insert",  # the header's width
             skip_rows=header_index + 1,
             separator=delimiter,
             truncate_ragged_lines=True,

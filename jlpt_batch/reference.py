@@ -54,7 +54,7 @@ def _interpolate(xs: list[int], ys: list[float], x: int) -> float:
     """Straight-line interpolation on a sorted curve, clamped at its ends."""
     if x <= xs[0]:
         return ys[0]
-    for (x0, y0), (x1, y1) in zip(zip(xs, ys), zip(xs[1:], ys[1:])):
+    for (x0, y0), (x1, y1) in zip(zip(xs, ys, strict=True), zip(xs[1:], ys[1:], strict=True), strict=True):
         if x <= x1:
             return y0 + (y1 - y0) * (x - x0) / (x1 - x0)
     return ys[-1]

@@ -76,9 +76,7 @@ def load_rules() -> Rules:
 
 
 def _level_rule(name: str, spec: dict) -> LevelRule:
-    sections = tuple(
-        SectionRule(key, limits["max"], limits["floor"]) for key, limits in spec["sections"].items()
-    )
+    sections = tuple(SectionRule(key, limits["max"], limits["floor"]) for key, limits in spec["sections"].items())
     cuts = sorted(((cut["from"], cut["level"]) for cut in spec["cefr"]), reverse=True)
     return LevelRule(name, spec["pass_mark"], sections, tuple(spec["band_parts"]), tuple(cuts))
 

@@ -115,7 +115,7 @@ class UniqueNames:
 def _sheet_stems(students: pl.DataFrame) -> list[str]:
     names = UniqueNames()
     ids, rows = students["candidate_id"].to_list(), students["source_row"].to_list()
-    return [names.claim(safe_stem(cid, f"row-{row}")) for cid, row in zip(ids, rows)]
+    return [names.claim(safe_stem(cid, f"row-{row}")) for cid, row in zip(ids, rows, strict=True)]
 
 
 # --- planning: classes, order, tasks ----------------------------------------------------------
@@ -161,7 +161,7 @@ def _members(part: pl.DataFrame, out_dir: Path) -> list[_Student]:
     sheets = out_dir / SHEETS_FOLDER
     stems = part["sheet_stem"].to_list()
     rows = part.drop("sheet_stem").iter_rows(named=True)
-    return [_Student(row, str(sheets / f"{stem}.pdf")) for row, stem in zip(rows, stems)]
+    return [_Student(row, str(sheets / f"{stem}.pdf")) for row, stem in zip(rows, stems, strict=True)]
 
 
 def _class_tasks(class_name: str | None, bundle: str, members: list[_Student]):

@@ -50,9 +50,7 @@ class CohortStats:
     percentiles: pl.DataFrame  # percentile_curve()
 
 
-def summarise(
-    judged: pl.DataFrame, region: str = "all", national: NationalFigures | None = None
-) -> CohortStats:
+def summarise(judged: pl.DataFrame, region: str = "all", national: NationalFigures | None = None) -> CohortStats:
     """All the cohort figures, compared with the national figures of ``region``.
 
     ``region`` is ``all``, ``domestic`` or ``overseas``; see comparison_regions().
@@ -133,22 +131,15 @@ def comparison_regions(judged: pl.DataFrame, requested: str = "all") -> pl.DataF
         own.drop_nulls().first().alias("own"),
     )
     single = (pl.col("kinds") == 1) & (pl.col("missing") == 0) & pl.col("own").is_in(OWN_REGIONS)
-    if requested != "all":
-        chosen = pl.lit(requested)
-    else:
-        chosen = pl.when(single).then(pl.col("own")).otherwise(pl.lit("all"))
+    chosen = pl.lit(requested) if requested != "all" else pl.when(single).then(pl.col("own")).otherwise(pl.lit("all"))
     return per_level.select("level", chosen.alias("region")).sort("level").collect()
 
 
 def _national_rates(national: NationalFigures) -> pl.DataFrame:
-    return national.certification.select(
-        "level", "region", (pl.col("certified_pct") / 100).alias("national_pass_rate")
-    )
+    return national.certification.select("level", "region", (pl.col("certified_pct") / 100).alias("national_pass_rate"))
 
 
-def level_summary(
-    judged: pl.DataFrame, region: str = "all", national: NationalFigures | None = None
-) -> pl.DataFrame:
+def level_summary(judged: pl.DataFrame, region: str = "all", national: NationalFigures | None = None) -> pl.DataFrame:
     """headline_by_level() plus the floor-only failures and the national comparison.
 
     Added columns: ``failed_on_floor_only`` (judged candidates whose total reached the
@@ -175,9 +166,7 @@ def level_summary(
     )
 
 
-def class_summary(
-    judged: pl.DataFrame, region: str = "all", national: NationalFigures | None = None
-) -> pl.DataFrame:
+def class_summary(judged: pl.DataFrame, region: str = "all", national: NationalFigures | None = None) -> pl.DataFrame:
     """headline_by_class() beside the whole cohort's and the nation's rate for the same level.
 
     Added columns: ``level_pass_rate`` (the cohort's pass_rate at that level) and
@@ -214,9 +203,7 @@ def _thresholds() -> pl.DataFrame:
         for section in rule.sections
     ]  # fmt: skip
     rows += [(rule.level, TOTAL, rule.pass_mark) for rule in load_rules().levels.values()]
-    return pl.DataFrame(
-        rows, schema={"level": pl.String, "section": pl.String, "threshold": pl.Int64}, orient="row"
-    )
+    return pl.DataFrame(rows, schema={"level": pl.String, "section": pl.String, "threshold": pl.Int64}, orient="row")
 
 
 def _section_order() -> pl.Expr:
@@ -224,9 +211,7 @@ def _section_order() -> pl.Expr:
     return pl.col("section").replace_strict(order, return_dtype=pl.Int64)
 
 
-def section_summary(
-    judged: pl.DataFrame, region: str = "all", national: NationalFigures | None = None
-) -> pl.DataFrame:
+def section_summary(judged: pl.DataFrame, region: str = "all", national: NationalFigures | None = None) -> pl.DataFrame:
     """Per level and section (and ``total``), over judged candidates.
 
     Columns: level, section, candidates, mean, sd (sample), min, max, threshold (the
@@ -293,9 +278,7 @@ def cefr_counts(judged: pl.DataFrame) -> pl.DataFrame:
         (rule.level, cefr, rank) for rule in load_rules().levels.values()
         for rank, (_, cefr) in enumerate(rule.cefr_cuts)
     ]  # fmt: skip
-    possible = pl.DataFrame(
-        cuts, schema={"level": pl.String, "cefr": pl.String, "rank": pl.Int64}, orient="row"
-    )
+    possible = pl.DataFrame(cuts, schema={"level": pl.String, "cefr": pl.String, "rank": pl.Int64}, orient="row")
     passed = (
         judged.lazy()
         .filter(pl.col("result") == PASS)
@@ -368,9 +351,15 @@ def near_misses(judged: pl.DataFrame) -> pl.DataFrame:
         )
         .sort("points_needed", "points_short", "level", "source_row")
         .select(
-            *NEAR_MISS_IDENTITY, "total", "pass_mark",
-            "points_short", "floors_missed", "floor_shortfall", "points_needed", "missed",
-        )  # fmt: skip
+            *NEAR_MISS_IDENTITY,
+            "total",
+            "pass_mark",
+            "points_short",
+            "floors_missed",
+            "floor_shortfall",
+            "points_needed",
+            "missed",
+        )
     )
 
 
@@ -450,14 +439,11 @@ def percentile_curve(
 def _national_curve(national: NationalFigures) -> pl.DataFrame:
     """The published cumulative table in long form: level, score, region, national_below."""
     columns = [f"percentile_{region}" for region in (*OWN_REGIONS, "all")]
-    return (
-        national.cumulative.unpivot(
-            index=["level", "scaled_score"], on=columns, variable_name="region", value_name="pct"
-        )
-        .select(
-            "level",
-            pl.col("scaled_score").cast(pl.Int64).alias("score"),
-            pl.col("region").str.strip_prefix("percentile_"),
-            (pl.col("pct") / 100).alias("national_below"),
-        )
+    return national.cumulative.unpivot(
+        index=["level", "scaled_score"], on=columns, variable_name="region", value_name="pct"
+    ).select(
+        "level",
+        pl.col("scaled_score").cast(pl.Int64).alias("score"),
+        pl.col("region").str.strip_prefix("percentile_"),
+        (pl.col("pct") / 100).alias("national_below"),
     )

@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-
 from .cohort import FAIL, PASS, REJECTED, CohortRun
 from .pipeline import Report
 from .stats import headline_by_level

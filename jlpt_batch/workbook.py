@@ -234,7 +234,7 @@ class _Sheet:
             return first, first - 1
         formats = [column.number_format for column in columns]
         for values in frame.select(column.key for column in columns).iter_rows():
-            self.append(_cell(self.ws, v, f) for v, f in zip(values, formats))
+            self.append(_cell(self.ws, v, f) for v, f in zip(values, formats, strict=True))
         return first, self.next_row - 1
 
     def bulk_table(
@@ -305,7 +305,9 @@ def _overview(book: Workbook, run: CohortRun, figures: CohortStats, settings: Se
     sheet.heading("Results by level")
     sheet.note("Pass rate = passed ÷ scored (candidates who sat every section).")
     sheet.note(f"National certified rate = certified ÷ examinees, {figures.national_label}.")
-    sheet.table(_with_region_words(figures.levels), _OVERVIEW_COLUMNS, "No row could be judged: see the Rejected sheet.")
+    sheet.table(
+        _with_region_words(figures.levels), _OVERVIEW_COLUMNS, "No row could be judged: see the Rejected sheet."
+    )
     sheet.blank()
     sheet.heading("Sheets in this workbook")
     for name, what in _SHEET_GUIDE:
@@ -378,7 +380,9 @@ def _by_level(book: Workbook, figures: CohortStats, paper: str) -> None:
         "Scored = sat every section; absent = missed a section, so not scored (a fail). "
         "The national rate counts absent examinees too, so it is compared with passed ÷ candidates."
     )
-    sheet.table(_with_region_words(figures.levels), _PASS_RATE_COLUMNS, "No row could be judged: see the Rejected sheet.")
+    sheet.table(
+        _with_region_words(figures.levels), _PASS_RATE_COLUMNS, "No row could be judged: see the Rejected sheet."
+    )
     sheet.blank()
     _section_table(sheet, figures.sections)
     sheet.blank()
@@ -440,8 +444,7 @@ _SECTION_COLUMNS = (
 def _band_table(sheet: _Sheet, bands: pl.DataFrame) -> None:
     sheet.heading("Reference bands A/B/C (share of correct answers)")
     sheet.note(
-        "A: 67% or more correct; B: 34% to under 67%; C: under 34%. A study aid only: "
-        "bands never decide a pass."
+        "A: 67% or more correct; B: 34% to under 67%; C: under 34%. A study aid only: bands never decide a pass."
     )
     labelled = bands.with_columns(pl.col("part").str.to_titlecase())
     sheet.table(labelled, _BAND_COLUMNS, "none: no answer counts or bands were given.")
@@ -464,8 +467,7 @@ def _by_class(book: Workbook, figures: CohortStats, paper: str) -> None:
     sheet = _Sheet(book, "By class", [16, 8, 12, 12, 10, 10, 10, 10, 13, 15, 15], paper)
     sheet.title(
         "Results by class and level",
-        "Pass rate = passed ÷ scored. Compare a class with the whole cohort at the same level "
-        "and with the nation.",
+        "Pass rate = passed ÷ scored. Compare a class with the whole cohort at the same level and with the nation.",
         f"National figures: {figures.national_label}, {_region_words(figures.levels['region'])}.",
     )
     classes = figures.classes.with_columns(pl.col("class").fill_null(NO_CLASS))
@@ -547,7 +549,7 @@ def _results_widths(frame: pl.DataFrame, labels: list[str]) -> list[float]:
     """Each column as wide as its longest value (or a word of its heading), within 6 to 50."""
     longest = frame.select(pl.col(c).cast(pl.String).str.len_chars().max() for c in frame.columns).row(0)
     widths = []
-    for label, value_length in zip(labels, longest):
+    for label, value_length in zip(labels, longest, strict=True):
         word = max(len(part) for part in label.split())
         widths.append(min(max(value_length or 0, word, 6) + 2, 50))
     return widths
@@ -680,7 +682,7 @@ def _bin_chart(ws, level: str, mark: int, first: int, last: int) -> BarChart:
     chart.y_axis.title, chart.x_axis.title = "Candidates", "Total score"
     chart.add_data(Reference(ws, min_col=2, max_col=3, min_row=first - 1, max_row=last), titles_from_data=True)
     chart.set_categories(Reference(ws, min_col=1, min_row=first, max_row=last))
-    for series, colour in zip(chart.series, ("A6A6A6", "4472C4")):
+    for series, colour in zip(chart.series, ("A6A6A6", "4472C4"), strict=True):
         series.graphicalProperties.solidFill = colour
         series.graphicalProperties.line.solidFill = colour
     _show_axes(chart)
@@ -711,7 +713,7 @@ def _percentile_chart(ws, level: str, first: int, last: int) -> LineChart:
     chart.y_axis.scaling.min, chart.y_axis.scaling.max = 0, 1
     chart.add_data(Reference(ws, min_col=2, max_col=3, min_row=first - 1, max_row=last), titles_from_data=True)
     chart.set_categories(Reference(ws, min_col=1, min_row=first, max_row=last))
-    for series, colour in zip(chart.series, ("C00000", "4472C4")):
+    for series, colour in zip(chart.series, ("C00000", "4472C4"), strict=True):
         series.graphicalProperties.line.solidFill = colour
         series.graphicalProperties.line.width = 28575  # 2.25 pt
         series.smooth = False
@@ -734,8 +736,7 @@ def _rejected(book: Workbook, rejections: pl.DataFrame, paper: str) -> _BulkRows
     sheet = _Sheet(book, "Rejected", [10, 14, 26, 16, 100], paper, freeze="A5")
     sheet.title(
         "Rejected rows: what to fix in the input file",
-        "These rows could not be judged. Correct them in the input file and run again; "
-        "results.csv lists them too.",
+        "These rows could not be judged. Correct them in the input file and run again; results.csv lists them too.",
     )
     labels = ["Input row", "Candidate ID", "Column", "Value", "Reason"]
     frame = rejections.select("source_row", "candidate_id", "column", "value", "reason")

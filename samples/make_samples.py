@@ -305,7 +305,7 @@ def give_names(ctx: Context, cohort: list[Candidate]) -> None:
             if drawn[0] not in {name for name, _ in names}:
                 names.append(drawn)
         ctx.rng.shuffle(names)
-        for candidate, (name, romanised) in zip(group, names):
+        for candidate, (name, romanised) in zip(group, names, strict=True):
             candidate.name, candidate.romanised = name, romanised
 
 
@@ -475,7 +475,7 @@ def style_sheet(ws, rows: int) -> None:
         for cell in row:
             if isinstance(cell.value, float):
                 cell.number_format = "0.0"  # a float shows as 30.0, as the exporting system wrote it
-    for letter, width in zip("ABCDEFGHIJKLMNOPQ", (12, 24, 7, 7, 11, 9, 13, 10, 7) + (11,) * 8):
+    for letter, width in zip("ABCDEFGHIJKLMNOPQ", (12, 24, 7, 7, 11, 9, 13, 10, 7) + (11,) * 8, strict=True):
         ws.column_dimensions[letter].width = width
     ws.freeze_panes = f"C{first}"
 

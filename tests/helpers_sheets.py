@@ -13,7 +13,6 @@ from pypdf import PdfReader
 from jlpt_batch.cohort import JUDGED_SCHEMA, CohortRun, SourceInfo
 
 
-
 def student(candidate_id: str, name: str, class_name: str | None, source_row: int, **extra) -> dict:
     """A passing N3 student unless ``extra`` says otherwise (e.g. ``scores=three(10, 40, 40)``)."""
     scores = extra.pop("scores", three(40, 40, 40))

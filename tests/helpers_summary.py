@@ -28,7 +28,7 @@ def candidate(level: str, *scores: int | None, row: int, **extra) -> dict:
     """
     keys = load_rules().level(level).section_keys
     assert len(scores) == len(keys), f"{level} has sections {keys}"
-    values = dict.fromkeys(JUDGED_SCHEMA) | dict(zip(keys, scores))
+    values = dict.fromkeys(JUDGED_SCHEMA) | dict(zip(keys, scores, strict=True))
     values |= {"candidate_id": f"{row:05d}", "name": f"Student {row}", "class": "1A", "level": level}
     values |= {"source_row": row, **extra}
     return values | judge_row(values)
@@ -94,4 +94,3 @@ def _answer_counts(rng: random.Random, parts: tuple[str, ...]) -> dict:
         questions = rng.choice([6, 25, 33])
         counts |= {f"{part}_correct": rng.randint(0, questions), f"{part}_questions": questions}
     return counts
-

@@ -10,8 +10,8 @@ from pathlib import Path
 import click
 import pytest
 from click.testing import CliRunner
-
 from cohort_files import ENGLISH_HEADER, write_csv, write_xlsx
+
 from jlpt_batch.cli import main
 from jlpt_batch.cohort import RESULT_COLUMNS
 

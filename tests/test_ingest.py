@@ -7,8 +7,8 @@ from pathlib import Path
 
 import polars as pl
 import pytest
-
 from cohort_files import ENGLISH_HEADER, JAPANESE_HEADER, write_csv, write_xlsx
+
 from jlpt_batch.errors import InputUnreadableError, SheetNotFoundError, UsageError
 from jlpt_batch.headers import canonical_column
 from jlpt_batch.pipeline import load_cohort
@@ -132,7 +132,7 @@ def test_ids_stay_text(tmp_path):
 # ---------------------------------------------------------------- rejections
 
 BAD_ROWS = [
-    ENGLISH_HEADER + ["Total", "Vocabulary correct", "Vocabulary questions"],
+    [*ENGLISH_HEADER, "Total", "Vocabulary correct", "Vocabulary questions"],
     ["", "No Id", "1A", "N3", "40", "40", "", "40", "", "", ""],  # row 2
     ["7", "Dup One", "1A", "N3", "40", "40", "", "40", "", "", ""],  # row 3
     ["7", "Dup Two", "1A", "N3", "40", "40", "", "40", "", "", ""],  # row 4

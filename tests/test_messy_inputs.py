@@ -69,7 +69,7 @@ NAMES = ("佐藤 花子", "髙橋 﨑子", "ｻﾄｳ ﾊﾅｺ", "Nguyễn Văn
          "ﬁona Ⅻ", "Zoe\u0308", "𠮷野 家", "👩‍👩‍👧 Family", "Smith; \"Jr\"", "=1+1", "-Lee", "@ko", "ID")  # fmt: skip
 JAPANESE_NAMES = ("佐藤 花子", "髙橋 﨑子", "ｻﾄｳ ﾊﾅｺ", "渡邊 ①", "たなか ゆき", "Tanaka, Yuki", "ID", "-Lee")
 CONTROL = "".join(map(chr, range(0x20))) + "\x7f\x85"
-WIDE_ALPHABET = ("aZ09 ,;\"'=@-+\u3000\xa0あア亜ｱ髙가王Жλéعש्ไ😀𠮷\u0301\u200b\u200f\u202e\u2028①ﬁ" + CONTROL)
+WIDE_ALPHABET = "aZ09 ,;\"'=@-+\u3000\xa0あア亜ｱ髙가王Жλéعש्ไ😀𠮷\u0301\u200b\u200f\u202e\u2028①ﬁ" + CONTROL
 JAPANESE_ALPHABET = "aZ09 ,\"'-\u3000あア亜ｱ髙﨑①"
 # Characters an .xlsx cannot hold (XML 1.0), which openpyxl refuses to write.
 XLSX_ILLEGAL = re.compile(r"[\x00-\x08\x0b\x0c\x0e-\x1f]")

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import importlib.util
+import itertools
 import re
 import subprocess
 import sys
@@ -90,7 +91,7 @@ def test_class_column_is_merged_once_per_class_block(sheet):
     blocks = sorted((r.min_row, r.max_row, r.min_col, r.max_col) for r in sheet.merged_cells.ranges)
     assert [(c0, c1) for _, _, c0, c1 in blocks] == [(3, 3)] * len(CLASSES)
     assert blocks[0][0] == XLSX_FIRST_ROW and blocks[-1][1] == sheet.max_row
-    assert all(prev[1] + 1 == nxt[0] for prev, nxt in zip(blocks, blocks[1:]))  # no gaps
+    assert all(prev[1] + 1 == nxt[0] for prev, nxt in itertools.pairwise(blocks))  # no gaps
     assert [sheet.cell(start, 3).value for start, *_ in blocks] == list(CLASSES)
 
 
@@ -213,7 +214,9 @@ def _readme_rows() -> dict[tuple[int, int, str], tuple[str, str]]:
 
 def test_readme_lists_every_deliberate_row_where_it_is():
     cohort = make_samples.build_cohort()
-    listed = {(xlsx_row, csv_row, candidate_id) for xlsx_row, csv_row, candidate_id, _ in make_samples.special_rows(cohort)}
+    listed = {
+        (xlsx_row, csv_row, candidate_id) for xlsx_row, csv_row, candidate_id, _ in make_samples.special_rows(cohort)
+    }
     assert set(_readme_rows()) == listed
 
 
@@ -229,7 +232,7 @@ def test_reader_gives_the_results_the_readme_promises(path, which, tmp_path):
     from jlpt_batch.settings import Settings
 
     judged = pipeline.load_cohort(Settings(input_path=path, out_dir=tmp_path / "out")).judged
-    results = dict(zip(judged["source_row"].to_list(), judged["result"].to_list()))
+    results = dict(zip(judged["source_row"].to_list(), judged["result"].to_list(), strict=True))
     expected = {rows[which]: outcome[which] for rows, outcome in _readme_rows().items()}
     assert {row: results[row] for row in expected} == expected
     rejected_elsewhere = [row for row, result in results.items() if result == "REJECTED" and row not in expected]

@@ -70,7 +70,7 @@ def table_after(sheet, first_heading: str) -> tuple[tuple, list[tuple]]:
 
 
 def as_dicts(heading: tuple, body: list[tuple]) -> list[dict]:
-    return [dict(zip(heading, line)) for line in body]
+    return [dict(zip(heading, line, strict=True)) for line in body]
 
 
 def label_values(sheet) -> dict:
@@ -172,7 +172,7 @@ def test_results_has_every_row_as_a_filtered_table(book, rows):
     assert [line[4] for line in lines[3:]] == [row["source_row"] for row in rows]
     assert sheet.freeze_panes == "C4"
     assert sheet.auto_filter.ref == f"A3:AB{len(rows) + 3}"
-    first = dict(zip(heading, lines[3]))
+    first = dict(zip(heading, lines[3], strict=True))
     assert isinstance(first["Input row"], int) and first["Scored"] in ("yes", "no")
 
 
@@ -227,7 +227,10 @@ def test_near_misses_list_the_close_ones_with_what_they_missed(book):
     assert (six_short["Total"], six_short["Pass mark"], six_short["Points short of the pass mark"]) == (89, 95, 6)
     assert six_short["What they missed by"] == "total 6 short of 95"
     floor = next(line for line in lines if line["Input row"] == 1004)
-    assert (floor["Points needed to pass (at least)"], floor["What they missed by"]) == (2, "Listening 2 below floor 19")
+    assert (floor["Points needed to pass (at least)"], floor["What they missed by"]) == (
+        2,
+        "Listening 2 below floor 19",
+    )
     needed = [line["Points needed to pass (at least)"] for line in lines]
     assert needed == sorted(needed) and [line["Priority"] for line in lines] == list(range(1, len(lines) + 1))
 
