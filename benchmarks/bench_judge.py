@@ -28,8 +28,8 @@ sys.path.insert(0, str(Path(__file__).parent))
 
 from synthetic import synthetic_scores
 
-from jlpt_batch.judge import judge
-from jlpt_batch.plain_judge import judge_row
+from jlpt_batch.judging.judge import judge
+from jlpt_batch.judging.plain_judge import judge_row
 
 POLARS_ROUND_TRIP = "import polars as pl, sys; pl.read_csv(sys.argv[1]).write_csv(sys.argv[2])"
 WRITE_CSV = "import sys; from synthetic import synthetic_csv_frame as f; f(int(sys.argv[1])).write_csv(sys.argv[2])"

@@ -31,11 +31,13 @@ import polars as pl
 ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
 
-from jlpt_batch import feedback, fonts, pdf  # noqa: E402
-from jlpt_batch.cohort import REJECTED, CohortRun  # noqa: E402
+from jlpt_batch.contract import REJECTED, CohortRun  # noqa: E402
+from jlpt_batch.outputs.sheets import content as feedback
+from jlpt_batch.outputs.sheets import draw as pdf  # noqa: E402
+from jlpt_batch.outputs.sheets import fonts
+from jlpt_batch.outputs.sheets.stage import write_sheets  # noqa: E402
 from jlpt_batch.pipeline import load_cohort  # noqa: E402
 from jlpt_batch.settings import Settings  # noqa: E402
-from jlpt_batch.sheets import write_sheets  # noqa: E402
 
 CLASS_SIZE = 30
 

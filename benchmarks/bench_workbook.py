@@ -31,10 +31,10 @@ import polars as pl
 
 sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
 
-from jlpt_batch.cohort import REJECTED, RESULT_COLUMNS, CohortRun, SourceInfo
-from jlpt_batch.judge import judge
+from jlpt_batch.contract import REJECTED, RESULT_COLUMNS, CohortRun, SourceInfo
+from jlpt_batch.judging.judge import judge
+from jlpt_batch.outputs.workbook.writer import write_workbook
 from jlpt_batch.settings import Settings
-from jlpt_batch.workbook import write_workbook
 
 LEVELS = ("N1", "N2", "N3", "N4", "N5")
 QUESTIONS = {"vocabulary": 30, "grammar": 25, "reading": 8}

@@ -7,13 +7,13 @@ takes a moment, and a signal in that moment should end as cleanly as one later.
 import signal
 import sys
 
-from .errors import InterruptedRunError, raise_keyboard_interrupt
+from jlpt_batch.errors import InterruptedRunError, raise_keyboard_interrupt
 
 
 def entry() -> None:
     signal.signal(signal.SIGTERM, raise_keyboard_interrupt)
     try:
-        from .cli import main
+        from jlpt_batch.cli import main
     except KeyboardInterrupt:
         sys.stderr.write(f"Error: {InterruptedRunError()}\n")
         sys.exit(InterruptedRunError.exit_code)

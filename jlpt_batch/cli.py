@@ -9,13 +9,13 @@ from pathlib import Path
 
 import click
 
-from . import __version__
-from .config import load_config
-from .errors import InterruptedRunError, JlptBatchError, UsageError, raise_keyboard_interrupt
-from .pipeline import Report, load_cohort, run
-from .settings import DEFAULT_MAX_ROWS, Exam, Settings, default_out_dir
-from .sittings import parse_sitting
-from .summary import format_check, format_summary
+from jlpt_batch import __version__
+from jlpt_batch.errors import InterruptedRunError, JlptBatchError, UsageError, raise_keyboard_interrupt
+from jlpt_batch.exams import parse_sitting
+from jlpt_batch.pipeline import Report, load_cohort, run
+from jlpt_batch.settings import DEFAULT_MAX_ROWS, Exam, Settings, default_out_dir
+from jlpt_batch.settings_file import load_config
+from jlpt_batch.terminal import format_check, format_summary
 
 EXIT_CODES_HELP = (
     "Exit codes: 0 every row judged; 3 finished but some rows rejected; 2 usage error; 1 input unreadable."

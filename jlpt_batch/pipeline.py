@@ -13,13 +13,13 @@ from pathlib import Path
 
 import polars as pl
 
-from .cohort import REJECTED, CohortRun, SourceInfo
-from .errors import OutputExistsError
-from .ingest import Prepared, prepare
-from .judge import judge
-from .reading import read_table
-from .results import write_results
-from .settings import Settings
+from jlpt_batch.contract import REJECTED, CohortRun, SourceInfo
+from jlpt_batch.errors import OutputExistsError
+from jlpt_batch.judging.judge import judge
+from jlpt_batch.outputs.results_csv import write_results
+from jlpt_batch.reading import read_table
+from jlpt_batch.reading.validate import Prepared, prepare
+from jlpt_batch.settings import Settings
 
 # What a rejected row shows instead of a judgement: empty section lists and no verdicts.
 SECTION_LISTS = ("failed_sections", "absent_sections")
@@ -108,13 +108,13 @@ def _write_outputs(cohort: CohortRun, folder: Path, settings: Settings, report: 
         write_results(cohort.judged, folder / "results.csv")
     report.outputs.append(folder / "results.csv")
     if settings.write_workbook:
-        from .workbook import write_workbook  # openpyxl is imported only when wanted
+        from jlpt_batch.outputs.workbook.writer import write_workbook  # openpyxl is imported only when wanted
 
         with report.timed("workbook"):
             write_workbook(cohort, folder / "summary.xlsx", settings)
         report.outputs.append(folder / "summary.xlsx")
     if settings.write_sheets:
-        from .sheets import write_sheets  # reportlab is imported only when wanted
+        from jlpt_batch.outputs.sheets.stage import write_sheets  # reportlab is imported only when wanted
 
         with report.timed("sheets and bundles"):
             outcome = write_sheets(cohort, folder, settings)

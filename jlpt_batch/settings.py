@@ -8,7 +8,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Literal
 
-from .sittings import Sitting, latest_sitting_on_or_before, next_sitting_after
+from jlpt_batch.exams import Sitting, latest_sitting_on_or_before, next_sitting_after
 
 Paper = Literal["a4", "letter"]
 SortOrder = Literal["input", "id", "name"]

@@ -17,9 +17,9 @@ from dataclasses import dataclass
 
 import polars as pl
 
-from .cohort import FAIL, PASS, REJECTED
-from .reference import NationalFigures, load_national
-from .rules import BAND_PARTS, LEVELS, SECTION_KEYS, TOTAL_MAX, load_rules, rules_frame
+from jlpt_batch.contract import FAIL, PASS, REJECTED
+from jlpt_batch.reference import NationalFigures, load_national
+from jlpt_batch.rules import BAND_PARTS, LEVELS, SECTION_KEYS, TOTAL_MAX, load_rules, rules_frame
 
 TOTAL = "total"
 SECTIONS_AND_TOTAL = (*SECTION_KEYS, TOTAL)

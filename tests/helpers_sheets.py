@@ -10,7 +10,7 @@ import polars as pl
 from feedback_rows import judged_row, three, two
 from pypdf import PdfReader
 
-from jlpt_batch.cohort import JUDGED_SCHEMA, CohortRun, SourceInfo
+from jlpt_batch.contract import JUDGED_SCHEMA, CohortRun, SourceInfo
 
 
 def student(candidate_id: str, name: str, class_name: str | None, source_row: int, **extra) -> dict:

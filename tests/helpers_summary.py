@@ -12,8 +12,8 @@ from pathlib import Path
 
 import polars as pl
 
-from jlpt_batch.cohort import JUDGED_SCHEMA, RESULT_COLUMNS, CohortRun, SourceInfo
-from jlpt_batch.plain_judge import judge_row
+from jlpt_batch.contract import JUDGED_SCHEMA, RESULT_COLUMNS, CohortRun, SourceInfo
+from jlpt_batch.judging.plain_judge import judge_row
 from jlpt_batch.rules import load_rules
 
 REJECTION_SCHEMA = {

@@ -13,7 +13,7 @@ from click.testing import CliRunner
 from cohort_files import ENGLISH_HEADER, write_csv, write_xlsx
 
 from jlpt_batch.cli import main
-from jlpt_batch.cohort import RESULT_COLUMNS
+from jlpt_batch.contract import RESULT_COLUMNS
 
 GOOD = [ENGLISH_HEADER, ["001", "Ana", "1A", "N3", "40", "40", "", "40"], ["002", "Bo", "1A", "N5", "", "", "80", "18"]]
 FAST = ["--no-sheets", "--no-workbook"]
@@ -167,7 +167,7 @@ def test_python_dash_m_runs_the_command():
 
 
 def test_results_follow_the_documented_schema(good_csv, tmp_path):
-    from jlpt_batch.cohort import JUDGED_SCHEMA
+    from jlpt_batch.contract import JUDGED_SCHEMA
     from jlpt_batch.pipeline import load_cohort
     from jlpt_batch.settings import Settings
 

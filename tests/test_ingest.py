@@ -10,8 +10,8 @@ import pytest
 from cohort_files import ENGLISH_HEADER, JAPANESE_HEADER, write_csv, write_xlsx
 
 from jlpt_batch.errors import InputUnreadableError, SheetNotFoundError, UsageError
-from jlpt_batch.headers import canonical_column
 from jlpt_batch.pipeline import load_cohort
+from jlpt_batch.reading.headers import canonical_column
 from jlpt_batch.settings import Settings
 
 

@@ -7,8 +7,8 @@ import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from jlpt_batch.judge import judge
-from jlpt_batch.plain_judge import judge_row
+from jlpt_batch.judging.judge import judge
+from jlpt_batch.judging.plain_judge import judge_row
 from jlpt_batch.rules import BAND_PARTS, SECTION_KEYS, load_rules
 
 SCORE_COLUMNS = (*SECTION_KEYS, *(f"{p}_{k}" for p in BAND_PARTS for k in ("correct", "questions")))

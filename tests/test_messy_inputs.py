@@ -28,10 +28,10 @@ from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
 from jlpt_batch.cli import main
-from jlpt_batch.cohort import FAIL, PASS, REJECTED, RESULT_COLUMNS
-from jlpt_batch.headers import HEADER_ALIASES, REQUIRED, canonical_column
-from jlpt_batch.ingest import ABSENT_MARKERS
-from jlpt_batch.plain_judge import judge_row
+from jlpt_batch.contract import FAIL, PASS, REJECTED, RESULT_COLUMNS
+from jlpt_batch.judging.plain_judge import judge_row
+from jlpt_batch.reading.headers import HEADER_ALIASES, REQUIRED, canonical_column
+from jlpt_batch.reading.validate import ABSENT_MARKERS
 from jlpt_batch.rules import LEVELS, SECTION_KEYS, LevelRule, load_rules
 
 RULES = load_rules()

@@ -11,8 +11,10 @@ from feedback_rows import settings
 from helpers_sheets import page_texts, student, three, two
 from pypdf import PdfReader
 
-from jlpt_batch import feedback, fonts, pdf
-from jlpt_batch.sheetmodel import Bar, Block, CoverModel, ScoreRow, SheetModel
+from jlpt_batch.outputs.sheets import content as feedback
+from jlpt_batch.outputs.sheets import draw as pdf
+from jlpt_batch.outputs.sheets import fonts
+from jlpt_batch.outputs.sheets.model import Bar, Block, CoverModel, ScoreRow, SheetModel
 
 CONTEXT = feedback.make_context(settings())
 

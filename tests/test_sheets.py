@@ -11,9 +11,9 @@ from cohort_files import ENGLISH_HEADER
 from feedback_rows import settings
 from helpers_sheets import cohort, page_texts, rejected, student, three, two
 
-from jlpt_batch import sheets
 from jlpt_batch.cli import main
-from jlpt_batch.sheets import ProgressBar, UniqueNames, safe_stem, write_sheets
+from jlpt_batch.outputs.sheets import stage as sheets
+from jlpt_batch.outputs.sheets.stage import ProgressBar, UniqueNames, safe_stem, write_sheets
 
 
 def small_cohort() -> list[dict]:

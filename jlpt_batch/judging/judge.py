@@ -9,8 +9,8 @@ from __future__ import annotations
 
 import polars as pl
 
-from .cohort import FAIL, PASS
-from .rules import BAND_PARTS, SECTION_KEYS, Rules, load_rules, rules_of_rows
+from jlpt_batch.contract import FAIL, PASS
+from jlpt_batch.rules import BAND_PARTS, SECTION_KEYS, Rules, load_rules, rules_of_rows
 
 JUDGED_COLUMNS = (
     "total", "result", "failed_sections", "absent_sections", "points_short", "cefr",

@@ -20,8 +20,8 @@ from xml.etree import ElementTree
 
 import polars as pl
 
-from .errors import InputUnreadableError, SheetNotFoundError, UsageError
-from .headers import is_candidate_id_header
+from jlpt_batch.errors import InputUnreadableError, SheetNotFoundError, UsageError
+from jlpt_batch.reading.headers import is_candidate_id_header
 
 HEADER_SEARCH_ROWS = 50
 UTF8_BOM = b"\xef\xbb\xbf"

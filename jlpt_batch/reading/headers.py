@@ -5,7 +5,7 @@ from __future__ import annotations
 import re
 import unicodedata
 
-from .errors import InputUnreadableError
+from jlpt_batch.errors import InputUnreadableError
 
 # Canonical column key -> the ways schools write it (matched after header_key()).
 HEADER_ALIASES: dict[str, tuple[str, ...]] = {

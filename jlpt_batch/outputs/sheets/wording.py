@@ -19,7 +19,7 @@ from importlib import resources
 from importlib.resources.abc import Traversable
 from pathlib import Path
 
-from .errors import TemplateError
+from jlpt_batch.errors import TemplateError
 
 FALLBACK_LANG = "en"
 MONTHS = (
@@ -190,7 +190,7 @@ def default_templates_dir() -> Traversable:
     packaged = resources.files("jlpt_batch").joinpath("templates")
     if packaged.is_dir():
         return packaged
-    return Path(__file__).resolve().parent.parent / "templates"
+    return Path(str(resources.files("jlpt_batch"))).parent / "templates"
 
 
 def load_wording(folder: Path | Traversable | None = None) -> Wording:

@@ -2,9 +2,9 @@
 
 from __future__ import annotations
 
-from .cohort import FAIL, PASS, REJECTED, CohortRun
-from .pipeline import Report
-from .stats import headline_by_level
+from jlpt_batch.contract import FAIL, PASS, REJECTED, CohortRun
+from jlpt_batch.pipeline import Report
+from jlpt_batch.stats import headline_by_level
 
 
 def format_summary(report: Report) -> str:

@@ -6,7 +6,7 @@ from pathlib import Path
 
 import polars as pl
 
-from .cohort import RESULT_COLUMNS
+from jlpt_batch.contract import RESULT_COLUMNS
 
 # A cell starting with =, +, -, @, tab or CR is run as a formula by spreadsheet programs.
 FORMULA_START = r"^[=+\-@\t\r]"

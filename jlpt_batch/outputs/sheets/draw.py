@@ -23,8 +23,8 @@ from typing import BinaryIO  # noqa: E402
 from reportlab.lib.pagesizes import A4, letter  # noqa: E402
 from reportlab.pdfgen.canvas import Canvas  # noqa: E402
 
-from . import fonts  # noqa: E402
-from .sheetmodel import Bar, Block, CoverModel, ScoreRow, SheetModel  # noqa: E402
+from jlpt_batch.outputs.sheets import fonts  # noqa: E402
+from jlpt_batch.outputs.sheets.model import Bar, Block, CoverModel, ScoreRow, SheetModel  # noqa: E402
 
 PAGE_SIZES = {"a4": A4, "letter": letter}
 MARGIN_X = 42.0
@@ -348,7 +348,10 @@ def _draw_score_table(pen: Pen, model: SheetModel, frame: Frame, top: float) -> 
 def _draw_table_headings(pen: Pen, headings, left: float, widths: list[float], top: float) -> float:
     """Small grey headings, wrapped to two lines if need be, their last lines on one baseline."""
     size, leading = 7.5, 9.0
-    cells = [pen.wrap_at_most(heading, width - 8, size, 2, bold=True) for heading, width in zip(headings, widths, strict=True)]
+    cells = [
+        pen.wrap_at_most(heading, width - 8, size, 2, bold=True)
+        for heading, width in zip(headings, widths, strict=True)
+    ]
     rows = max((len(lines) for lines in cells), default=1)
     x, bottom = left, top - 4 - leading * rows
     for index, (lines, width) in enumerate(zip(cells, widths, strict=True)):

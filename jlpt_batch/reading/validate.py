@@ -13,10 +13,10 @@ from typing import NamedTuple
 
 import polars as pl
 
-from .errors import InputUnreadableError
-from .headers import map_headers
-from .reading import RawTable
-from .rules import BAND_PARTS, LEVELS, SECTION_KEYS, Rules, load_rules, rules_of_rows
+from jlpt_batch.errors import InputUnreadableError
+from jlpt_batch.reading.headers import map_headers
+from jlpt_batch.reading.table import RawTable
+from jlpt_batch.rules import BAND_PARTS, LEVELS, SECTION_KEYS, Rules, load_rules, rules_of_rows
 
 ABSENT_MARKERS = ("-", "*", "absent", "欠席", "欠", "ー", "—", "–", "―")
 REGION_ALIASES = {
@@ -86,7 +86,9 @@ def _text_frame(raw: RawTable, columns: dict[str, int]) -> tuple[pl.DataFrame, i
     """Mapped columns as trimmed NFKC text, merged class cells filled, empty rows dropped."""
     present = {key: f"c{index}" for key, index in columns.items() if f"c{index}" in raw.rows.columns}
     needs = _cleaning_needed(raw.rows, present)
-    selected = [_clean(pl.col(name), **need).alias(key) for (key, name), need in zip(present.items(), needs, strict=True)]
+    selected = [
+        _clean(pl.col(name), **need).alias(key) for (key, name), need in zip(present.items(), needs, strict=True)
+    ]
     unmapped = [name for name in raw.rows.columns if name not in present.values()]
     frame = raw.rows.select(
         (pl.int_range(pl.len(), dtype=pl.Int64) + raw.header_row + 1).alias("source_row"),

@@ -13,11 +13,11 @@ from collections import Counter
 from collections.abc import Iterable, Mapping
 from dataclasses import dataclass, field
 
-from .rules import LEVELS, TOTAL_MAX, LevelRule, Rules, load_rules
-from .settings import Exam, Settings
-from .sheetmodel import Bar, Block, CoverModel, Outcome, ScoreRow, SheetModel
-from .sittings import Sitting, next_sitting_after, weeks_between
-from .templates import FALLBACK_LANG, MONTHS, Catalog, Wording, load_wording
+from jlpt_batch.exams import Sitting, next_sitting_after, weeks_between
+from jlpt_batch.outputs.sheets.model import Bar, Block, CoverModel, Outcome, ScoreRow, SheetModel
+from jlpt_batch.outputs.sheets.wording import FALLBACK_LANG, MONTHS, Catalog, Wording, load_wording
+from jlpt_batch.rules import LEVELS, TOTAL_MAX, LevelRule, Rules, load_rules
+from jlpt_batch.settings import Exam, Settings
 
 ABSENT_MARK = "*"
 
@@ -90,7 +90,7 @@ def _next_sitting(exam: Exam, as_of: dt.date) -> Sitting:
 
 def _percentile_table(rules: Rules, region: str) -> tuple[str, str, dict[str, dict[int, float]]]:
     """Estimated percentiles for every passing total, worked out once rather than per sheet."""
-    from .reference import load_national  # polars work only when --percentile asks for it
+    from jlpt_batch.reference import load_national  # polars work only when --percentile asks for it
 
     national = load_national()
     table = {}

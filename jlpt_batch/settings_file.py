@@ -5,7 +5,7 @@ from __future__ import annotations
 import tomllib
 from pathlib import Path
 
-from .errors import SettingsError
+from jlpt_batch.errors import SettingsError
 
 DEFAULT_CONFIG_NAME = "jlpt-batch.toml"
 KNOWN_KEYS = {

@@ -6,8 +6,8 @@ the vectorised judgement agrees with it, and the benchmark measures the differen
 
 from __future__ import annotations
 
-from .cohort import FAIL, PASS
-from .rules import BAND_PARTS, Rules, load_rules
+from jlpt_batch.contract import FAIL, PASS
+from jlpt_batch.rules import BAND_PARTS, Rules, load_rules
 
 
 def judge_row(row: dict, rules: Rules | None = None) -> dict:

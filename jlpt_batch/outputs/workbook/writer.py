@@ -38,11 +38,11 @@ from openpyxl.utils import get_column_letter
 from openpyxl.worksheet.pagebreak import Break
 from openpyxl.xml.functions import tostring
 
-from . import __version__
-from .cohort import FAIL, PASS, REJECTED, RESULT_COLUMNS, CohortRun
-from .rules import load_rules
-from .settings import Settings
-from .stats import TOTAL, CohortStats, summarise
+from jlpt_batch import __version__
+from jlpt_batch.contract import FAIL, PASS, REJECTED, RESULT_COLUMNS, CohortRun
+from jlpt_batch.rules import load_rules
+from jlpt_batch.settings import Settings
+from jlpt_batch.stats import TOTAL, CohortStats, summarise
 
 SHEETS = ("Overview", "By level", "By class", "Results", "Near misses", "Distribution", "Rejected")
 CREATOR = "jlpt-batch"

@@ -21,9 +21,11 @@ from typing import TextIO
 
 import polars as pl
 
-from . import feedback, fonts, pdf
-from .cohort import REJECTED, CohortRun
-from .settings import Settings
+from jlpt_batch.contract import REJECTED, CohortRun
+from jlpt_batch.outputs.sheets import content as feedback
+from jlpt_batch.outputs.sheets import draw as pdf
+from jlpt_batch.outputs.sheets import fonts
+from jlpt_batch.settings import Settings
 
 SHEETS_FOLDER = "sheets"
 PRINT_FOLDER = "print"

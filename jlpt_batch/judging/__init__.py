@@ -1,0 +1,1 @@
+"""Judging: the official rules applied to every validated row at once."""

@@ -1,0 +1,1 @@
+"""Outputs: everything a run writes into its folder."""

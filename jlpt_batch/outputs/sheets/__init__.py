@@ -1,0 +1,1 @@
+"""The students' feedback sheets and the class print bundles."""
