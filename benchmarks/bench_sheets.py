@@ -32,9 +32,10 @@ ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
 
 from jlpt_batch.contract import REJECTED, CohortRun  # noqa: E402
-from jlpt_batch.outputs.sheets import content as feedback
 from jlpt_batch.outputs.sheets import draw as pdf  # noqa: E402
 from jlpt_batch.outputs.sheets import fonts
+from jlpt_batch.outputs.sheets.content import build_sheet
+from jlpt_batch.outputs.sheets.context import make_context
 from jlpt_batch.outputs.sheets.stage import write_sheets  # noqa: E402
 from jlpt_batch.pipeline import load_cohort  # noqa: E402
 from jlpt_batch.settings import Settings  # noqa: E402
@@ -94,11 +95,11 @@ def bare_page(canvas, font_name: str, lines: list[str]) -> None:
 
 def time_bare(run: CohortRun, settings: Settings) -> float:
     """Bare pages of the same text: a file per student and a combined file per class."""
-    context = feedback.make_context(settings)
+    context = make_context(settings)
     start = time.perf_counter()
     with tempfile.TemporaryDirectory() as folder:
         for class_rows in run.judged.partition_by("class", maintain_order=True):
-            models = [feedback.build_sheet(row, context) for row in class_rows.iter_rows(named=True)]
+            models = [build_sheet(row, context) for row in class_rows.iter_rows(named=True)]
             pages = [(fonts.primary_face(m.lang).name, sheet_strings(m)) for m in models]
             for model, (font_name, lines) in zip(models, pages, strict=True):
                 canvas = pdf.new_canvas(f"{folder}/{model.candidate_id}.pdf", "a4", model.lang, "t", "")

@@ -11,17 +11,18 @@ from feedback_rows import settings
 from helpers_sheets import page_texts, student, three, two
 from pypdf import PdfReader
 
-from jlpt_batch.outputs.sheets import content as feedback
 from jlpt_batch.outputs.sheets import draw as pdf
 from jlpt_batch.outputs.sheets import fonts
+from jlpt_batch.outputs.sheets.content import build_sheet
+from jlpt_batch.outputs.sheets.context import make_context
 from jlpt_batch.outputs.sheets.model import Bar, Block, CoverModel, ScoreRow, SheetModel
 
-CONTEXT = feedback.make_context(settings())
+CONTEXT = make_context(settings())
 
 
 def sheet(name: str = "Tanaka Hana", **extra) -> SheetModel:
-    """A real sheet model worded by feedback.py for one student."""
-    return feedback.build_sheet(student("00123", name, "2A", 2, **extra), CONTEXT)
+    """A real sheet model worded by content.py for one student."""
+    return build_sheet(student("00123", name, "2A", 2, **extra), CONTEXT)
 
 
 def render(model: SheetModel, paper: str = "a4") -> bytes:
@@ -210,7 +211,7 @@ def test_text_is_nfc_so_decomposed_input_prints_as_precomposed():
 
 
 def hand_built_model(outcome="FAIL") -> SheetModel:
-    """A model built without feedback.py: the drawing must not depend on its wording."""
+    """A model built without content.py: the drawing must not depend on its wording."""
     return SheetModel(
         lang="en", candidate_id="7", class_name="B", name="Kim Min-jun", school="North School",
         exam_title="Mock exam, 2026-11-20",

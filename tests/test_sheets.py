@@ -12,8 +12,10 @@ from feedback_rows import settings
 from helpers_sheets import cohort, page_texts, rejected, student, three, two
 
 from jlpt_batch.cli import main
-from jlpt_batch.outputs.sheets import stage as sheets
-from jlpt_batch.outputs.sheets.stage import ProgressBar, UniqueNames, safe_stem, write_sheets
+from jlpt_batch.outputs.sheets import plan, stage
+from jlpt_batch.outputs.sheets.names import UniqueNames, safe_stem
+from jlpt_batch.outputs.sheets.progress import ProgressBar
+from jlpt_batch.outputs.sheets.stage import write_sheets
 
 
 def small_cohort() -> list[dict]:
@@ -79,7 +81,7 @@ def test_duplex_starts_every_student_on_a_new_sheet_of_paper(tmp_path, duplex, p
 
 
 def test_a_long_class_cover_runs_over_pages_and_duplex_pads_after_it(tmp_path, monkeypatch):
-    monkeypatch.setattr(sheets, "FILES_PER_TASK", 20)  # also exercises a class split across tasks
+    monkeypatch.setattr(plan, "FILES_PER_TASK", 20)  # also exercises a class split across tasks
     rows = [student(f"{i:05d}", f"Student {i}", "3C", i + 1) for i in range(45)]
     outcome = run_stage(tmp_path, rows, duplex=True)
     texts = page_texts(tmp_path / "print" / "3C.pdf")
@@ -89,8 +91,8 @@ def test_a_long_class_cover_runs_over_pages_and_duplex_pads_after_it(tmp_path, m
 
 
 def test_a_class_larger_than_a_bundle_prints_as_numbered_parts(tmp_path, monkeypatch):
-    monkeypatch.setattr(sheets, "STUDENTS_PER_BUNDLE", 20)
-    monkeypatch.setattr(sheets, "FILES_PER_TASK", 8)
+    monkeypatch.setattr(plan, "STUDENTS_PER_BUNDLE", 20)
+    monkeypatch.setattr(plan, "FILES_PER_TASK", 8)
     rows = [student(f"{i:05d}", f"Student {i}", "4D", i + 1) for i in range(45)]
     rows.append(student("09999", "Solo Student", "4E", 50))
     outcome = run_stage(tmp_path, rows)
@@ -154,7 +156,7 @@ def test_languages_without_wording_are_reported(tmp_path):
 
 
 def test_worker_processes_write_the_same_bytes_as_one_process(tmp_path, monkeypatch):
-    monkeypatch.setattr(sheets, "IN_PROCESS_BELOW", 1)
+    monkeypatch.setattr(stage, "IN_PROCESS_BELOW", 1)
     rows = small_cohort()
     alone, pooled = tmp_path / "alone", tmp_path / "pooled"
     write_sheets(cohort(rows), alone, settings(out_dir=alone, jobs=1))

@@ -11,7 +11,8 @@ import pytest
 from feedback_rows import judged_row, settings, three, two
 
 from jlpt_batch.errors import TemplateError
-from jlpt_batch.outputs.sheets.content import build_cover, build_sheet, make_context
+from jlpt_batch.outputs.sheets.content import build_cover, build_sheet
+from jlpt_batch.outputs.sheets.context import make_context
 from jlpt_batch.outputs.sheets.wording import ENTRIES, Catalog, default_templates_dir, load_wording
 
 SHIPPED = Path(__file__).resolve().parent.parent / "templates"

@@ -6,18 +6,16 @@ filled with this student's own numbers, sections and dates.
 
 from __future__ import annotations
 
-import datetime as dt
 import re
-import unicodedata
 from collections import Counter
 from collections.abc import Iterable, Mapping
-from dataclasses import dataclass, field
 
-from jlpt_batch.exams import Sitting, next_sitting_after, weeks_between
-from jlpt_batch.outputs.sheets.model import Bar, Block, CoverModel, Outcome, ScoreRow, SheetModel
-from jlpt_batch.outputs.sheets.wording import FALLBACK_LANG, MONTHS, Catalog, Wording, load_wording
-from jlpt_batch.rules import LEVELS, TOTAL_MAX, LevelRule, Rules, load_rules
-from jlpt_batch.settings import Exam, Settings
+from jlpt_batch.outputs.sheets.context import SheetContext, sheet_language
+from jlpt_batch.outputs.sheets.model import Bar, Block, CoverModel, ScoreRow, SheetModel
+from jlpt_batch.outputs.sheets.student import Section, Student
+from jlpt_batch.outputs.sheets.wording import Catalog
+from jlpt_batch.outputs.sheets.words import Words
+from jlpt_batch.rules import LEVELS, TOTAL_MAX
 
 ABSENT_MARK = "*"
 
@@ -30,106 +28,10 @@ _PART_SECTIONS = {
 _BAND_ORDER = {"A": 0, "B": 1, "C": 2}
 
 
-@dataclass(frozen=True)
-class SheetContext:
-    """Everything about a run that the wording needs, decided once (picklable for workers)."""
-
-    wording: Wording
-    default_lang: str  # a language with a catalog: settings.lang, or English
-    exam: Exam
-    as_of: dt.date
-    school: str
-    rules: Rules
-    next_sitting: Sitting
-    percentile: bool = False
-    region: str = "all"
-    national_period: str = ""  # e.g. "jlpt-2018-07": the sitting the national figures come from
-    national_label: str = ""
-    # level -> {total: estimated percentile}, for passing totals only; empty without --percentile
-    percentiles: Mapping[str, Mapping[int, float]] = field(default_factory=dict)
-    warnings: tuple[str, ...] = ()
-
-    @property
-    def weeks_to_next(self) -> int:
-        return weeks_between(self.as_of, self.next_sitting.date)
-
-
-def make_context(settings: Settings) -> SheetContext:
-    """Load and check the wording and fix the run's dates; TemplateError for a bad template."""
-    wording = load_wording(settings.templates_dir)
-    warnings = list(wording.warnings)
-    default_lang = _available(settings.lang, wording)
-    if default_lang is None:
-        warnings.append(f"no wording for language '{settings.lang}'; sheets use English ({FALLBACK_LANG})")
-        default_lang = FALLBACK_LANG
-    exam = settings.effective_exam
-    rules = load_rules()
-    period, label, table = _percentile_table(rules, settings.region) if settings.percentile else ("", "", {})
-    return SheetContext(
-        wording=wording,
-        default_lang=default_lang,
-        exam=exam,
-        as_of=settings.as_of,
-        school=settings.school.strip(),
-        rules=rules,
-        next_sitting=_next_sitting(exam, settings.as_of),
-        percentile=settings.percentile,
-        region=settings.region,
-        national_period=period,
-        national_label=label,
-        percentiles=table,
-        warnings=tuple(warnings),
-    )
-
-
-def _next_sitting(exam: Exam, as_of: dt.date) -> Sitting:
-    """The sitting after the exam, unless sheets are made so late that it has already passed."""
-    following = exam.next_sitting()
-    return following if following.date > as_of else next_sitting_after(as_of)
-
-
-def _percentile_table(rules: Rules, region: str) -> tuple[str, str, dict[str, dict[int, float]]]:
-    """Estimated percentiles for every passing total, worked out once rather than per sheet."""
-    from jlpt_batch.reference import load_national  # polars work only when --percentile asks for it
-
-    national = load_national()
-    table = {}
-    for level, rule in rules.levels.items():
-        ranks = {total: national.percentile(level, total, region) for total in range(rule.pass_mark, TOTAL_MAX + 1)}
-        table[level] = {total: rank for total, rank in ranks.items() if rank is not None}
-    return national.period, national.label, table
-
-
-def sheet_language(row: Mapping, context: SheetContext) -> str:
-    """The row's ``language`` when there is wording for it, else the run's default language."""
-    return _available(row.get("language"), context.wording) or context.default_lang
-
-
-def language_warnings(languages: Iterable[str | None], context: SheetContext) -> tuple[str, ...]:
-    """One warning per language asked for in the data that has no wording (sheets fall back)."""
-    counts = Counter(str(lang).strip() for lang in languages if lang and str(lang).strip())
-    return tuple(
-        f"no wording for language '{lang}' ({count} student(s)); their sheets use '{context.default_lang}'"
-        for lang, count in sorted(counts.items())
-        if _available(lang, context.wording) is None
-    )
-
-
-def _available(code: object, wording: Wording) -> str | None:
-    """'ja', 'JA' or 'ja-JP' -> 'ja' when a catalog exists (a 'zh-tw' file wins over 'zh')."""
-    if not code or not str(code).strip():
-        return None
-    full = str(code).strip().lower().replace("_", "-")
-    for candidate in (full, full.split("-")[0]):
-        if wording.has(candidate):
-            return candidate
-    return None
-
-
 def build_sheet(row: Mapping, context: SheetContext) -> SheetModel:
     """Word one student's sheet from a judged PASS or FAIL row (see docs/architecture.md)."""
     lang = sheet_language(row, context)
-    return _SheetWriter(context.wording.catalog(lang), context, _Student.from_row(row, context.rules)).model()
+    return _SheetWriter(context.wording.catalog(lang), context, Student.from_row(row, context.rules)).model()
 
 
 def build_cover(
@@ -140,8 +42,8 @@ def build_cover(
     first_number: int = 1,
 ) -> CoverModel:
     """The teacher's cover page of a class bundle (or of part k of n of it), in the run's default language."""
-    words = _Words(context.wording.catalog(context.default_lang))
-    students = [_Student.from_row(row, context.rules) for row in rows]
+    words = Words(context.wording.catalog(context.default_lang))
+    students = [Student.from_row(row, context.rules) for row in rows]
     outcomes = Counter(student.outcome for student in students)
     text = words.text
     title = text("cover.title", class_name=class_name) if class_name else text("cover.title_no_class")
@@ -163,165 +65,23 @@ def build_cover(
     )
 
 
-def _cover_subtitle(words: _Words, context: SheetContext) -> str:
+def _cover_subtitle(words: Words, context: SheetContext) -> str:
     exam, date = words.exam_title(context.exam), words.date(context.as_of)
     if context.school:
         return words.text("cover.subtitle", school=context.school, exam=exam, date=date)
     return words.text("cover.subtitle_no_school", exam=exam, date=date)
 
 
-def _cover_row(number: int, student: _Student, words: _Words) -> tuple[str, ...]:
+def _cover_row(number: int, student: Student, words: Words) -> tuple[str, ...]:
     total = ABSENT_MARK if student.total is None else str(student.total)
     return (str(number), student.candidate_id, student.name, student.level, words.result(student.outcome), total)
-
-
-@dataclass(frozen=True)
-class _Section:
-    """One scoring section of this student's level, with their score (None: absent)."""
-
-    key: str
-    maximum: int
-    floor: int
-    score: int | None
-
-    @property
-    def margin(self) -> int | None:
-        return None if self.score is None else self.score - self.floor
-
-
-@dataclass(frozen=True)
-class _Student:
-    """The facts of one judged row, in the shape the wording needs."""
-
-    candidate_id: str
-    name: str
-    class_name: str
-    rule: LevelRule
-    sections: tuple[_Section, ...]
-    total: int | None
-    outcome: Outcome
-    failed: tuple[str, ...]  # section keys below their floor, in rule order
-    bands: tuple[tuple[str, str, int | None, int | None], ...]  # (part, band, correct, questions)
-    cefr: str | None
-    region: str | None
-
-    @classmethod
-    def from_row(cls, row: Mapping, rules: Rules) -> _Student:
-        rule = rules.level(row["level"])
-        sections = tuple(_Section(s.key, s.maximum, s.floor, row.get(s.key)) for s in rule.sections)
-        failed_keys = set(_split_keys(row.get("failed_sections")))
-        return cls(
-            candidate_id=str(row.get("candidate_id") or ""),
-            name=unicodedata.normalize("NFC", row.get("name") or ""),
-            class_name=row.get("class") or "",
-            rule=rule,
-            sections=sections,
-            total=row.get("total"),
-            outcome=_outcome(row),
-            failed=tuple(s.key for s in sections if s.key in failed_keys),
-            bands=tuple(_bands(row, rule)),
-            cefr=row.get("cefr"),
-            region=row.get("region"),
-        )
-
-    @property
-    def level(self) -> str:
-        return self.rule.level
-
-    @property
-    def pass_mark(self) -> int:
-        return self.rule.pass_mark
-
-    @property
-    def absent(self) -> tuple[_Section, ...]:
-        return tuple(s for s in self.sections if s.score is None)
-
-    def section(self, key: str) -> _Section:
-        return next(s for s in self.sections if s.key == key)
-
-    @property
-    def flagged(self) -> tuple[_Section, ...]:
-        """Where the extra study hours should go: the sections below their floor, or the
-        weakest section (by share of its maximum) when only the total fell short."""
-        if self.failed:
-            return tuple(self.section(key) for key in self.failed)
-        return (min(self.sections, key=lambda s: (s.score or 0) / s.maximum),)
-
-
-def _outcome(row: Mapping) -> Outcome:
-    if row["result"] == "PASS":
-        return "PASS"
-    return "FAIL" if row.get("scored", True) and row.get("total") is not None else "ABSENT"
-
-
-def _split_keys(text: str | None) -> list[str]:
-    return [key for key in (text or "").split(";") if key]
-
-
-def _bands(row: Mapping, rule: LevelRule) -> Iterable[tuple[str, str, int | None, int | None]]:
-    """The bands given for the parts this level reports, with raw counts when known."""
-    for part in rule.band_parts:
-        band = row.get(f"{part}_band")
-        if band:
-            yield part, band, row.get(f"{part}_correct"), row.get(f"{part}_questions")
-
-
-class _Words:
-    """The language-level helpers shared by sheets and covers: dates, units, lists, names."""
-
-    def __init__(self, catalog: Catalog) -> None:
-        self.catalog = catalog
-        self.text = catalog.text
-
-    def date(self, day: dt.date) -> str:
-        return self.text("dates.day", day=day.day, month=day.month, month_name=self.month(day.month), year=day.year)
-
-    def early_month(self, year: int, month: int) -> str:
-        return self.text("dates.early_month", month=month, month_name=self.month(month), year=year)
-
-    def month(self, month: int) -> str:
-        return self.text(f"months.{MONTHS[month - 1]}")
-
-    def points(self, n: int) -> str:
-        return self.text("units.point" if n == 1 else "units.points", n=n)
-
-    def weeks(self, n: int) -> str:
-        if n == 0:
-            return self.text("units.under_a_week")
-        return self.text("units.week" if n == 1 else "units.weeks", n=n)
-
-    def count(self, unit: str, n: int) -> str:
-        return self.text(f"units.{unit}" if n == 1 else f"units.{unit}s", n=n)
-
-    def join(self, items: Iterable[str]) -> str:
-        """'A', 'A and B', 'A, B and C' in the language's own way."""
-        items = list(items)
-        if len(items) <= 1:
-            return "".join(items)
-        head = self.text("list.separator").join(items[:-1])
-        return self.text("list.pair", first=head, second=items[-1])
-
-    def section(self, key: str) -> str:
-        return self.text(f"sections_short.{key}")
-
-    def sections(self, sections: Iterable[_Section]) -> str:
-        return self.join(self.section(s.key) for s in sections)
-
-    def exam_title(self, exam: Exam) -> str:
-        if exam.mock_date is not None:
-            return self.text("exam.mock", date=self.date(exam.mock_date), iso_date=exam.mock_date.isoformat())
-        sitting = exam.sitting
-        return self.text("exam.sitting", month_name=self.month(sitting.month), month=sitting.month, year=sitting.year)
-
-    def result(self, outcome: Outcome) -> str:
-        return self.text({"PASS": "result.passed", "FAIL": "result.not_passed", "ABSENT": "result.not_scored"}[outcome])
 
 
 class _SheetWriter:
     """Words one student's sheet: each method writes one part of it."""
 
-    def __init__(self, catalog: Catalog, context: SheetContext, student: _Student) -> None:
-        self.words = _Words(catalog)
+    def __init__(self, catalog: Catalog, context: SheetContext, student: Student) -> None:
+        self.words = Words(catalog)
         self.text = catalog.text
         self.context = context
         self.student = student
@@ -376,7 +136,7 @@ class _SheetWriter:
             "diagnosis.floor_and_total", below=below, total=s.total, pass_mark=s.pass_mark, shortfall=shortfall
         )
 
-    def below_item(self, section: _Section) -> str:
+    def below_item(self, section: Section) -> str:
         return self.text(
             "diagnosis.below_item",
             section=self.words.section(section.key),
@@ -387,7 +147,7 @@ class _SheetWriter:
 
     # score table and bars ------------------------------------------------------------
 
-    def section_row(self, section: _Section) -> ScoreRow:
+    def section_row(self, section: Section) -> ScoreRow:
         return ScoreRow(
             label=self.text(f"sections.{section.key}"),
             score=ABSENT_MARK if section.score is None else str(section.score),
@@ -428,7 +188,7 @@ class _SheetWriter:
             return self.text("scores.at_pass_mark")
         return self.text("scores.short", shortfall=self.words.points(-margin))
 
-    def section_bar(self, section: _Section) -> Bar:
+    def section_bar(self, section: Section) -> Bar:
         return Bar(
             label=self.words.section(section.key),
             score=section.score,
@@ -482,7 +242,7 @@ class _SheetWriter:
             return self.text("bands.line", **values)
         return self.text("bands.line_counts", **values, correct=correct, questions=questions)
 
-    def weak_band_note(self, skip: Iterable[_Section] = ()) -> tuple[str, ...]:
+    def weak_band_note(self, skip: Iterable[Section] = ()) -> tuple[str, ...]:
         """Name the C-band parts not already pointed at from a flagged section."""
         skipped = {section.key for section in skip}
         weak = [
@@ -501,7 +261,7 @@ class _SheetWriter:
         focus = tuple(note for section in flagged if (note := self.band_note(section)))
         return focus + self.weak_band_note(skip=flagged)
 
-    def band_note(self, section: _Section) -> str | None:
+    def band_note(self, section: Section) -> str | None:
         inside = [(part, band) for part, band, _, _ in self.student.bands if section.key in _PART_SECTIONS[part]]
         name = self.words.section(section.key)
         if not inside:

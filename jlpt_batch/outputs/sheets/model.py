@@ -1,6 +1,6 @@
 """What one feedback sheet says, already worded, ready to draw.
 
-``feedback.py`` builds these from a judged row and the wording templates;
+``content.py`` builds these from a judged row and the wording templates;
 ``pdf.py`` draws them. Neither side knows the other's internals.
 """
 

@@ -1,0 +1,112 @@
+"""What the sheets of one run share: the wording, the exam and its dates, the school, the rules.
+
+Decided once per run and handed to every worker process (so it must pickle).
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from collections import Counter
+from collections.abc import Iterable, Mapping
+from dataclasses import dataclass, field
+
+from jlpt_batch.exams import Sitting, next_sitting_after, weeks_between
+from jlpt_batch.outputs.sheets.wording import FALLBACK_LANG, Wording, load_wording
+from jlpt_batch.rules import TOTAL_MAX, Rules, load_rules
+from jlpt_batch.settings import Exam, Settings
+
+
+@dataclass(frozen=True)
+class SheetContext:
+    """Everything about a run that the wording needs, decided once (picklable for workers)."""
+
+    wording: Wording
+    default_lang: str  # a language with a catalog: settings.lang, or English
+    exam: Exam
+    as_of: dt.date
+    school: str
+    rules: Rules
+    next_sitting: Sitting
+    percentile: bool = False
+    region: str = "all"
+    national_period: str = ""  # e.g. "jlpt-2018-07": the sitting the national figures come from
+    national_label: str = ""
+    # level -> {total: estimated percentile}, for passing totals only; empty without --percentile
+    percentiles: Mapping[str, Mapping[int, float]] = field(default_factory=dict)
+    warnings: tuple[str, ...] = ()
+
+    @property
+    def weeks_to_next(self) -> int:
+        return weeks_between(self.as_of, self.next_sitting.date)
+
+
+def make_context(settings: Settings) -> SheetContext:
+    """Load and check the wording and fix the run's dates; TemplateError for a bad template."""
+    wording = load_wording(settings.templates_dir)
+    warnings = list(wording.warnings)
+    default_lang = _available(settings.lang, wording)
+    if default_lang is None:
+        warnings.append(f"no wording for language '{settings.lang}'; sheets use English ({FALLBACK_LANG})")
+        default_lang = FALLBACK_LANG
+    exam = settings.effective_exam
+    rules = load_rules()
+    period, label, table = _percentile_table(rules, settings.region) if settings.percentile else ("", "", {})
+    return SheetContext(
+        wording=wording,
+        default_lang=default_lang,
+        exam=exam,
+        as_of=settings.as_of,
+        school=settings.school.strip(),
+        rules=rules,
+        next_sitting=_next_sitting(exam, settings.as_of),
+        percentile=settings.percentile,
+        region=settings.region,
+        national_period=period,
+        national_label=label,
+        percentiles=table,
+        warnings=tuple(warnings),
+    )
+
+
+def _next_sitting(exam: Exam, as_of: dt.date) -> Sitting:
+    """The sitting after the exam, unless sheets are made so late that it has already passed."""
+    following = exam.next_sitting()
+    return following if following.date > as_of else next_sitting_after(as_of)
+
+
+def _percentile_table(rules: Rules, region: str) -> tuple[str, str, dict[str, dict[int, float]]]:
+    """Estimated percentiles for every passing total, worked out once rather than per sheet."""
+    from jlpt_batch.reference import load_national  # polars work only when --percentile asks for it
+
+    national = load_national()
+    table = {}
+    for level, rule in rules.levels.items():
+        ranks = {total: national.percentile(level, total, region) for total in range(rule.pass_mark, TOTAL_MAX + 1)}
+        table[level] = {total: rank for total, rank in ranks.items() if rank is not None}
+    return national.period, national.label, table
+
+
+def sheet_language(row: Mapping, context: SheetContext) -> str:
+    """The row's ``language`` when there is wording for it, else the run's default language."""
+    return _available(row.get("language"), context.wording) or context.default_lang
+
+
+def language_warnings(languages: Iterable[str | None], context: SheetContext) -> tuple[str, ...]:
+    """One warning per language asked for in the data that has no wording (sheets fall back)."""
+    counts = Counter(str(lang).strip() for lang in languages if lang and str(lang).strip())
+    return tuple(
+        f"no wording for language '{lang}' ({count} student(s)); their sheets use '{context.default_lang}'"
+        for lang, count in sorted(counts.items())
+        if _available(lang, context.wording) is None
+    )
+
+
+def _available(code: object, wording: Wording) -> str | None:
+    """'ja', 'JA' or 'ja-JP' -> 'ja' when a catalog exists (a 'zh-tw' file wins over 'zh')."""
+    if not code or not str(code).strip():
+        return None
+    full = str(code).strip().lower().replace("_", "-")
+    for candidate in (full, full.split("-")[0]):
+        if wording.has(candidate):
+            return candidate
+    return None

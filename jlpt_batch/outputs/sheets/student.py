@@ -1,0 +1,101 @@
+"""One judged student as the sheet's wording needs them: level rule, sections, outcome, bands."""
+
+from __future__ import annotations
+
+import unicodedata
+from collections.abc import Iterable, Mapping
+from dataclasses import dataclass
+
+from jlpt_batch.outputs.sheets.model import Outcome
+from jlpt_batch.rules import LevelRule, Rules
+
+
+@dataclass(frozen=True)
+class Section:
+    """One scoring section of this student's level, with their score (None: absent)."""
+
+    key: str
+    maximum: int
+    floor: int
+    score: int | None
+
+    @property
+    def margin(self) -> int | None:
+        return None if self.score is None else self.score - self.floor
+
+
+@dataclass(frozen=True)
+class Student:
+    """The facts of one judged row, in the shape the wording needs."""
+
+    candidate_id: str
+    name: str
+    class_name: str
+    rule: LevelRule
+    sections: tuple[Section, ...]
+    total: int | None
+    outcome: Outcome
+    failed: tuple[str, ...]  # section keys below their floor, in rule order
+    bands: tuple[tuple[str, str, int | None, int | None], ...]  # (part, band, correct, questions)
+    cefr: str | None
+    region: str | None
+
+    @classmethod
+    def from_row(cls, row: Mapping, rules: Rules) -> Student:
+        rule = rules.level(row["level"])
+        sections = tuple(Section(s.key, s.maximum, s.floor, row.get(s.key)) for s in rule.sections)
+        failed_keys = set(_split_keys(row.get("failed_sections")))
+        return cls(
+            candidate_id=str(row.get("candidate_id") or ""),
+            name=unicodedata.normalize("NFC", row.get("name") or ""),
+            class_name=row.get("class") or "",
+            rule=rule,
+            sections=sections,
+            total=row.get("total"),
+            outcome=_outcome(row),
+            failed=tuple(s.key for s in sections if s.key in failed_keys),
+            bands=tuple(_bands(row, rule)),
+            cefr=row.get("cefr"),
+            region=row.get("region"),
+        )
+
+    @property
+    def level(self) -> str:
+        return self.rule.level
+
+    @property
+    def pass_mark(self) -> int:
+        return self.rule.pass_mark
+
+    @property
+    def absent(self) -> tuple[Section, ...]:
+        return tuple(s for s in self.sections if s.score is None)
+
+    def section(self, key: str) -> Section:
+        return next(s for s in self.sections if s.key == key)
+
+    @property
+    def flagged(self) -> tuple[Section, ...]:
+        """Where the extra study hours should go: the sections below their floor, or the
+        weakest section (by share of its maximum) when only the total fell short."""
+        if self.failed:
+            return tuple(self.section(key) for key in self.failed)
+        return (min(self.sections, key=lambda s: (s.score or 0) / s.maximum),)
+
+
+def _outcome(row: Mapping) -> Outcome:
+    if row["result"] == "PASS":
+        return "PASS"
+    return "FAIL" if row.get("scored", True) and row.get("total") is not None else "ABSENT"
+
+
+def _split_keys(text: str | None) -> list[str]:
+    return [key for key in (text or "").split(";") if key]
+
+
+def _bands(row: Mapping, rule: LevelRule) -> Iterable[tuple[str, str, int | None, int | None]]:
+    """The bands given for the parts this level reports, with raw counts when known."""
+    for part in rule.band_parts:
+        band = row.get(f"{part}_band")
+        if band:
+            yield part, band, row.get(f"{part}_correct"), row.get(f"{part}_questions")
