@@ -31,7 +31,7 @@ import polars as pl
 
 sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
 
-from jlpt_batch.contract import REJECTED, RESULT_COLUMNS, CohortRun, SourceInfo
+from jlpt_batch.contract import COLUMN_KEYS, REJECTED, CohortRun, SourceInfo
 from jlpt_batch.judging.judge import judge
 from jlpt_batch.outputs.workbook.writer import write_workbook
 from jlpt_batch.settings import Settings
@@ -97,7 +97,7 @@ def _with_rejected(judged: pl.DataFrame, every: int) -> CohortRun:
         pl.when(hit).then(reason).otherwise(pl.col("error")).alias("error"),
         pl.when(hit).then(False).otherwise(pl.col("scored")).alias("scored"),
     )
-    first = list(RESULT_COLUMNS)
+    first = list(COLUMN_KEYS)
     judged = judged.select(first + [c for c in judged.columns if c not in first])
     rejections = judged.filter(pl.col("result") == REJECTED).select(
         "source_row", "candidate_id", pl.lit("Listening (listening)").alias("column"),

@@ -1,35 +1,188 @@
-"""The judged cohort as it flows from the judge to every writer."""
+"""The judged cohort's declared contract: every column once, the outcome vocabulary, the words for counts.
+
+Every stage and writer derives from here: validation produces the columns read from
+the file, the judge the judgement columns, and results.csv, the workbook and the
+tests take their column order, types and labels from ``COLUMNS``. A column added to
+the cohort is added here, once.
+
+Words, one per meaning (the terminal, the workbook, results.csv and the sheets use them alike):
+
+- *read*: a non-empty row below the header;
+- *rejected*: a row read with a problem; it is kept, with its reasons, and not judged;
+- *judged*: a row read and not rejected: it either passed or did not;
+- *scored*: a judged row that sat every section, so its total counts;
+- *not scored*: a judged row absent from a section: a fail with no total;
+- *passed* / *not passed*: the judgement of a judged row (not passed includes not scored).
+"""
 
 from __future__ import annotations
 
+from collections.abc import Mapping
 from dataclasses import dataclass
+from enum import Enum, StrEnum
 from pathlib import Path
 
 import polars as pl
 
-# results.csv starts with exactly these columns, in this order (more may follow).
-RESULT_COLUMNS = (
-    "candidate_id", "name", "class", "level", "source_row",
-    "language_knowledge", "reading", "language_knowledge_reading", "listening", "total",
-    "result", "failed_sections", "absent_sections", "points_short", "cefr",
-    "vocabulary_band", "grammar_band", "reading_band", "error",
-)  # fmt: skip
+from jlpt_batch.rules import BAND_PARTS, SECTION_KEYS
 
-# Every column of the judged frame and its type (docs/architecture.md explains each).
-JUDGED_SCHEMA = {
-    "candidate_id": pl.String, "name": pl.String, "class": pl.String, "level": pl.String,
-    "source_row": pl.Int64, "language_knowledge": pl.Int64, "reading": pl.Int64,
-    "language_knowledge_reading": pl.Int64, "listening": pl.Int64, "total": pl.Int64,
-    "result": pl.String, "failed_sections": pl.String, "absent_sections": pl.String,
-    "points_short": pl.Int64, "cefr": pl.String, "vocabulary_band": pl.String,
-    "grammar_band": pl.String, "reading_band": pl.String, "error": pl.String,
-    "region": pl.String, "language": pl.String, "scored": pl.Boolean,
-    "vocabulary_correct": pl.Int64, "vocabulary_questions": pl.Int64,
-    "grammar_correct": pl.Int64, "grammar_questions": pl.Int64,
-    "reading_correct": pl.Int64, "reading_questions": pl.Int64,
-}  # fmt: skip
-
+# The result codes results.csv carries (stable English, for machines).
 PASS, FAIL, REJECTED = "PASS", "FAIL", "REJECTED"
+
+# The class key of rows whose class is empty: a bundle's file name, a row of a table.
+NO_CLASS = "no-class"
+
+
+class Role(StrEnum):
+    """What a column is for."""
+
+    INPUT = "input"  # read from the file, typed by validation
+    JUDGEMENT = "judgement"  # decided by the judge
+    AUDIT = "audit"  # where the row came from, and why it was rejected
+
+
+class _Keep(Enum):
+    """A rejected row keeps the value it was read with."""
+
+    KEEP = "keep"
+
+
+KEEP = _Keep.KEEP
+
+
+@dataclass(frozen=True)
+class Column:
+    """One column of the judged cohort, of results.csv and of the workbook's Results tab."""
+
+    key: str
+    dtype: pl.DataType
+    role: Role
+    read: bool = False  # validation provides it from the file (the judge may then replace it)
+    on_rejected: object = KEEP  # what a rejected row shows here: KEEP, or this value
+
+    @property
+    def label_key(self) -> str:
+        """The entry of the administrator's wording that names this column."""
+        return f"columns.{self.key}"
+
+
+def _band_columns() -> tuple[Column, ...]:
+    # A band letter may be given in the file; the judge shows it, or works it out from counts.
+    return tuple(
+        Column(f"{part}_band", pl.String(), Role.JUDGEMENT, read=True, on_rejected=None) for part in BAND_PARTS
+    )
+
+
+def _count_columns() -> tuple[Column, ...]:
+    return tuple(
+        Column(f"{part}_{kind}", pl.Int64(), Role.INPUT, read=True)
+        for part in BAND_PARTS
+        for kind in ("correct", "questions")
+    )
+
+
+# Every column of the judged cohort, in results.csv's order.
+COLUMNS: tuple[Column, ...] = (
+    Column("candidate_id", pl.String(), Role.INPUT, read=True),
+    Column("name", pl.String(), Role.INPUT, read=True),
+    Column("class", pl.String(), Role.INPUT, read=True),
+    Column("level", pl.String(), Role.INPUT, read=True),
+    Column("source_row", pl.Int64(), Role.AUDIT, read=True),
+    *(Column(key, pl.Int64(), Role.INPUT, read=True) for key in SECTION_KEYS),
+    Column("total", pl.Int64(), Role.JUDGEMENT, on_rejected=None),
+    Column("result", pl.String(), Role.JUDGEMENT, on_rejected=REJECTED),
+    Column("failed_sections", pl.String(), Role.JUDGEMENT, on_rejected=""),
+    Column("absent_sections", pl.String(), Role.JUDGEMENT, on_rejected=""),
+    Column("points_short", pl.Int64(), Role.JUDGEMENT, on_rejected=None),
+    Column("cefr", pl.String(), Role.JUDGEMENT, on_rejected=None),
+    *_band_columns(),
+    Column("error", pl.String(), Role.AUDIT),
+    *_count_columns(),
+    Column("region", pl.String(), Role.INPUT, read=True),
+    Column("language", pl.String(), Role.INPUT, read=True),
+    Column("scored", pl.Boolean(), Role.JUDGEMENT, on_rejected=False),
+)
+
+COLUMN_KEYS: tuple[str, ...] = tuple(column.key for column in COLUMNS)
+SCHEMA: dict[str, pl.DataType] = {column.key: column.dtype for column in COLUMNS}
+READ_COLUMNS: tuple[str, ...] = tuple(column.key for column in COLUMNS if column.read)
+JUDGEMENT_COLUMNS: tuple[str, ...] = tuple(column.key for column in COLUMNS if column.role is Role.JUDGEMENT)
+# Columns whose text the judge writes from its own vocabulary (PASS, section keys, A/B/C,
+# CEFR levels, "row N: ..."): none can start like a spreadsheet formula.
+OWN_WORDS: frozenset[str] = frozenset({*JUDGEMENT_COLUMNS, "error"})
+
+
+def column(key: str) -> Column:
+    """The declared column of that key."""
+    return next(c for c in COLUMNS if c.key == key)
+
+
+class Outcome(StrEnum):
+    """What happened to one row read, in the words every output uses."""
+
+    PASSED = "passed"
+    NOT_PASSED = "not_passed"  # scored, and below the pass mark or a floor
+    NOT_SCORED = "not_scored"  # absent from a section: not passed, and no total
+    REJECTED = "rejected"
+
+    @property
+    def label_key(self) -> str:
+        return f"outcomes.{self.value}"
+
+
+def outcome_of(row: Mapping[str, object]) -> Outcome:
+    """The outcome of one judged-frame row (a dict of its columns)."""
+    if row["result"] == PASS:
+        return Outcome.PASSED
+    if row["result"] == REJECTED:
+        return Outcome.REJECTED
+    return Outcome.NOT_PASSED if row.get("scored") else Outcome.NOT_SCORED
+
+
+def outcome_expr() -> pl.Expr:
+    """The outcome of every row of the judged frame, as text (the Outcome values)."""
+    result, scored = pl.col("result"), pl.col("scored").fill_null(False)
+    return (
+        pl.when(result == PASS)
+        .then(pl.lit(Outcome.PASSED.value))
+        .when(result == REJECTED)
+        .then(pl.lit(Outcome.REJECTED.value))
+        .when(scored)
+        .then(pl.lit(Outcome.NOT_PASSED.value))
+        .otherwise(pl.lit(Outcome.NOT_SCORED.value))
+    )
+
+
+class Count(StrEnum):
+    """The counts a run reports, named as the module docstring defines them."""
+
+    READ = "read"
+    REJECTED = "rejected"
+    JUDGED = "judged"
+    SCORED = "scored"
+    NOT_SCORED = "not_scored"
+    PASSED = "passed"
+    NOT_PASSED = "not_passed"
+
+    @property
+    def label_key(self) -> str:
+        return f"counts.{self.value}"
+
+
+def count_exprs() -> dict[Count, pl.Expr]:
+    """Each count as an aggregation over the judged frame (or over a group of it)."""
+    result, scored = pl.col("result"), pl.col("scored").fill_null(False)
+    judged = result != REJECTED
+    tests = {
+        Count.REJECTED: result == REJECTED,
+        Count.JUDGED: judged,
+        Count.SCORED: judged & scored,
+        Count.NOT_SCORED: judged & ~scored,
+        Count.PASSED: result == PASS,
+        Count.NOT_PASSED: result == FAIL,
+    }
+    sums = {count: test.sum().cast(pl.Int64).alias(count.value) for count, test in tests.items()}
+    return {Count.READ: pl.len().cast(pl.Int64).alias(Count.READ.value), **sums}
 
 
 @dataclass(frozen=True)
@@ -38,7 +191,7 @@ class SourceInfo:
 
     path: Path
     sha256: str
-    sheet: str | None  # the sheet read, for a workbook
+    sheet: str | None  # the worksheet read, for a workbook
     encoding: str | None  # the encoding read, for a CSV
     header_row: int  # 1-based spreadsheet row of the header
     rows_read: int  # non-empty data rows below the header
@@ -47,23 +200,20 @@ class SourceInfo:
 
 @dataclass(frozen=True)
 class CohortRun:
-    """A judged cohort: one row per non-empty input row, in input order.
+    """A judged cohort: one row per row read, in input order, with exactly the ``COLUMNS``.
 
-    ``judged`` has the RESULT_COLUMNS first (see docs/architecture.md for types),
-    then ``region``, ``language``, ``scored`` and the raw band counts.
-    ``rejections`` has one row per problem found: source_row, candidate_id,
-    column, value, reason.
+    ``rejections`` has one row per problem found: source_row, candidate_id, column,
+    value, reason.
     """
 
     judged: pl.DataFrame
     rejections: pl.DataFrame
     source: SourceInfo
 
-    # Counted with a sum rather than a filter, which would copy every column.
-    def count(self, result: str) -> int:
-        return int(self.judged.select((pl.col("result") == result).sum()).item())
+    def counts(self) -> dict[Count, int]:
+        """Every count of the cohort (sums, not filters: a filter would copy every column)."""
+        row = self.judged.select(count_exprs().values()).row(0, named=True)
+        return {count: int(row[count.value]) for count in Count}
 
-    @property
-    def not_scored(self) -> int:
-        """Judged rows with an absent section: a fail that was never scored."""
-        return int(self.judged.select(((pl.col("result") == FAIL) & ~pl.col("scored")).sum()).item())
+    def count(self, count: Count) -> int:
+        return self.counts()[count]

@@ -13,17 +13,13 @@ from pathlib import Path
 
 import polars as pl
 
-from jlpt_batch.contract import REJECTED, CohortRun, SourceInfo
+from jlpt_batch.contract import COLUMN_KEYS, COLUMNS, KEEP, CohortRun, Column, Count, SourceInfo
 from jlpt_batch.errors import OutputExistsError
 from jlpt_batch.judging.judge import judge
 from jlpt_batch.outputs.results_csv import write_results
 from jlpt_batch.reading import read_table
 from jlpt_batch.reading.validate import Prepared, prepare
 from jlpt_batch.settings import Settings
-
-# What a rejected row shows instead of a judgement: empty section lists and no verdicts.
-SECTION_LISTS = ("failed_sections", "absent_sections")
-VERDICTS = ("total", "points_short", "cefr", "vocabulary_band", "grammar_band", "reading_band")
 
 # Left in every output folder so a re-run knows the folder is ours to replace.
 OUTPUT_MARKER = ".jlpt-batch-output"
@@ -47,7 +43,7 @@ class Report:
 
     @property
     def rejected(self) -> int:
-        return self.cohort.count(REJECTED)
+        return self.cohort.count(Count.REJECTED)
 
     @property
     def exit_code(self) -> int:
@@ -72,21 +68,23 @@ def load_cohort(settings: Settings) -> CohortRun:
 
 
 def combine(prepared: Prepared) -> pl.DataFrame:
-    """Every row judged, in input order; a rejected row keeps its values, says why, and gets no verdict."""
+    """Every row judged, in input order, with the contract's columns; a rejected row keeps
+    the values it was read with, says why, and shows no judgement."""
     judged = judge(prepared.rows)
     if prepared.rejections.height == 0:
-        return judged.with_columns(pl.lit(None, pl.String).alias("error"))
+        return judged.with_columns(pl.lit(None, pl.String).alias("error")).select(COLUMN_KEYS)
     reasons = prepared.rejections.group_by("source_row").agg(pl.col("reason").str.join("; ").alias("error"))
     # Only the row numbers go through the join, so no name or id is copied.
     error = judged.select("source_row").join(reasons, on="source_row", how="left", maintain_order="left")["error"]
-    judged = judged.with_columns(error)
     rejected = pl.col("error").is_not_null()
-    return judged.with_columns(
-        pl.when(rejected).then(pl.lit(REJECTED)).otherwise(pl.col("result")).alias("result"),
-        *[pl.when(rejected).then(pl.lit("")).otherwise(pl.col(c)).alias(c) for c in SECTION_LISTS],
-        *[pl.when(~rejected).then(pl.col(c)).alias(c) for c in VERDICTS],
-        (pl.col("scored") & ~rejected).alias("scored"),
-    )
+    blanked = [_as_rejected(column, rejected) for column in COLUMNS if column.on_rejected is not KEEP]
+    return judged.with_columns(error).with_columns(blanked).select(COLUMN_KEYS)
+
+
+def _as_rejected(column: Column, rejected: pl.Expr) -> pl.Expr:
+    """The column, showing on rejected rows what the contract says a rejected row shows there."""
+    shown = pl.lit(column.on_rejected, column.dtype)
+    return pl.when(rejected).then(shown).otherwise(pl.col(column.key)).alias(column.key)
 
 
 def run(settings: Settings) -> Report:

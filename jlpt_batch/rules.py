@@ -2,6 +2,7 @@
 
 Everything that decides a result (sections, ranges, floors, pass marks, CEFR cut
 points, band thresholds) lives in the data file, so a rule change is a data edit.
+The constants below are read from it too, not written out again here.
 """
 
 from __future__ import annotations
@@ -10,13 +11,9 @@ import tomllib
 from dataclasses import dataclass
 from functools import cache
 from importlib import resources
+from typing import Any
 
 import polars as pl
-
-SECTION_KEYS = ("language_knowledge", "reading", "language_knowledge_reading", "listening")
-BAND_PARTS = ("vocabulary", "grammar", "reading")
-LEVELS = ("N1", "N2", "N3", "N4", "N5")
-TOTAL_MAX = 180
 
 
 @dataclass(frozen=True)
@@ -42,6 +39,10 @@ class LevelRule:
     def section_keys(self) -> tuple[str, ...]:
         return tuple(section.key for section in self.sections)
 
+    @property
+    def total_max(self) -> int:
+        return sum(section.maximum for section in self.sections)
+
     def section(self, key: str) -> SectionRule | None:
         return next((s for s in self.sections if s.key == key), None)
 
@@ -52,12 +53,33 @@ class Rules:
 
     version: str
     levels: dict[str, LevelRule]
-    section_names: dict[str, tuple[str, str]]  # key -> (Japanese, English)
+    section_names: dict[str, tuple[str, str]]  # key -> (Japanese, English), in table order
     band_a_percent: int
     band_b_percent: int
+    part_sections: dict[str, tuple[str, ...]]  # banded sub-part -> the sections it belongs to
 
     def level(self, level: str) -> LevelRule:
         return self.levels[level]
+
+    @property
+    def section_keys(self) -> tuple[str, ...]:
+        return tuple(self.section_names)
+
+    @property
+    def total_max(self) -> int:
+        """The top of the total's scale: the same 180 at every level."""
+        (top,) = {rule.total_max for rule in self.levels.values()}
+        return top
+
+    def section_maximum(self, key: str) -> int:
+        """A section's top score (the same at every level that has the section)."""
+        (top,) = {s.maximum for rule in self.levels.values() for s in rule.sections if s.key == key}
+        return top
+
+    @property
+    def cefr_levels(self) -> tuple[str, ...]:
+        """Every CEFR reference level a pass can carry, lowest first."""
+        return tuple(sorted({cefr for rule in self.levels.values() for _, cefr in rule.cefr_cuts}))
 
 
 @cache
@@ -66,19 +88,28 @@ def load_rules() -> Rules:
     text = resources.files("jlpt_batch").joinpath("rules.toml").read_text(encoding="utf-8")
     data = tomllib.loads(text)
     levels = {name: _level_rule(name, spec) for name, spec in data["levels"].items()}
+    bands = data["bands"]
     return Rules(
         version=data["version"],
         levels=levels,
-        section_names={key: tuple(names) for key, names in data["sections"].items()},
-        band_a_percent=data["bands"]["a_min_percent"],
-        band_b_percent=data["bands"]["b_min_percent"],
+        section_names={key: (names[0], names[1]) for key, names in data["sections"].items()},
+        band_a_percent=bands["a_min_percent"],
+        band_b_percent=bands["b_min_percent"],
+        part_sections={part: tuple(sections) for part, sections in bands["parts"].items()},
     )
 
 
-def _level_rule(name: str, spec: dict) -> LevelRule:
+def _level_rule(name: str, spec: dict[str, Any]) -> LevelRule:
     sections = tuple(SectionRule(key, limits["max"], limits["floor"]) for key, limits in spec["sections"].items())
     cuts = sorted(((cut["from"], cut["level"]) for cut in spec["cefr"]), reverse=True)
     return LevelRule(name, spec["pass_mark"], sections, tuple(spec["band_parts"]), tuple(cuts))
+
+
+# The rule book's keys, for code that loops over them.
+SECTION_KEYS: tuple[str, ...] = load_rules().section_keys
+BAND_PARTS: tuple[str, ...] = tuple(load_rules().part_sections)
+LEVELS: tuple[str, ...] = tuple(load_rules().levels)
+TOTAL_MAX: int = load_rules().total_max
 
 
 def rules_frame(rules: Rules | None = None) -> pl.DataFrame:
@@ -94,25 +125,25 @@ def rules_frame(rules: Rules | None = None) -> pl.DataFrame:
 
 
 def _rules_schema(max_cuts: int) -> dict[str, pl.DataType]:
-    schema: dict[str, pl.DataType] = {"level": pl.String, "pass_mark": pl.Int64}
+    schema: dict[str, pl.DataType] = {"level": pl.String(), "pass_mark": pl.Int64()}
     for key in SECTION_KEYS:
-        schema[f"{key}_max"] = pl.Int64
-        schema[f"{key}_floor"] = pl.Int64
+        schema[f"{key}_max"] = pl.Int64()
+        schema[f"{key}_floor"] = pl.Int64()
     for part in BAND_PARTS:
-        schema[f"{part}_band_shown"] = pl.Boolean
+        schema[f"{part}_band_shown"] = pl.Boolean()
     for i in range(1, max_cuts + 1):
-        schema[f"cefr_{i}_from"] = pl.Int64
-        schema[f"cefr_{i}_level"] = pl.String
+        schema[f"cefr_{i}_from"] = pl.Int64()
+        schema[f"cefr_{i}_level"] = pl.String()
     return schema
 
 
-def _level_row(rule: LevelRule, max_cuts: int) -> list:
-    row: list = [rule.level, rule.pass_mark]
+def _level_row(rule: LevelRule, max_cuts: int) -> list[object]:
+    row: list[object] = [rule.level, rule.pass_mark]
     for key in SECTION_KEYS:
         section = rule.section(key)
         row += [section.maximum, section.floor] if section else [None, None]
     row += [part in rule.band_parts for part in BAND_PARTS]
-    cuts = list(rule.cefr_cuts) + [(None, None)] * (max_cuts - len(rule.cefr_cuts))
+    cuts: list[tuple[int | None, str | None]] = [*rule.cefr_cuts, *[(None, None)] * (max_cuts - len(rule.cefr_cuts))]
     for cut_from, cut_level in cuts:
         row += [cut_from, cut_level]
     return row

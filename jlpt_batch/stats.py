@@ -4,11 +4,8 @@ Every figure is a vectorised polars query; the only Python loops run over levels
 sections or sub-parts, never over candidates. Rates and percentiles are fractions
 (0.25 means 25%): whoever shows them decides how to format them.
 
-Words used throughout (they match docs/architecture.md):
-- *candidates*: rows that were not rejected;
-- *absent*: not scored (result FAIL with ``scored`` false: a section was missed);
-- *judged*: scored in every section, so the total counts;
-- *failed*: judged and not passed (absent candidates are counted apart).
+Counts are named as ``contract`` defines them: read, rejected, judged, scored,
+not scored, passed, not passed. A pass rate is passed ÷ scored.
 """
 
 from __future__ import annotations
@@ -17,7 +14,7 @@ from dataclasses import dataclass
 
 import polars as pl
 
-from jlpt_batch.contract import FAIL, PASS, REJECTED
+from jlpt_batch.contract import FAIL, PASS, REJECTED, Count, count_exprs
 from jlpt_batch.reference import NationalFigures, load_national
 from jlpt_batch.rules import BAND_PARTS, LEVELS, SECTION_KEYS, TOTAL_MAX, load_rules, rules_frame
 
@@ -72,37 +69,25 @@ def summarise(judged: pl.DataFrame, region: str = "all", national: NationalFigur
 # ── headline counts ────────────────────────────────────────────────────────────
 
 
-def _headline_counts() -> list[pl.Expr]:
-    result = pl.col("result")
-    scored = pl.col("scored").fill_null(False)
-    counts = {
-        "candidates": result != REJECTED,
-        "absent": (result == FAIL) & ~scored,
-        "judged": (result != REJECTED) & scored,
-        "passed": result == PASS,
-        "failed": (result == FAIL) & scored,
-        "rejected": result == REJECTED,
-    }
-    return [test.sum().cast(pl.Int64).alias(name) for name, test in counts.items()]
-
-
 def _headline(judged: pl.DataFrame, keys: list[str]) -> pl.DataFrame:
     """Counts per group; a group made only of rejected rows is not a level anyone sat."""
-    rate = pl.when(pl.col("judged") > 0).then(pl.col("passed") / pl.col("judged"))
+    scored, passed = pl.col(Count.SCORED.value), pl.col(Count.PASSED.value)
+    rate = pl.when(scored > 0).then(passed / scored)
     return (
         judged.group_by(keys)
-        .agg(_headline_counts())
-        .filter(pl.col("candidates") > 0)
+        .agg(count_exprs().values())
+        .filter(pl.col(Count.JUDGED.value) > 0)
         .with_columns(rate.alias("pass_rate"))
         .sort(keys, nulls_last=True)
     )
 
 
 def headline_by_level(judged: pl.DataFrame) -> pl.DataFrame:
-    """One row per level sat, N1 first: candidates, absent, judged, passed, failed, rejected, pass_rate.
+    """One row per level sat, N1 first: every ``Count`` (read, rejected, judged, scored,
+    not_scored, passed, not_passed) and pass_rate.
 
     ``rejected`` counts rejected rows whose level reads like that level; ``pass_rate``
-    is passed / judged, null when nobody at the level was judged.
+    is passed / scored, null when nobody at the level was scored.
     """
     return _headline(judged, ["level"])
 
@@ -142,16 +127,16 @@ def _national_rates(national: NationalFigures) -> pl.DataFrame:
 def level_summary(judged: pl.DataFrame, region: str = "all", national: NationalFigures | None = None) -> pl.DataFrame:
     """headline_by_level() plus the floor-only failures and the national comparison.
 
-    Added columns: ``failed_on_floor_only`` (judged candidates whose total reached the
+    Added columns: ``failed_on_floor_only`` (scored candidates whose total reached the
     pass mark but who failed because a section fell below its floor); ``region``
     compared; ``national_pass_rate`` (published certified / examinees: an examinee
-    absent from a section counts, and fails); ``candidate_pass_rate`` (passed /
-    candidates, counted the same way) and ``vs_national`` (the difference of those two).
+    absent from a section counts, and fails); ``judged_pass_rate`` (passed / judged,
+    counted the same way) and ``vs_national`` (the difference of those two).
     """
     national = national or load_national()
     reached = pl.col("total") >= pl.col("pass_mark")
     floor_only = (
-        _judged_with_rules(judged, ["level", "result", "total"])
+        _scored_with_rules(judged, ["level", "result", "total"])
         .group_by("level")
         .agg(((pl.col("result") == FAIL) & reached).sum().cast(pl.Int64).alias("failed_on_floor_only"))
     )
@@ -161,8 +146,8 @@ def level_summary(judged: pl.DataFrame, region: str = "all", national: NationalF
         .with_columns(pl.col("failed_on_floor_only").fill_null(0))
         .join(comparison_regions(judged, region), on="level", how="left")
         .join(_national_rates(national), on=["level", "region"], how="left")
-        .with_columns((pl.col("passed") / pl.col("candidates")).alias("candidate_pass_rate"))
-        .with_columns((pl.col("candidate_pass_rate") - pl.col("national_pass_rate")).alias("vs_national"))
+        .with_columns((pl.col("passed") / pl.col("judged")).alias("judged_pass_rate"))
+        .with_columns((pl.col("judged_pass_rate") - pl.col("national_pass_rate")).alias("vs_national"))
     )
 
 
@@ -181,7 +166,7 @@ def class_summary(judged: pl.DataFrame, region: str = "all", national: NationalF
 # ── sections, floors, bands, CEFR ─────────────────────────────────────────────
 
 
-def _judged_with_rules(judged: pl.DataFrame, columns: list[str]) -> pl.DataFrame:
+def _scored_with_rules(judged: pl.DataFrame, columns: list[str]) -> pl.DataFrame:
     """``columns`` of the rows scored in every section, with their level's floors and pass mark.
 
     Only the columns asked for are carried, so a large cohort is not copied whole.
@@ -212,9 +197,9 @@ def _section_order() -> pl.Expr:
 
 
 def section_summary(judged: pl.DataFrame, region: str = "all", national: NationalFigures | None = None) -> pl.DataFrame:
-    """Per level and section (and ``total``), over judged candidates.
+    """Per level and section (and ``total``), over scored candidates.
 
-    Columns: level, section, candidates, mean, sd (sample), min, max, threshold (the
+    Columns: level, section, scored, mean, sd (sample), min, max, threshold (the
     floor, or the pass mark for the total), below (how many scored under it), region,
     national_mean, national_sd, vs_national_mean (mean - national_mean).
     """
@@ -232,7 +217,7 @@ def section_summary(judged: pl.DataFrame, region: str = "all", national: Nationa
         scores.join(_thresholds().lazy(), on=["level", "section"], how="inner")
         .group_by("level", "section")
         .agg(
-            pl.len().cast(pl.Int64).alias("candidates"),
+            pl.len().cast(pl.Int64).alias("scored"),
             score.mean().alias("mean"),
             score.std().alias("sd"),
             score.min().alias("min"),
@@ -322,7 +307,7 @@ def _missed_text() -> pl.Expr:
 
 
 def near_misses(judged: pl.DataFrame) -> pl.DataFrame:
-    """Judged candidates who did not pass but came close, closest first.
+    """Scored candidates who did not pass but came close, closest first.
 
     Close means a total 1 to 10 points under the pass mark, or exactly one floor
     missed by 3 points or fewer. ``points_needed`` is the fewest extra points that
@@ -334,7 +319,7 @@ def near_misses(judged: pl.DataFrame) -> pl.DataFrame:
     close_total = pl.col("points_short").is_between(1, NEAR_MISS_TOTAL_POINTS)
     one_floor = (pl.col("floors_missed") == 1) & (pl.col("floor_shortfall") <= NEAR_MISS_FLOOR_POINTS)
     return (
-        _judged_with_rules(judged, [*NEAR_MISS_IDENTITY, "total", "result", *SECTION_KEYS])
+        _scored_with_rules(judged, [*NEAR_MISS_IDENTITY, "total", "result", *SECTION_KEYS])
         .filter(pl.col("result") == FAIL)
         .with_columns(
             (pl.col("pass_mark") - pl.col("total")).clip(lower_bound=0).alias("points_short"),
@@ -367,13 +352,13 @@ def near_misses(judged: pl.DataFrame) -> pl.DataFrame:
 
 
 def total_bins(judged: pl.DataFrame) -> pl.DataFrame:
-    """Judged totals in 10-point bins per level (every bin listed, empty ones as 0).
+    """Scored totals in 10-point bins per level (every bin listed, empty ones as 0).
 
     Columns: level, bin_start, bin_end (the last bin is 170-180), pass_mark,
-    below_pass_mark, at_or_above_pass_mark, candidates. A bin holding the pass mark
+    below_pass_mark, at_or_above_pass_mark, scored. A bin holding the pass mark
     (95 at N3) is split between the two counts, so the pass mark shows inside the bar.
     """
-    scored = _judged_with_rules(judged, ["level", "total"])
+    scored = _scored_with_rules(judged, ["level", "total"])
     start = (pl.col("total") // BIN_WIDTH * BIN_WIDTH).clip(upper_bound=LAST_BIN_START)
     reached = pl.col("total") >= pl.col("pass_mark")
     counts = scored.group_by("level", start.alias("bin_start")).agg(
@@ -387,9 +372,9 @@ def total_bins(judged: pl.DataFrame) -> pl.DataFrame:
         .join(_bins(), how="cross")
         .join(counts, on=["level", "bin_start"], how="left")
         .with_columns(both.fill_null(0))
-        .with_columns(pl.sum_horizontal(both).alias("candidates"))
+        .with_columns(pl.sum_horizontal(both).alias("scored"))
         .sort("level", "bin_start")
-        .select("level", "bin_start", "bin_end", "pass_mark", both, "candidates")
+        .select("level", "bin_start", "bin_end", "pass_mark", both, "scored")
     )
 
 
@@ -420,7 +405,7 @@ def percentile_curve(
     national_below (null when the national table has no such level).
     """
     national = national or load_national()
-    scored = _judged_with_rules(judged, ["level", "total"])
+    scored = _scored_with_rules(judged, ["level", "total"])
     scores = pl.Series("score", range(0, TOTAL_MAX + 1, PERCENTILE_STEP), dtype=pl.Int64)
     curves = [
         pl.DataFrame({"level": level, "score": scores, "cohort_below": _cohort_below(group["total"], scores)})

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from jlpt_batch.contract import FAIL, PASS, REJECTED, CohortRun
+from jlpt_batch.contract import CohortRun, Count
 from jlpt_batch.pipeline import Report
 from jlpt_batch.stats import headline_by_level
 
@@ -22,7 +22,7 @@ def format_summary(report: Report) -> str:
 
 def format_check(cohort: CohortRun) -> str:
     """The validation result: counts, then every rejected row with its reason."""
-    rejected = cohort.count(REJECTED)
+    rejected = cohort.count(Count.REJECTED)
     lines = [_counts_line(cohort)]
     if rejected:
         lines += ["", f"{rejected} row(s) would be rejected:", *_rejection_lines(cohort, limit=None)]
@@ -32,27 +32,26 @@ def format_check(cohort: CohortRun) -> str:
 
 
 def _counts_line(cohort: CohortRun) -> str:
-    source = cohort.source
+    source, counts = cohort.source, cohort.counts()
     where = f"sheet '{source.sheet}'" if source.sheet else f"encoding {source.encoding}"
-    judged = cohort.judged.height - cohort.count(REJECTED)
     return (
         f"{source.path.name} ({where}, header on row {source.header_row}): "
-        f"{source.rows_read} rows read, {judged} judged: {cohort.count(PASS)} passed, "
-        f"{cohort.count(FAIL)} not passed ({cohort.not_scored} not scored: absent); "
-        f"{cohort.count(REJECTED)} rejected, {source.rows_skipped_empty} empty rows skipped"
+        f"{counts[Count.READ]} rows read, {counts[Count.JUDGED]} judged: {counts[Count.PASSED]} passed, "
+        f"{counts[Count.NOT_PASSED]} not passed ({counts[Count.NOT_SCORED]} not scored: absent); "
+        f"{counts[Count.REJECTED]} rejected, {source.rows_skipped_empty} empty rows skipped"
     )
 
 
 def _level_table(cohort: CohortRun) -> list[str]:
-    """Per level: candidates, scored (sat every section), passed, pass rate of the scored."""
+    """Per level: judged, scored (sat every section), passed, pass rate of the scored, not scored, rejected."""
     table = headline_by_level(cohort.judged)
-    header = ("level", "candidates", "scored", "passed", "pass rate", "absent", "rejected")
-    lines = ["{:<6}{:>11}{:>8}{:>8}{:>11}{:>8}{:>10}".format(*header)]
+    header = ("level", "judged", "scored", "passed", "pass rate", "not scored", "rejected")
+    lines = ["{:<6}{:>8}{:>8}{:>8}{:>11}{:>12}{:>10}".format(*header)]
     for row in table.iter_rows(named=True):
         rate = "-" if row["pass_rate"] is None else f"{row['pass_rate']:.0%}"
         lines.append(
-            f"{row['level']:<6}{row['candidates']:>11}{row['judged']:>8}{row['passed']:>8}{rate:>11}"
-            f"{row['absent']:>8}{row['rejected']:>10}"
+            f"{row['level']:<6}{row['judged']:>8}{row['scored']:>8}{row['passed']:>8}{rate:>11}"
+            f"{row['not_scored']:>12}{row['rejected']:>10}"
         )
     return lines
 

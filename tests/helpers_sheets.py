@@ -10,7 +10,7 @@ import polars as pl
 from feedback_rows import judged_row, three, two
 from pypdf import PdfReader
 
-from jlpt_batch.contract import JUDGED_SCHEMA, CohortRun, SourceInfo
+from jlpt_batch.contract import SCHEMA, CohortRun, SourceInfo
 
 
 def student(candidate_id: str, name: str, class_name: str | None, source_row: int, **extra) -> dict:
@@ -23,7 +23,7 @@ def student(candidate_id: str, name: str, class_name: str | None, source_row: in
 
 def rejected(candidate_id: str | None, source_row: int) -> dict:
     """A REJECTED row as the pipeline keeps it: raw values, no judgement."""
-    row = dict.fromkeys(JUDGED_SCHEMA)
+    row = dict.fromkeys(SCHEMA)
     return row | {
         "candidate_id": candidate_id, "name": "Rejected Row", "class": "2A", "level": "N9",
         "source_row": source_row, "result": "REJECTED", "failed_sections": "", "absent_sections": "",
@@ -33,7 +33,7 @@ def rejected(candidate_id: str | None, source_row: int) -> dict:
 
 def cohort(rows: list[dict]) -> CohortRun:
     """A CohortRun of these rows, in this order."""
-    judged = pl.DataFrame(rows, schema=JUDGED_SCHEMA, orient="row")
+    judged = pl.DataFrame(rows, schema=SCHEMA, orient="row")
     columns = ("candidate_id", "column", "value", "reason")
     rejections = pl.DataFrame(schema={"source_row": pl.Int64} | dict.fromkeys(columns, pl.String))
     source = SourceInfo(Path("cohort.csv"), "0" * 64, None, "utf-8", 1, len(rows), 0)

@@ -12,7 +12,7 @@ from pathlib import Path
 
 import polars as pl
 
-from jlpt_batch.contract import JUDGED_SCHEMA, RESULT_COLUMNS, CohortRun, SourceInfo
+from jlpt_batch.contract import COLUMN_KEYS, SCHEMA, CohortRun, SourceInfo
 from jlpt_batch.judging.plain_judge import judge_row
 from jlpt_batch.rules import load_rules
 
@@ -28,7 +28,7 @@ def candidate(level: str, *scores: int | None, row: int, **extra) -> dict:
     """
     keys = load_rules().level(level).section_keys
     assert len(scores) == len(keys), f"{level} has sections {keys}"
-    values = dict.fromkeys(JUDGED_SCHEMA) | dict(zip(keys, scores, strict=True))
+    values = dict.fromkeys(SCHEMA) | dict(zip(keys, scores, strict=True))
     values |= {"candidate_id": f"{row:05d}", "name": f"Student {row}", "class": "1A", "level": level}
     values |= {"source_row": row, **extra}
     return values | judge_row(values)
@@ -36,7 +36,7 @@ def candidate(level: str, *scores: int | None, row: int, **extra) -> dict:
 
 def rejected(row: int, level: str | None = "N3", **extra) -> dict:
     """A REJECTED row as the pipeline keeps it: raw values, the reason, no judgement."""
-    values = dict.fromkeys(JUDGED_SCHEMA) | {"candidate_id": f"{row:05d}", "name": f"Student {row}"}
+    values = dict.fromkeys(SCHEMA) | {"candidate_id": f"{row:05d}", "name": f"Student {row}"}
     values |= {"class": "1A", "level": level, "source_row": row, "result": "REJECTED"}
     values |= {"failed_sections": "", "absent_sections": "", "scored": False}
     values |= {"error": f"row {row}: Listening (listening) 61 is outside 0-60; check the score"}
@@ -44,9 +44,9 @@ def rejected(row: int, level: str | None = "N3", **extra) -> dict:
 
 
 def judged_frame(rows: list[dict]) -> pl.DataFrame:
-    """The rows as CohortRun.judged: RESULT_COLUMNS first, then the rest."""
-    frame = pl.DataFrame(rows, schema=JUDGED_SCHEMA, orient="row")
-    return frame.select([*RESULT_COLUMNS, *(c for c in JUDGED_SCHEMA if c not in RESULT_COLUMNS)])
+    """The rows as CohortRun.judged: COLUMN_KEYS first, then the rest."""
+    frame = pl.DataFrame(rows, schema=SCHEMA, orient="row")
+    return frame.select([*COLUMN_KEYS, *(c for c in SCHEMA if c not in COLUMN_KEYS)])
 
 
 def rejections_for(rows: list[dict]) -> pl.DataFrame:

@@ -13,7 +13,7 @@ from click.testing import CliRunner
 from cohort_files import ENGLISH_HEADER, write_csv, write_xlsx
 
 from jlpt_batch.cli import main
-from jlpt_batch.contract import RESULT_COLUMNS
+from jlpt_batch.contract import COLUMN_KEYS
 
 GOOD = [ENGLISH_HEADER, ["001", "Ana", "1A", "N3", "40", "40", "", "40"], ["002", "Bo", "1A", "N5", "", "", "80", "18"]]
 FAST = ["--no-sheets", "--no-workbook"]
@@ -36,7 +36,7 @@ def test_run_writes_results_and_exits_0(good_csv, tmp_path):
     data = (out / "results.csv").read_bytes()
     assert data.startswith(b"\xef\xbb\xbf")  # BOM: Excel shows Japanese names correctly
     lines = data.decode("utf-8-sig").splitlines()
-    assert lines[0].split(",")[: len(RESULT_COLUMNS)] == list(RESULT_COLUMNS)
+    assert lines[0].split(",")[: len(COLUMN_KEYS)] == list(COLUMN_KEYS)
     assert lines[1].startswith("001,Ana,1A,N3,2,40,40,,40,120,PASS,")
     assert lines[2].startswith("002,Bo,1A,N5,3,,,80,18,98,FAIL,listening,")
     assert not (out / "summary.xlsx").exists() and not (out / "sheets").exists()
@@ -167,9 +167,9 @@ def test_python_dash_m_runs_the_command():
 
 
 def test_results_follow_the_documented_schema(good_csv, tmp_path):
-    from jlpt_batch.contract import JUDGED_SCHEMA
+    from jlpt_batch.contract import SCHEMA
     from jlpt_batch.pipeline import load_cohort
     from jlpt_batch.settings import Settings
 
     judged = load_cohort(Settings(good_csv, tmp_path / "out")).judged
-    assert dict(judged.schema) == JUDGED_SCHEMA
+    assert dict(judged.schema) == SCHEMA

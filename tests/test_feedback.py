@@ -10,6 +10,7 @@ import unicodedata
 import pytest
 from feedback_rows import judged_row, settings, sheet_text, three, two
 
+from jlpt_batch.contract import Outcome
 from jlpt_batch.exams import Sitting
 from jlpt_batch.outputs.sheets.content import build_cover, build_sheet
 from jlpt_batch.outputs.sheets.context import language_warnings, make_context, sheet_language
@@ -47,7 +48,7 @@ def headings(model) -> list[str]:
 )
 def test_passed_sheet_names_level_total_cefr_and_next_step(context, level, scores, total, pass_mark, cefr, next_level):
     model = build_sheet(judged_row(level, scores, name="Tanaka Hana"), context)
-    assert model.outcome == "PASS"
+    assert model.outcome is Outcome.PASSED
     assert model.result_text == "Passed"
     assert model.name == "Tanaka Hana"
     assert f"{level} passed: a total of {total} / 180 against a pass mark of {pass_mark}" in model.result_detail
@@ -92,7 +93,7 @@ def test_pass_sheet_has_no_fail_or_absent_wording(context):
 def test_fail_on_total_names_the_shortfall_and_the_weakest_section(context):
     row = judged_row("N4", two(60, 25), vocabulary_band="B", grammar_band="C", reading_band="B")
     model = build_sheet(row, context)
-    assert model.outcome == "FAIL" and model.result_text == "Not passed"
+    assert model.outcome is Outcome.NOT_PASSED and model.result_text == "Not passed"
     assert model.result_detail == (
         "Every section cleared its floor, but the total of 85 was 5 points short of the pass mark of 90."
     )
@@ -111,7 +112,7 @@ def test_one_point_short_is_singular(context):
 def test_floor_missed_with_total_above_pass_mark_states_the_trap(context):
     row = judged_row("N3", three(50, 43, 17), name="Kim Minji")
     model = build_sheet(row, context)
-    assert model.outcome == "FAIL"
+    assert model.outcome is Outcome.NOT_PASSED
     assert model.result_detail == "Listening scored 17, 2 points below its floor of 19."
     listening = model.score_rows[2]
     assert (listening.label, listening.score, listening.margin, listening.below) == (
@@ -164,7 +165,7 @@ def test_several_sections_below_their_floors_are_all_named(context):
 
 def test_absent_sheet_shows_stars_and_explains_what_to_do(context):
     model = build_sheet(judged_row("N5", two(70, None)), context)
-    assert model.outcome == "ABSENT"
+    assert model.outcome is Outcome.NOT_SCORED
     assert model.result_text == "Not scored (absent)"
     assert model.result_detail == "You did not sit Listening, so the test could not be scored."
     margins = [(row.score, row.margin) for row in model.score_rows]

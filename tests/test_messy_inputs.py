@@ -28,7 +28,7 @@ from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
 from jlpt_batch.cli import main
-from jlpt_batch.contract import FAIL, PASS, REJECTED, RESULT_COLUMNS
+from jlpt_batch.contract import COLUMN_KEYS, FAIL, PASS, REJECTED
 from jlpt_batch.judging.plain_judge import judge_row
 from jlpt_batch.reading.headers import HEADER_ALIASES, REQUIRED, canonical_column
 from jlpt_batch.reading.validate import ABSENT_MARKERS
@@ -683,7 +683,7 @@ def read_results(path: Path) -> list[dict[str, str]]:
     with path.open(encoding="utf-8-sig", newline="") as handle:
         reader = csv.reader(handle)
         header = next(reader)
-        assert tuple(header[: len(RESULT_COLUMNS)]) == RESULT_COLUMNS
+        assert tuple(header[: len(COLUMN_KEYS)]) == COLUMN_KEYS
         return [dict(zip(header, line, strict=True)) for line in reader]
 
 

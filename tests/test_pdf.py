@@ -11,6 +11,7 @@ from feedback_rows import settings
 from helpers_sheets import page_texts, student, three, two
 from pypdf import PdfReader
 
+from jlpt_batch.contract import Outcome
 from jlpt_batch.outputs.sheets import draw as pdf
 from jlpt_batch.outputs.sheets import fonts
 from jlpt_batch.outputs.sheets.content import build_sheet
@@ -210,7 +211,7 @@ def test_text_is_nfc_so_decomposed_input_prints_as_precomposed():
     assert line_text(pen_for("vi").line(decomposed)) == "Nguyễn Thị Ánh"
 
 
-def hand_built_model(outcome="FAIL") -> SheetModel:
+def hand_built_model(outcome: Outcome = Outcome.NOT_PASSED) -> SheetModel:
     """A model built without content.py: the drawing must not depend on its wording."""
     return SheetModel(
         lang="en", candidate_id="7", class_name="B", name="Kim Min-jun", school="North School",

@@ -37,17 +37,18 @@ def judged_only(rows: list[dict]) -> list[dict]:
 def expected_headline(rows: list[dict], level: str) -> dict:
     mine = [row for row in rows if row["level"] == level]
     ok = accepted(mine)
-    judged = [row for row in ok if row["scored"]]
+    scored = [row for row in ok if row["scored"]]
     passed = sum(row["result"] == "PASS" for row in ok)
     return {
         "level": level,
-        "candidates": len(ok),
-        "absent": sum(row["result"] == "FAIL" and not row["scored"] for row in ok),
-        "judged": len(judged),
-        "passed": passed,
-        "failed": sum(row["result"] == "FAIL" for row in judged),
+        "read": len(mine),
         "rejected": len(mine) - len(ok),
-        "pass_rate": passed / len(judged) if judged else None,
+        "judged": len(ok),
+        "scored": len(scored),
+        "not_scored": len(ok) - len(scored),
+        "passed": passed,
+        "not_passed": len(ok) - passed,
+        "pass_rate": passed / len(scored) if scored else None,
     }
 
 
@@ -67,12 +68,12 @@ def test_headline_by_level_counts_a_small_cohort_by_hand():
     ]
     table = stats.headline_by_level(judged_frame(rows))
     assert table.to_dicts() == [
-        {"level": "N1", "candidates": 1, "absent": 0, "judged": 1, "passed": 0, "failed": 1, "rejected": 0,
-         "pass_rate": 0.0},
-        {"level": "N3", "candidates": 4, "absent": 1, "judged": 3, "passed": 2, "failed": 1, "rejected": 1,
-         "pass_rate": pytest.approx(2 / 3)},
-        {"level": "N5", "candidates": 1, "absent": 1, "judged": 0, "passed": 0, "failed": 0, "rejected": 0,
-         "pass_rate": None},
+        {"level": "N1", "read": 1, "rejected": 0, "judged": 1, "scored": 1, "not_scored": 0, "passed": 0,
+         "not_passed": 1, "pass_rate": 0.0},
+        {"level": "N3", "read": 5, "rejected": 1, "judged": 4, "scored": 3, "not_scored": 1, "passed": 2,
+         "not_passed": 2, "pass_rate": pytest.approx(2 / 3)},
+        {"level": "N5", "read": 1, "rejected": 0, "judged": 1, "scored": 0, "not_scored": 1, "passed": 0,
+         "not_passed": 1, "pass_rate": None},
     ]  # fmt: skip
 
 
@@ -123,7 +124,7 @@ def test_level_summary_carries_the_published_rate_of_the_region():
     mixed = stats.level_summary(judged_frame(rows))  # one row has no region: compared with all
     assert mixed["region"].item() == "all"
     assert mixed["national_pass_rate"].item() == pytest.approx(0.380)
-    assert mixed["candidate_pass_rate"].item() == pytest.approx(0.5)
+    assert mixed["judged_pass_rate"].item() == pytest.approx(0.5)
     assert mixed["vs_national"].item() == pytest.approx(0.5 - 0.380)
 
 
@@ -154,7 +155,7 @@ def test_section_summary_matches_plain_statistics(mixed, mixed_rows):
         for key, threshold in [(s.key, s.floor) for s in rule.sections] + [("total", rule.pass_mark)]:
             scores = [row[key] for row in mine]
             got = table.filter((pl.col("level") == level) & (pl.col("section") == key)).row(0, named=True)
-            assert got["candidates"] == len(scores)
+            assert got["scored"] == len(scores)
             assert got["mean"] == pytest.approx(statistics.mean(scores))
             assert got["sd"] == pytest.approx(statistics.stdev(scores))
             assert (got["min"], got["max"]) == (min(scores), max(scores))
@@ -264,7 +265,7 @@ def test_total_bins_match_a_plain_count(mixed, mixed_rows):
         ]
         assert got["below_pass_mark"] == sum(total < mark for total in inside)
         assert got["at_or_above_pass_mark"] == sum(total >= mark for total in inside)
-    assert bins["candidates"].sum() == len(judged_only(mixed_rows))
+    assert bins["scored"].sum() == len(judged_only(mixed_rows))
 
 
 def test_percentile_curve_is_the_share_scoring_below(mixed, mixed_rows):

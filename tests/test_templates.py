@@ -13,7 +13,7 @@ from feedback_rows import judged_row, settings, three, two
 from jlpt_batch.errors import TemplateError
 from jlpt_batch.outputs.sheets.content import build_cover, build_sheet
 from jlpt_batch.outputs.sheets.context import make_context
-from jlpt_batch.outputs.sheets.wording import ENTRIES, Catalog, default_templates_dir, load_wording
+from jlpt_batch.outputs.sheets.wording import ENTRIES, SPEC, Catalog, default_templates_dir, load_wording
 
 SHIPPED = Path(__file__).resolve().parent.parent / "templates"
 
@@ -214,7 +214,7 @@ def test_a_missing_folder_is_an_error(tmp_path):
 
 
 def test_a_catalog_refuses_to_fill_an_entry_with_values_missing():
-    catalog = Catalog("en", {"fail.trap": "{total}"})
+    catalog = Catalog("en", {"fail.trap": "{total}"}, SPEC)
     with pytest.raises(KeyError, match="pass_mark"):
         catalog.text("fail.trap", total=110)
 

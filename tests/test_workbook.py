@@ -13,7 +13,7 @@ import pytest
 from helpers_summary import candidate, cohort_run, random_rows, rejected
 
 from jlpt_batch.exams import Sitting
-from jlpt_batch.outputs.workbook.writer import SHEETS, write_workbook
+from jlpt_batch.outputs.workbook.writer import TABS, write_workbook
 from jlpt_batch.reference import load_national
 from jlpt_batch.rules import load_rules
 from jlpt_batch.settings import Exam, Settings
@@ -74,28 +74,38 @@ def as_dicts(heading: tuple, body: list[tuple]) -> list[dict]:
 
 
 def label_values(sheet) -> dict:
-    return {line[0]: line[1] for line in values(sheet) if line and isinstance(line[0], str)}
+    """The label: value facts of the Overview's "This run" block."""
+    facts, inside = {}, False
+    for line in values(sheet):
+        if line and line[0] == "This run":
+            inside = True
+        elif inside and all(value is None for value in line):
+            break
+        elif inside:
+            facts[line[0]] = line[1]
+    return facts
 
 
 def plain_counts(rows: list[dict], level: str | None = None) -> dict:
     mine = [row for row in rows if level is None or row["level"] == level]
     ok = [row for row in mine if row["result"] != "REJECTED"]
-    judged = [row for row in ok if row["scored"]]
+    scored = [row for row in ok if row["scored"]]
     passed = sum(row["result"] == "PASS" for row in ok)
     return {
-        "candidates": len(ok),
-        "judged": len(judged),
+        "read": len(mine),
+        "judged": len(ok),
+        "scored": len(scored),
         "passed": passed,
-        "failed": sum(row["result"] == "FAIL" for row in judged),
-        "absent": len(ok) - len(judged),
+        "not_passed": len(ok) - passed,
+        "not_scored": len(ok) - len(scored),
         "rejected": len(mine) - len(ok),
-        "pass_rate": passed / len(judged) if judged else None,
+        "pass_rate": passed / len(scored) if scored else None,
     }
 
 
 def test_sheets_are_named_and_ordered_as_the_issue_lists(book):
     assert book.sheetnames == ["Overview", "By level", "By class", "Results", "Near misses", "Distribution", "Rejected"]
-    assert tuple(book.sheetnames) == SHEETS
+    assert tuple(book.sheetnames) == TABS
 
 
 def test_overview_states_the_run(book, rows):
@@ -103,15 +113,18 @@ def test_overview_states_the_run(book, rows):
     counts = plain_counts(rows)
     assert facts["Input file"] == "cohort.xlsx"
     assert facts["SHA-256 of the input file"] == "ab" * 32
-    assert facts["Sheet read"] == "Scores"
+    assert facts["Worksheet read"] == "Scores"
     assert facts["Rows read"] == len(rows)
-    assert facts["Judged (every row not rejected)"] == counts["judged"] + counts["absent"]
+    assert facts["Judged"] == counts["judged"]
+    assert facts["Scored"] == counts["scored"]
     assert facts["Passed"] == counts["passed"]
-    assert facts["Failed (sat every section)"] == counts["failed"]
-    assert facts["Not scored (absent: a fail)"] == counts["absent"]
-    # The figures add up as the terminal summary's do: judged + rejected = rows read.
-    assert facts["Judged (every row not rejected)"] + facts["Rejected (could not be judged)"] == len(rows)
-    assert facts["Rejected (could not be judged)"] == counts["rejected"]
+    assert facts["Not passed"] == counts["not_passed"]
+    assert facts["Not scored (absent)"] == counts["not_scored"]
+    # The figures add up as the terminal summary's do.
+    assert facts["Judged"] + facts["Rejected"] == facts["Rows read"]
+    assert facts["Scored"] + facts["Not scored (absent)"] == facts["Judged"]
+    assert facts["Passed"] + facts["Not passed"] == facts["Judged"]
+    assert facts["Rejected"] == counts["rejected"]
     assert facts["Empty rows skipped"] == 2
     assert facts["As of"] == "2026-09-14"
     assert facts["Scores from"] == "the JLPT sitting of July 2026 (held 2026-07-05)"
@@ -122,11 +135,11 @@ def test_overview_states_the_run(book, rows):
 
 def test_overview_headline_per_level_matches_a_plain_count(book, rows):
     heading, body = table_after(book["Overview"], "Level")
-    assert heading[:5] == ("Level", "Candidates", "Passed", "Pass rate (%)", "National certified rate (%)")
+    assert heading[:6] == ("Level", "Judged", "Scored", "Passed", "Pass rate (%)", "National certified rate (%)")
     national = load_national()
     for line in as_dicts(heading, body):
         counts = plain_counts(rows, line["Level"])
-        assert (line["Candidates"], line["Passed"]) == (counts["candidates"], counts["passed"])
+        assert (line["Judged"], line["Scored"], line["Passed"]) == (counts["judged"], counts["scored"], counts["passed"])
         assert line["Pass rate (%)"] == pytest.approx(counts["pass_rate"])
         region = "domestic" if line["National figures for"] == "examinees in Japan" else "all"
         assert line["National certified rate (%)"] == pytest.approx(national.certified_pct(line["Level"], region) / 100)
@@ -135,14 +148,14 @@ def test_overview_headline_per_level_matches_a_plain_count(book, rows):
 
 def test_rates_are_formatted_as_percentages(book):
     sheet = book["Overview"]
-    rate_cells = [row[3] for row in sheet.iter_rows() if isinstance(row[3].value, float)]
+    rate_cells = [row[4] for row in sheet.iter_rows() if isinstance(row[4].value, float)]
     assert rate_cells and all(cell.number_format == "0.0%" for cell in rate_cells)
 
 
 def test_by_level_compares_totals_with_the_nation(book, rows):
     heading, body = table_after(book["By level"], "Level")  # the pass-rate table comes first
     pass_rates = {line["Level"]: line for line in as_dicts(heading, body)}
-    assert pass_rates["N3"]["Absent (not scored)"] == plain_counts(rows, "N3")["absent"]
+    assert pass_rates["N3"]["Not scored (absent)"] == plain_counts(rows, "N3")["not_scored"]
     sections = values(book["By level"])
     total_n2 = next(line for line in sections if line[:2] == ("N2", "Total"))
     n2_totals = [row["total"] for row in rows if row["level"] == "N2" and row["scored"] and row["result"] != "REJECTED"]
@@ -160,7 +173,7 @@ def test_by_class_gives_each_class_its_own_rate(book, rows):
         class_name = None if line["Class"] == "(no class)" else line["Class"]
         mine = [row for row in rows if row["class"] == class_name]
         counts = plain_counts(mine, line["Level"])
-        assert (line["Candidates"], line["Passed"]) == (counts["candidates"], counts["passed"])
+        assert (line["Judged"], line["Passed"]) == (counts["judged"], counts["passed"])
     assert {line["Class"] for line in lines} == {"1A", "1B", "2A", HOSTILE_CLASS, "(no class)"}
 
 
@@ -209,9 +222,9 @@ def test_a_hostile_file_or_sheet_name_stays_text(tmp_path):
     run = dataclasses.replace(run, source=dataclasses.replace(run.source, sheet="+SUM(1,2)"))
     write_workbook(run, path, settings())
     sheet = openpyxl.load_workbook(path)["Overview"]
-    cells = {row[0].value: row[1] for row in sheet.iter_rows() if row[0].value in ("Input file", "Sheet read")}
+    cells = {row[0].value: row[1] for row in sheet.iter_rows() if row[0].value in ("Input file", "Worksheet read")}
     assert (cells["Input file"].value, cells["Input file"].data_type) == ("=HYPERLINK(1).xlsx", "s")
-    assert (cells["Sheet read"].value, cells["Sheet read"].data_type) == ("+SUM(1,2)", "s")
+    assert (cells["Worksheet read"].value, cells["Worksheet read"].data_type) == ("+SUM(1,2)", "s")
 
 
 def test_control_characters_are_replaced_not_fatal(book):
@@ -251,7 +264,7 @@ def test_distribution_charts_each_level_with_its_pass_mark(book):
     bar = charts[4]  # N3's
     assert len(bar.series) == 2 and bar.grouping == "stacked"
     heading, body = table_after(sheet, "Total")
-    assert heading == ("Total", "Total below 100", "Total 100 or more", "Candidates")  # N1 first
+    assert heading == ("Total", "Total below 100", "Total 100 or more", "Scored")  # N1 first
     assert [line[0] for line in body][:2] == ["0-9", "10-19"] and body[-1][0] == "170-180"
     percentiles = [line for line in values(sheet) if line[0] == 95 and isinstance(line[2], float)]
     assert len(percentiles) == 5  # one table per level, at every 5 points
@@ -269,8 +282,8 @@ def test_a_cohort_with_only_rejected_rows_still_writes(tmp_path):
     path = tmp_path / "summary.xlsx"
     write_workbook(cohort_run([rejected(2), rejected(3, level=None)]), path, settings())
     book = openpyxl.load_workbook(path)
-    assert label_values(book["Overview"])["Rejected (could not be judged)"] == 2
-    assert label_values(book["Overview"])["Judged (every row not rejected)"] == 0
+    assert label_values(book["Overview"])["Rejected"] == 2
+    assert label_values(book["Overview"])["Judged"] == 0
     assert len(values(book["Results"])) == 5
     for sheet in ("Overview", "By level", "By class"):
         assert ("No row could be judged: see the Rejected sheet.",) in [line[:1] for line in values(book[sheet])]
@@ -281,8 +294,9 @@ def test_a_cohort_of_absentees_is_judged_but_not_scored(tmp_path):
     write_workbook(cohort_run([candidate("N3", None, 40, 40, row=2)]), path, settings())
     book = openpyxl.load_workbook(path)
     facts = label_values(book["Overview"])
-    assert facts["Judged (every row not rejected)"] == 1
-    assert facts["Not scored (absent: a fail)"] == 1
+    assert facts["Judged"] == 1
+    assert facts["Not scored (absent)"] == 1
+    assert facts["Scored"] == 0
     assert ("Nobody was scored.",) in [line[:1] for line in values(book["By level"])]
 
 

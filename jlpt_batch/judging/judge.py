@@ -9,13 +9,8 @@ from __future__ import annotations
 
 import polars as pl
 
-from jlpt_batch.contract import FAIL, PASS
+from jlpt_batch.contract import FAIL, JUDGEMENT_COLUMNS, PASS
 from jlpt_batch.rules import BAND_PARTS, SECTION_KEYS, Rules, load_rules, rules_of_rows
-
-JUDGED_COLUMNS = (
-    "total", "result", "failed_sections", "absent_sections", "points_short", "cefr",
-    "vocabulary_band", "grammar_band", "reading_band", "scored",
-)  # fmt: skip
 
 
 def judge(valid: pl.DataFrame, rules: Rules | None = None) -> pl.DataFrame:
@@ -40,7 +35,7 @@ def judge(valid: pl.DataFrame, rules: Rules | None = None) -> pl.DataFrame:
         _cefr(rules).alias("cefr"),
         *[_band(part, rules, given=_band_given(valid, part)).alias(f"{part}_band") for part in BAND_PARTS],
     )
-    keep = [c for c in valid.columns if c not in JUDGED_COLUMNS] + list(JUDGED_COLUMNS)
+    keep = [c for c in valid.columns if c not in JUDGEMENT_COLUMNS] + list(JUDGEMENT_COLUMNS)
     # The in-memory engine keeps one chunk per column, as the eager steps around it do;
     # the streaming engine's many chunks would be copied into line at the next step.
     return judged.select(keep).collect(engine="in-memory")

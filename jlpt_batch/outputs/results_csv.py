@@ -6,14 +6,10 @@ from pathlib import Path
 
 import polars as pl
 
-from jlpt_batch.contract import RESULT_COLUMNS
+from jlpt_batch.contract import COLUMN_KEYS, OWN_WORDS
 
 # A cell starting with =, +, -, @, tab or CR is run as a formula by spreadsheet programs.
 FORMULA_START = r"^[=+\-@\t\r]"
-# Columns the judge writes from its own vocabulary (PASS, section keys, A/B/C, CEFR levels,
-# "row N: ..."): none can start like a formula, so they need no check.
-OUR_WORDS = {"result", "failed_sections", "absent_sections", "cefr", "error",
-             "vocabulary_band", "grammar_band", "reading_band"}  # fmt: skip
 
 
 def defuse_formulas(text: pl.Expr) -> pl.Expr:
@@ -23,10 +19,9 @@ def defuse_formulas(text: pl.Expr) -> pl.Expr:
 
 
 def results_frame(judged: pl.DataFrame) -> pl.DataFrame:
-    """The judged frame with RESULT_COLUMNS first and every text cell made formula-safe."""
-    rest = [name for name in judged.columns if name not in RESULT_COLUMNS]
-    ordered = judged.select(*RESULT_COLUMNS, *rest)
-    text_columns = [name for name, kind in ordered.schema.items() if kind == pl.String and name not in OUR_WORDS]
+    """The contract's columns in order, every text cell that came from the file made formula-safe."""
+    ordered = judged.select(COLUMN_KEYS)
+    text_columns = [name for name, kind in ordered.schema.items() if kind == pl.String and name not in OWN_WORDS]
     # Rewriting a column copies it, so only the columns that hold a risky cell are rewritten.
     risky = ordered.select(pl.col(text_columns).str.contains(FORMULA_START).any()).row(0, named=True)
     return ordered.with_columns(defuse_formulas(pl.col(name)).alias(name) for name in text_columns if risky[name])

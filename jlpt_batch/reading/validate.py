@@ -13,6 +13,7 @@ from typing import NamedTuple
 
 import polars as pl
 
+from jlpt_batch.contract import READ_COLUMNS
 from jlpt_batch.errors import InputUnreadableError
 from jlpt_batch.reading.headers import map_headers
 from jlpt_batch.reading.table import RawTable
@@ -422,28 +423,22 @@ def _metadata_problems(labels: dict[str, str]) -> list[Problem]:
 
 
 def _typed(frame: pl.DataFrame) -> pl.DataFrame:
-    """The columns the judge and the writers use, with numbers as integers where they are whole."""
+    """The columns the contract reads from the file, typed: numbers as integers where they are whole."""
 
     def given(column: str) -> bool:
         return frame[column].null_count() < frame.height
 
     # A column the file lacks stays a single null rather than a million of them.
-    numbers = [
-        pl.when(_is_whole(_num(key)) & (_num(key).abs() < 1e15)).then(_num(key)).cast(pl.Int64).alias(key)
+    numbers = {
+        key: pl.when(_is_whole(_num(key)) & (_num(key).abs() < 1e15)).then(_num(key)).cast(pl.Int64)
         if given(f"{key}__num")
-        else pl.lit(None, pl.Int64).alias(key)
+        else pl.lit(None, pl.Int64)
         for key in (*SECTION_KEYS, *COUNT_KEYS)
-    ]
-    bands = [
-        pl.col(band).str.to_uppercase().alias(band) if given(band) else pl.lit(None, pl.String).alias(band)
+    }
+    bands = {
+        band: pl.col(band).str.to_uppercase() if given(band) else pl.lit(None, pl.String)
         for band in (f"{part}_band" for part in BAND_PARTS)
-    ]
-    return frame.select(
-        "candidate_id", "name", "class",
-        pl.coalesce("_level", "level").alias("level"),
-        "source_row",
-        *numbers,
-        *bands,
-        pl.col("_region").alias("region"),
-        pl.col("_language").alias("language"),
-    )  # fmt: skip
+    }
+    parsed = {"level": pl.coalesce("_level", "level"), "region": pl.col("_region"), "language": pl.col("_language")}
+    typed = parsed | numbers | bands
+    return frame.select(typed.get(key, pl.col(key)).alias(key) for key in READ_COLUMNS)

@@ -10,6 +10,7 @@ import re
 from collections import Counter
 from collections.abc import Iterable, Mapping
 
+from jlpt_batch.contract import Outcome
 from jlpt_batch.outputs.sheets.context import SheetContext, sheet_language
 from jlpt_batch.outputs.sheets.model import Bar, Block, CoverModel, ScoreRow, SheetModel
 from jlpt_batch.outputs.sheets.student import Section, Student
@@ -19,12 +20,6 @@ from jlpt_batch.rules import LEVELS, TOTAL_MAX
 
 ABSENT_MARK = "*"
 
-# Which scoring section a banded sub-part belongs to, at whichever level has it.
-_PART_SECTIONS = {
-    "vocabulary": ("language_knowledge", "language_knowledge_reading"),
-    "grammar": ("language_knowledge", "language_knowledge_reading"),
-    "reading": ("reading", "language_knowledge_reading"),
-}
 _BAND_ORDER = {"A": 0, "B": 1, "C": 2}
 
 
@@ -58,9 +53,9 @@ def build_cover(
         summary=text(
             "cover.summary",
             students=words.count("student", len(students)),
-            passed=outcomes["PASS"],
-            not_passed=outcomes["FAIL"],
-            not_scored=outcomes["ABSENT"],
+            passed=outcomes[Outcome.PASSED],
+            not_passed=outcomes[Outcome.NOT_PASSED],
+            not_scored=outcomes[Outcome.NOT_SCORED],
         ),
     )
 
@@ -117,9 +112,11 @@ class _SheetWriter:
 
     def result_detail(self) -> str:
         s = self.student
-        if s.outcome == "PASS":
-            return self.text("result.passed_detail", level=s.level, total=s.total, pass_mark=s.pass_mark)
-        if s.outcome == "ABSENT":
+        if s.outcome is Outcome.PASSED:
+            return self.text(
+                "result.passed_detail", level=s.level, total=s.total, total_max=s.rule.total_max, pass_mark=s.pass_mark
+            )
+        if s.outcome is Outcome.NOT_SCORED:
             return self.text("diagnosis.absent", sections=self.words.sections(s.absent))
         return self.diagnosis()
 
@@ -213,9 +210,9 @@ class _SheetWriter:
 
     def blocks(self) -> tuple[Block, ...]:
         outcome = self.student.outcome
-        if outcome == "PASS":
+        if outcome is Outcome.PASSED:
             parts = (self.bands_block(self.weak_band_note()), self.cefr_block(), self.pass_next_block())
-        elif outcome == "FAIL":
+        elif outcome is Outcome.NOT_PASSED:
             parts = (self.fail_meaning_block(), self.bands_block(self.fail_band_notes()), self.retake_block())
         else:
             parts = (self.absent_block(), self.absent_todo_block())
@@ -248,7 +245,7 @@ class _SheetWriter:
         weak = [
             part
             for part, band, _, _ in self.student.bands
-            if band == "C" and not skipped.intersection(_PART_SECTIONS[part])
+            if band == "C" and not skipped.intersection(self.context.rules.part_sections[part])
         ]
         if not weak:
             return ()
@@ -262,7 +259,11 @@ class _SheetWriter:
         return focus + self.weak_band_note(skip=flagged)
 
     def band_note(self, section: Section) -> str | None:
-        inside = [(part, band) for part, band, _, _ in self.student.bands if section.key in _PART_SECTIONS[part]]
+        inside = [
+            (part, band)
+            for part, band, _, _ in self.student.bands
+            if section.key in self.context.rules.part_sections[part]
+        ]
         name = self.words.section(section.key)
         if not inside:
             return self.text("bands.no_band", section=name)

@@ -20,6 +20,7 @@ from typing import BinaryIO  # noqa: E402
 from reportlab.lib.pagesizes import A4, letter  # noqa: E402
 from reportlab.pdfgen.canvas import Canvas  # noqa: E402
 
+from jlpt_batch.contract import Outcome  # noqa: E402
 from jlpt_batch.outputs.sheets import fonts  # noqa: E402
 from jlpt_batch.outputs.sheets.model import Bar, Block, CoverModel, ScoreRow, SheetModel  # noqa: E402
 from jlpt_batch.outputs.sheets.text import ELLIPSIS, Line, Pen  # noqa: E402
@@ -140,12 +141,12 @@ def _draw_result(pen: Pen, model: SheetModel, frame: Frame, top: float) -> float
     return top - height
 
 
-def _result_box(canvas: Canvas, outcome: str, x: float, y: float, width: float, height: float) -> None:
+def _result_box(canvas: Canvas, outcome: Outcome, x: float, y: float, width: float, height: float) -> None:
     canvas.saveState()
     canvas.setLineWidth(2.4)
-    if outcome == "ABSENT":
+    if outcome is Outcome.NOT_SCORED:
         canvas.setDash(6, 3)
-    canvas.setFillGray(0.9 if outcome == "FAIL" else 1.0)
+    canvas.setFillGray(0.9 if outcome is Outcome.NOT_PASSED else 1.0)
     canvas.rect(x, y, width, height, stroke=1, fill=1)
     canvas.restoreState()
 

@@ -7,9 +7,8 @@
 from __future__ import annotations
 
 from dataclasses import dataclass
-from typing import Literal
 
-Outcome = Literal["PASS", "FAIL", "ABSENT"]
+from jlpt_batch.contract import Outcome
 
 
 @dataclass(frozen=True)

@@ -6,7 +6,7 @@ import unicodedata
 from collections.abc import Iterable, Mapping
 from dataclasses import dataclass
 
-from jlpt_batch.outputs.sheets.model import Outcome
+from jlpt_batch.contract import Outcome, outcome_of
 from jlpt_batch.rules import LevelRule, Rules
 
 
@@ -52,7 +52,7 @@ class Student:
             rule=rule,
             sections=sections,
             total=row.get("total"),
-            outcome=_outcome(row),
+            outcome=outcome_of(row),
             failed=tuple(s.key for s in sections if s.key in failed_keys),
             bands=tuple(_bands(row, rule)),
             cefr=row.get("cefr"),
@@ -81,12 +81,6 @@ class Student:
         if self.failed:
             return tuple(self.section(key) for key in self.failed)
         return (min(self.sections, key=lambda s: (s.score or 0) / s.maximum),)
-
-
-def _outcome(row: Mapping) -> Outcome:
-    if row["result"] == "PASS":
-        return "PASS"
-    return "FAIL" if row.get("scored", True) and row.get("total") is not None else "ABSENT"
 
 
 def _split_keys(text: str | None) -> list[str]:

@@ -5,7 +5,7 @@ from __future__ import annotations
 import datetime as dt
 from collections.abc import Iterable
 
-from jlpt_batch.outputs.sheets.model import Outcome
+from jlpt_batch.contract import Outcome
 from jlpt_batch.outputs.sheets.student import Section
 from jlpt_batch.outputs.sheets.wording import MONTHS, Catalog
 from jlpt_batch.settings import Exam
@@ -59,4 +59,4 @@ class Words:
         return self.text("exam.sitting", month_name=self.month(sitting.month), month=sitting.month, year=sitting.year)
 
     def result(self, outcome: Outcome) -> str:
-        return self.text({"PASS": "result.passed", "FAIL": "result.not_passed", "ABSENT": "result.not_scored"}[outcome])
+        return self.text(f"result.{outcome.value}")  # result.passed, result.not_passed, result.not_scored

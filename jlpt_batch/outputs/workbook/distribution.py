@@ -3,22 +3,22 @@
 from __future__ import annotations
 
 import polars as pl
-from openpyxl import Workbook
 from openpyxl.chart import BarChart, LineChart, Reference
 
 from jlpt_batch.outputs.workbook.labels import REGION_WORDS
 from jlpt_batch.outputs.workbook.xlsx import (
     PERCENT,
+    Book,
     Column,
     Tab,
     page_break,
     show_axes,
 )
-from jlpt_batch.stats import CohortStats
+from jlpt_batch.stats import BIN_WIDTH, CohortStats
 
 
-def distribution_tab(book: Workbook, figures: CohortStats, paper: str) -> None:
-    sheet = Tab(book, "Distribution", [13, 16, 16, 16], paper)
+def distribution_tab(book: Book, figures: CohortStats) -> None:
+    sheet = Tab(book, "Distribution", [13, 16, 16, 16])
     sheet.title(
         "Distribution of totals, by level",
         "Scored candidates only. Percentile rank: the share of candidates scoring below a total, "
@@ -40,14 +40,14 @@ def distribution_tab(book: Workbook, figures: CohortStats, paper: str) -> None:
 
 def _bin_block(sheet: Tab, level: str, bins: pl.DataFrame) -> None:
     mark = bins["pass_mark"][0]
-    sheet.heading(f"{level}: totals in 10-point bins (pass mark {mark})")
+    sheet.heading(f"{level}: totals in {BIN_WIDTH}-point bins (pass mark {mark})")
     sheet.note(f"Each bar is split at the pass mark: below {mark} in grey, {mark} or more in blue.")
     labelled = bins.with_columns(pl.format("{}-{}", "bin_start", "bin_end").alias("bin"))
     columns = (
         Column("bin", "Total"),
         Column("below_pass_mark", f"Total below {mark}"),
         Column("at_or_above_pass_mark", f"Total {mark} or more"),
-        Column("candidates", "Candidates"),
+        Column("scored", "Scored"),
     )
     first, last = sheet.table(labelled, columns, "")
     sheet.ws.add_chart(_bin_chart(sheet.ws, level, mark, first, last), f"F{first - 1}")

@@ -3,33 +3,35 @@
 from __future__ import annotations
 
 import polars as pl
-from openpyxl import Workbook
 
-from jlpt_batch.outputs.workbook.labels import NO_CLASS, SECTION_LABELS, region_words, with_region_words
+from jlpt_batch.contract import Count
+from jlpt_batch.outputs.workbook.labels import SECTION_LABELS, region_words, with_region_words
 from jlpt_batch.outputs.workbook.xlsx import (
     ONE_DECIMAL,
     PERCENT,
     SIGNED_DECIMAL,
     SIGNED_PERCENT,
+    Book,
     Column,
     Tab,
 )
+from jlpt_batch.rules import load_rules
 from jlpt_batch.stats import CohortStats
 
 
-def by_level_tab(book: Workbook, figures: CohortStats, paper: str) -> None:
-    sheet = Tab(book, "By level", [8, 22, 11, 11, 11, 11, 14, 11, 12, 12, 12, 16, 30], paper)
+def by_level_tab(book: Book, figures: CohortStats) -> None:
+    sheet = Tab(book, "By level", [8, 11, 11, 11, 11, 11, 14, 11, 12, 12, 12, 16, 30])
     sheet.title(
         "Results by level, against the national figures",
         f"National figures: {figures.national_label}, {region_words(figures.levels['region'])}.",
     )
     sheet.heading("Pass rates")
     sheet.note(
-        "Scored = sat every section; absent = missed a section, so not scored (a fail). "
-        "The national rate counts absent examinees too, so it is compared with passed ÷ candidates."
+        "Judged = every row not rejected; scored = sat every section; not scored = absent from a section "
+        "(a fail). The national rate counts absent examinees too, so it is compared with passed ÷ judged."
     )
     sheet.table(
-        with_region_words(figures.levels), _PASS_RATE_COLUMNS, "No row could be judged: see the Rejected sheet."
+        with_region_words(figures.levels), _pass_rate_columns(book), "No row could be judged: see the Rejected sheet."
     )
     sheet.blank()
     _section_table(sheet, figures.sections)
@@ -41,27 +43,27 @@ def by_level_tab(book: Workbook, figures: CohortStats, paper: str) -> None:
     sheet.table(figures.cefr, _CEFR_COLUMNS, "none: nobody passed.")
 
 
+def count_columns(book: Book, *counts: Count) -> tuple[Column, ...]:
+    """Head-count columns, labelled with the words every output uses for them."""
+    return tuple(Column(count.value, book.words.text(count.label_key)) for count in counts)
+
+
 # The head counts both the level and the class tables start with.
-_COUNT_COLUMNS = (
-    Column("candidates", "Candidates"),
-    Column("absent", "Absent (not scored)"),
-    Column("judged", "Scored"),
-    Column("passed", "Passed"),
-    Column("failed", "Failed (scored)"),
-)
+_HEAD_COUNTS = (Count.JUDGED, Count.SCORED, Count.NOT_SCORED, Count.PASSED, Count.NOT_PASSED)
 
 
-_PASS_RATE_COLUMNS = (
-    Column("level", "Level"),
-    *_COUNT_COLUMNS,
-    Column("failed_on_floor_only", "Failed only on a section floor (total reached the pass mark)"),
-    Column("rejected", "Rejected rows"),
-    Column("pass_rate", "Pass rate: passed ÷ scored (%)", PERCENT),
-    Column("candidate_pass_rate", "Passed ÷ candidates (%)", PERCENT),
-    Column("national_pass_rate", "National certified rate (%)", PERCENT),
-    Column("vs_national", "Difference from national (% points)", SIGNED_PERCENT),
-    Column("region_words", "National figures for"),
-)
+def _pass_rate_columns(book: Book) -> tuple[Column, ...]:
+    return (
+        Column("level", "Level"),
+        *count_columns(book, *_HEAD_COUNTS),
+        Column("failed_on_floor_only", "Not passed only on a section floor (total reached the pass mark)"),
+        *count_columns(book, Count.REJECTED),
+        Column("pass_rate", "Pass rate: passed ÷ scored (%)", PERCENT),
+        Column("judged_pass_rate", "Passed ÷ judged (%)", PERCENT),
+        Column("national_pass_rate", "National certified rate (%)", PERCENT),
+        Column("vs_national", "Difference from national (% points)", SIGNED_PERCENT),
+        Column("region_words", "National figures for"),
+    )
 
 
 def _section_table(sheet: Tab, sections: pl.DataFrame) -> None:
@@ -77,7 +79,7 @@ def _section_table(sheet: Tab, sections: pl.DataFrame) -> None:
 _SECTION_COLUMNS = (
     Column("level", "Level"),
     Column("section", "Section"),
-    Column("candidates", "Scored"),
+    Column("scored", "Scored"),
     Column("mean", "Mean", ONE_DECIMAL),
     Column("sd", "SD", ONE_DECIMAL),
     Column("min", "Lowest"),
@@ -92,8 +94,11 @@ _SECTION_COLUMNS = (
 
 def _band_table(sheet: Tab, bands: pl.DataFrame) -> None:
     sheet.heading("Reference bands A/B/C (share of correct answers)")
+    rules = load_rules()
+    a_min, b_min = rules.band_a_percent, rules.band_b_percent
     sheet.note(
-        "A: 67% or more correct; B: 34% to under 67%; C: under 34%. A study aid only: bands never decide a pass."
+        f"A: {a_min}% or more correct; B: {b_min}% to under {a_min}%; C: under {b_min}%. "
+        "A study aid only: bands never decide a pass."
     )
     labelled = bands.with_columns(pl.col("part").str.to_titlecase())
     sheet.table(labelled, _BAND_COLUMNS, "none: no answer counts or bands were given.")
@@ -111,23 +116,23 @@ _BAND_COLUMNS = (
 _CEFR_COLUMNS = (Column("level", "Level"), Column("cefr", "CEFR level"), Column("passed", "Passed"))
 
 
-def by_class_tab(book: Workbook, figures: CohortStats, paper: str) -> None:
-    sheet = Tab(book, "By class", [16, 8, 12, 12, 10, 10, 10, 10, 13, 15, 15], paper)
+def by_class_tab(book: Book, figures: CohortStats) -> None:
+    sheet = Tab(book, "By class", [16, 8, 10, 10, 12, 10, 12, 10, 13, 15, 15])
     sheet.title(
         "Results by class and level",
         "Pass rate = passed ÷ scored. Compare a class with the whole cohort at the same level and with the nation.",
         f"National figures: {figures.national_label}, {region_words(figures.levels['region'])}.",
     )
-    classes = figures.classes.with_columns(pl.col("class").fill_null(NO_CLASS))
-    sheet.table(classes, _CLASS_COLUMNS, "No row could be judged: see the Rejected sheet.")
+    classes = figures.classes.with_columns(pl.col("class").fill_null(book.words.text("classes.none")))
+    sheet.table(classes, _class_columns(book), "No row could be judged: see the Rejected sheet.")
 
 
-_CLASS_COLUMNS = (
-    Column("class", "Class"),
-    Column("level", "Level"),
-    *_COUNT_COLUMNS,
-    Column("rejected", "Rejected rows"),
-    Column("pass_rate", "Pass rate (%)", PERCENT),
-    Column("level_pass_rate", "Whole cohort at this level (%)", PERCENT),
-    Column("national_pass_rate", "National certified rate (%)", PERCENT),
-)
+def _class_columns(book: Book) -> tuple[Column, ...]:
+    return (
+        Column("class", "Class"),
+        Column("level", "Level"),
+        *count_columns(book, *_HEAD_COUNTS, Count.REJECTED),
+        Column("pass_rate", "Pass rate (%)", PERCENT),
+        Column("level_pass_rate", "Whole cohort at this level (%)", PERCENT),
+        Column("national_pass_rate", "National certified rate (%)", PERCENT),
+    )

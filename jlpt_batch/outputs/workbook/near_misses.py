@@ -3,31 +3,31 @@
 from __future__ import annotations
 
 import polars as pl
-from openpyxl import Workbook
 
-from jlpt_batch.outputs.workbook.labels import NO_CLASS
 from jlpt_batch.outputs.workbook.xlsx import (
+    Book,
     BulkRows,
     Column,
     Tab,
 )
-from jlpt_batch.stats import CohortStats
+from jlpt_batch.stats import NEAR_MISS_FLOOR_POINTS, NEAR_MISS_TOTAL_POINTS, CohortStats
 
 NEAR_MISS_NOTES = (
-    "Candidates who sat every section but did not pass, with a total at most 10 points under the pass mark, "
-    "or exactly one section floor missed by 3 points or fewer.",
+    f"Candidates who sat every section but did not pass, with a total at most {NEAR_MISS_TOTAL_POINTS} points "
+    f"under the pass mark, or exactly one section floor missed by {NEAR_MISS_FLOOR_POINTS} points or fewer.",
     "Closest first: 'points needed' is the fewest extra points that would have passed "
     "(the total's shortfall or the floors' shortfall, whichever is larger).",
 )
 
 
-def near_misses_tab(book: Workbook, figures: CohortStats, paper: str) -> BulkRows | None:
+def near_misses_tab(book: Book, figures: CohortStats) -> BulkRows | None:
     widths = [8, 13, 26, 10, 7, 8, 8, 12, 10, 11, 12, 60, 8]
     heading_row = len(NEAR_MISS_NOTES) + 3  # below the title, the notes and a blank row
-    sheet = Tab(book, "Near misses", widths, paper, freeze=f"A{heading_row + 1}")
+    sheet = Tab(book, "Near misses", widths, freeze=f"A{heading_row + 1}")
     sheet.title("Near misses: who to prioritise for a retake", *NEAR_MISS_NOTES)
     ranked = figures.near_misses.with_columns(
-        pl.int_range(1, pl.len() + 1, dtype=pl.Int64).alias("rank"), pl.col("class").fill_null(NO_CLASS)
+        pl.int_range(1, pl.len() + 1, dtype=pl.Int64).alias("rank"),
+        pl.col("class").fill_null(book.words.text("classes.none")),
     )
     frame = ranked.select(column.key for column in _NEAR_MISS_COLUMNS)
     labels = [column.label for column in _NEAR_MISS_COLUMNS]

@@ -4,32 +4,33 @@ from __future__ import annotations
 
 import openpyxl
 import polars as pl
-from openpyxl import Workbook
 
 from jlpt_batch import __version__
-from jlpt_batch.contract import REJECTED, CohortRun
+from jlpt_batch.contract import CohortRun, Count
 from jlpt_batch.outputs.workbook.labels import region_words, with_region_words
+from jlpt_batch.outputs.workbook.levels import count_columns
 from jlpt_batch.outputs.workbook.xlsx import (
     LABEL_FONT,
     LEFT,
     PERCENT,
+    Book,
     Column,
     Tab,
     new_cell,
 )
 from jlpt_batch.rules import load_rules
 from jlpt_batch.settings import Settings
-from jlpt_batch.stats import CohortStats
+from jlpt_batch.stats import BIN_WIDTH, CohortStats
 
 
-def overview_tab(book: Workbook, run: CohortRun, figures: CohortStats, settings: Settings) -> None:
-    sheet = Tab(book, "Overview", [34, 16, 14, 14, 18, 22, 30], settings.paper)
+def overview_tab(book: Book, run: CohortRun, figures: CohortStats, settings: Settings) -> None:
+    sheet = Tab(book, "Overview", [34, 16, 14, 14, 18, 22, 30])
     sheet.title(
         "JLPT cohort summary",
         f"Prepared on {settings.as_of.isoformat()} by jlpt-batch from {run.source.path.name}.",
     )
     sheet.heading("This run")
-    for label, value in _run_facts(run, settings, figures):
+    for label, value in _run_facts(book, run, settings, figures):
         fact = new_cell(sheet.ws, value)
         fact.alignment = LEFT  # numbers and words line up in one column of facts
         sheet.append([new_cell(sheet.ws, label, font=LABEL_FONT), fact])
@@ -37,21 +38,22 @@ def overview_tab(book: Workbook, run: CohortRun, figures: CohortStats, settings:
     sheet.heading("Results by level")
     sheet.note("Pass rate = passed ÷ scored (candidates who sat every section).")
     sheet.note(f"National certified rate = certified ÷ examinees, {figures.national_label}.")
-    sheet.table(with_region_words(figures.levels), _OVERVIEW_COLUMNS, "No row could be judged: see the Rejected sheet.")
+    columns = _overview_columns(book)
+    sheet.table(with_region_words(figures.levels), columns, "No row could be judged: see the Rejected sheet.")
     sheet.blank()
-    sheet.heading("Sheets in this workbook")
+    sheet.heading("Tabs in this workbook")
     for name, what in _SHEET_GUIDE:
         sheet.append([new_cell(sheet.ws, name, font=LABEL_FONT), new_cell(sheet.ws, what)])
 
 
-_OVERVIEW_COLUMNS = (
-    Column("level", "Level"),
-    Column("candidates", "Candidates"),
-    Column("passed", "Passed"),
-    Column("pass_rate", "Pass rate (%)", PERCENT),
-    Column("national_pass_rate", "National certified rate (%)", PERCENT),
-    Column("region_words", "National figures for"),
-)
+def _overview_columns(book: Book) -> tuple[Column, ...]:
+    return (
+        Column("level", "Level"),
+        *count_columns(book, Count.JUDGED, Count.SCORED, Count.PASSED),
+        Column("pass_rate", "Pass rate (%)", PERCENT),
+        Column("national_pass_rate", "National certified rate (%)", PERCENT),
+        Column("region_words", "National figures for"),
+    )
 
 
 _SHEET_GUIDE = (
@@ -59,32 +61,29 @@ _SHEET_GUIDE = (
     ("By class", "The same headline figures for each class and level, to compare classes."),
     ("Results", "Every row of results.csv, one candidate per row; filter with the arrows in the heading row."),
     ("Near misses", "Candidates who did not pass but came close, closest first: a retake priority list."),
-    ("Distribution", "Totals in 10-point bins with the pass mark, and percentile ranks against the national curve."),
+    (
+        "Distribution",
+        f"Totals in {BIN_WIDTH}-point bins with the pass mark, and percentiles against the national curve.",
+    ),
     ("Rejected", "Rows that could not be judged and why; fix them in the input file and run again."),
 )
 
 
-def _run_facts(run: CohortRun, settings: Settings, figures: CohortStats) -> list[tuple[str, object]]:
-    source, counts = run.source, figures.levels
-    total = {column: int(counts[column].sum()) for column in ("judged", "passed", "failed", "absent")}
-    # "Judged" as the terminal says it: every row not rejected, absentees included.
-    not_rejected = total["judged"] + total["absent"]
+def _run_facts(book: Book, run: CohortRun, settings: Settings, figures: CohortStats) -> list[tuple[str, object]]:
+    source, counts = run.source, run.counts()
     where = source.sheet if source.sheet else f"(a CSV file, read as {source.encoding})"
+    # Read = rejected + judged; judged = scored + not scored = passed + not passed.
+    shown = (Count.READ, Count.REJECTED, Count.JUDGED, Count.SCORED, Count.NOT_SCORED, Count.PASSED, Count.NOT_PASSED)
     return [
         ("Input file", source.path.name),
         ("SHA-256 of the input file", source.sha256),
-        ("Sheet read", where),
+        ("Worksheet read", where),
         ("Heading row in the input", source.header_row),
-        ("Rows read", source.rows_read),
-        ("Judged (every row not rejected)", not_rejected),
-        ("Passed", total["passed"]),
-        ("Failed (sat every section)", total["failed"]),
-        ("Not scored (absent: a fail)", total["absent"]),
-        ("Rejected (could not be judged)", run.count(REJECTED)),
+        *((book.words.text(count.label_key), counts[count]) for count in shown),
         ("Empty rows skipped", source.rows_skipped_empty),
         ("Scores from", _exam_words(settings)),
         ("As of", settings.as_of.isoformat()),
-        ("National figures", f"{figures.national_label}; {region_words(counts['region'])}"),
+        ("National figures", f"{figures.national_label}; {region_words(figures.levels['region'])}"),
         ("Rules version", load_rules().version),
         ("Software", f"jlpt-batch {__version__}, polars {pl.__version__}, openpyxl {openpyxl.__version__}"),
     ]

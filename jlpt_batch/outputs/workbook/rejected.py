@@ -3,16 +3,16 @@
 from __future__ import annotations
 
 import polars as pl
-from openpyxl import Workbook
 
 from jlpt_batch.outputs.workbook.xlsx import (
+    Book,
     BulkRows,
     Tab,
 )
 
 
-def rejected_tab(book: Workbook, rejections: pl.DataFrame, paper: str) -> BulkRows | None:
-    sheet = Tab(book, "Rejected", [10, 14, 26, 16, 100], paper, freeze="A5")
+def rejected_tab(book: Book, rejections: pl.DataFrame) -> BulkRows | None:
+    sheet = Tab(book, "Rejected", [10, 14, 26, 16, 100], freeze="A5")
     sheet.title(
         "Rejected rows: what to fix in the input file",
         "These rows could not be judged. Correct them in the input file and run again; results.csv lists them too.",

@@ -11,6 +11,7 @@ from pathlib import Path
 
 from openpyxl import Workbook
 
+from jlpt_batch.admin_wording import admin_wording
 from jlpt_batch.contract import CohortRun
 from jlpt_batch.outputs.workbook.distribution import distribution_tab
 from jlpt_batch.outputs.workbook.levels import by_class_tab, by_level_tab
@@ -18,11 +19,11 @@ from jlpt_batch.outputs.workbook.near_misses import near_misses_tab
 from jlpt_batch.outputs.workbook.overview import overview_tab
 from jlpt_batch.outputs.workbook.rejected import rejected_tab
 from jlpt_batch.outputs.workbook.results import results_tab
-from jlpt_batch.outputs.workbook.xlsx import printable, save
+from jlpt_batch.outputs.workbook.xlsx import Book, printable, save
 from jlpt_batch.settings import Settings
 from jlpt_batch.stats import summarise
 
-SHEETS = ("Overview", "By level", "By class", "Results", "Near misses", "Distribution", "Rejected")
+TABS = ("Overview", "By level", "By class", "Results", "Near misses", "Distribution", "Rejected")
 
 
 # ── the entry point ───────────────────────────────────────────────────────────
@@ -32,12 +33,11 @@ def write_workbook(run: CohortRun, path: Path, settings: Settings) -> None:
     """Write the cohort summary workbook to ``path`` (replaced if it exists)."""
     judged, rejections = printable(run.judged), printable(run.rejections)
     figures = summarise(judged, settings.region)
-    book = Workbook(write_only=True)
-    paper = settings.paper
+    book = Book(Workbook(write_only=True), settings.paper, admin_wording(settings.templates_dir).catalog("en"))
     overview_tab(book, run, figures, settings)
-    by_level_tab(book, figures, paper)
-    by_class_tab(book, figures, paper)
-    bulk = [results_tab(book, judged, paper), near_misses_tab(book, figures, paper)]
-    distribution_tab(book, figures, paper)
-    bulk.append(rejected_tab(book, rejections, paper))
-    save(book, path, settings.as_of, [rows for rows in bulk if rows is not None])
+    by_level_tab(book, figures)
+    by_class_tab(book, figures)
+    bulk = [results_tab(book, judged), near_misses_tab(book, figures)]
+    distribution_tab(book, figures)
+    bulk.append(rejected_tab(book, rejections))
+    save(book.workbook, path, settings.as_of, [rows for rows in bulk if rows is not None])

@@ -34,6 +34,7 @@ from openpyxl.worksheet.pagebreak import Break
 from openpyxl.xml.functions import tostring
 
 from jlpt_batch.contract import FAIL, PASS, REJECTED
+from jlpt_batch.wording import Catalog
 
 CREATOR = "jlpt-batch"
 
@@ -156,6 +157,15 @@ def heading_cell(sheet, label: str):
     return heading
 
 
+@dataclass(frozen=True)
+class Book:
+    """The workbook being written, and what every tab needs: the paper and the administrator's words."""
+
+    workbook: Workbook
+    paper: str
+    words: Catalog
+
+
 class Tab:
     """A write-only worksheet filled from the top down; it remembers the next row number.
 
@@ -165,20 +175,19 @@ class Tab:
 
     def __init__(
         self,
-        book: Workbook,
+        book: Book,
         title: str,
         widths: Sequence[float],
-        paper: str,
         fit_width: bool = True,
         freeze: str | None = None,
     ):
-        self.ws = book.create_sheet(title)
+        self.ws = book.workbook.create_sheet(title)
         self.ws.freeze_panes = freeze  # must be known before the first row is written
         for index, width in enumerate(widths, 1):
             self.ws.column_dimensions[get_column_letter(index)].width = width
         self.widths = list(widths)
         self.next_row = 1
-        _print_setup(self.ws, paper, fit_width)
+        _print_setup(self.ws, book.paper, fit_width)
 
     def append(self, cells: Iterable) -> int:
         """Write one row; return its row number."""
