@@ -41,6 +41,27 @@ class SettingsError(UsageError):
     """The settings file cannot be read or holds an unknown or invalid setting."""
 
 
+class OutputNotWrittenError(JlptBatchError):
+    """The output folder could not be written (read-only, full, a name too long); earlier outputs are intact."""
+
+    exit_code = 4
+
+
+class UnexpectedError(JlptBatchError):
+    """Something failed that the program did not foresee; the details are in a crash report."""
+
+    exit_code = 5
+
+    def __init__(self, error: BaseException, details: str) -> None:
+        what = f"{type(error).__name__}: {str(error).strip().splitlines()[0] if str(error).strip() else ''}".rstrip(
+            ": "
+        )
+        super().__init__(
+            f"an unexpected problem stopped the run ({what}); no output folder was changed. "
+            f"The details are in {details}: please pass that file on to whoever looks after jlpt-batch"
+        )
+
+
 class InterruptedRunError(JlptBatchError):
     """The run was stopped by a signal; nothing was written."""
 
@@ -50,6 +71,6 @@ class InterruptedRunError(JlptBatchError):
         super().__init__(message)
 
 
-def raise_keyboard_interrupt(signum, frame) -> None:
+def raise_keyboard_interrupt(signum: int, frame: object) -> None:
     """A SIGTERM handler: stop the way Ctrl-C does, so the same clean-up runs."""
     raise KeyboardInterrupt

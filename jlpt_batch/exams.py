@@ -1,4 +1,4 @@
-"""JLPT sittings: the first Sunday of July and of December, and when results arrive."""
+"""JLPT sittings (the first Sunday of July and of December, and when results arrive) and the exam a run is about."""
 
 from __future__ import annotations
 
@@ -73,3 +73,37 @@ def next_sitting_after(day: dt.date) -> Sitting:
 def weeks_between(start: dt.date, end: dt.date) -> int:
     """Whole weeks from start to end (0 when end is not later)."""
     return max(0, (end - start).days // 7)
+
+
+@dataclass(frozen=True)
+class Exam:
+    """Which exam the scores come from: an official sitting or a school's mock exam."""
+
+    sitting: Sitting
+    mock_date: dt.date | None = None
+
+    @classmethod
+    def default_for(cls, as_of: dt.date) -> Exam:
+        """With nothing said, the scores are from the latest sitting on or before as-of."""
+        return cls(latest_sitting_on_or_before(as_of))
+
+    @classmethod
+    def chosen(cls, sitting: Sitting | None, mock_date: dt.date | None, as_of: dt.date) -> Exam:
+        """The exam a run names: a mock exam on its date, else a sitting, else the latest sitting."""
+        if mock_date is not None:
+            return cls(sitting or cls.default_for(mock_date).sitting, mock_date)
+        return cls(sitting) if sitting else cls.default_for(as_of)
+
+    @property
+    def is_mock(self) -> bool:
+        return self.mock_date is not None
+
+    @property
+    def date(self) -> dt.date:
+        return self.mock_date or self.sitting.date
+
+    def next_sitting(self) -> Sitting:
+        """The official sitting a student should aim for next."""
+        if self.mock_date is not None:
+            return next_sitting_after(self.mock_date)
+        return self.sitting.following()

@@ -3,8 +3,6 @@
 from __future__ import annotations
 
 import hashlib
-import os
-import shutil
 import time
 from collections.abc import Iterator
 from contextlib import contextmanager
@@ -14,15 +12,12 @@ from pathlib import Path
 import polars as pl
 
 from jlpt_batch.contract import COLUMN_KEYS, COLUMNS, KEEP, CohortRun, Column, Count, SourceInfo
-from jlpt_batch.errors import OutputExistsError
 from jlpt_batch.judging.judge import judge
-from jlpt_batch.outputs.results_csv import write_results
+from jlpt_batch.outputs import OUTPUTS
+from jlpt_batch.outputs.folder import check_output_folder, mark_as_ours, output_errors, replace_folder, staging_folder
 from jlpt_batch.reading import read_table
 from jlpt_batch.reading.validate import Prepared, prepare
 from jlpt_batch.settings import Settings
-
-# Left in every output folder so a re-run knows the folder is ours to replace.
-OUTPUT_MARKER = ".jlpt-batch-output"
 
 
 @dataclass
@@ -53,7 +48,7 @@ class Report:
 
 def load_cohort(settings: Settings) -> CohortRun:
     """Read, validate and judge the input; nothing is written."""
-    raw = read_table(settings.input_path, sheet=settings.sheet, encoding=settings.encoding)
+    raw = read_table(settings.input_path, sheet=settings.worksheet, encoding=settings.encoding)
     prepared = prepare(raw, max_rows=settings.max_rows)
     source = SourceInfo(
         path=settings.input_path,
@@ -88,70 +83,28 @@ def _as_rejected(column: Column, rejected: pl.Expr) -> pl.Expr:
 
 
 def run(settings: Settings) -> Report:
-    """Judge the input and write results.csv, the workbook and the sheets into settings.out_dir."""
+    """Judge the input and write every wanted output (see ``outputs.OUTPUTS``) into settings.out_dir."""
     start = time.perf_counter()
     cohort = load_cohort(settings)
     report = Report(cohort, seconds={"read and judge": time.perf_counter() - start})
-    _check_output_folder(settings)
-    with _staging_folder(settings.out_dir) as staging:
+    check_output_folder(settings)
+    with output_errors(settings.out_dir), staging_folder(settings.out_dir) as staging:
         _write_outputs(cohort, staging, settings, report)
-        _replace_folder(staging, settings.out_dir)
+        replace_folder(staging, settings.out_dir)
     report.out_dir = settings.out_dir
     report.outputs = [settings.out_dir / path.relative_to(staging) for path in report.outputs]
     return report
 
 
 def _write_outputs(cohort: CohortRun, folder: Path, settings: Settings, report: Report) -> None:
-    with report.timed("results.csv"):
-        write_results(cohort.judged, folder / "results.csv")
-    report.outputs.append(folder / "results.csv")
-    if settings.write_workbook:
-        from jlpt_batch.outputs.workbook.writer import write_workbook  # openpyxl is imported only when wanted
-
-        with report.timed("workbook"):
-            write_workbook(cohort, folder / "summary.xlsx", settings)
-        report.outputs.append(folder / "summary.xlsx")
-    if settings.write_sheets:
-        from jlpt_batch.outputs.sheets.stage import write_sheets  # reportlab is imported only when wanted
-
-        with report.timed("sheets and bundles"):
-            outcome = write_sheets(cohort, folder, settings)
-        report.warnings.extend(outcome.warnings)
-        report.outputs += [folder / "sheets", folder / "print"]
-    (folder / OUTPUT_MARKER).write_text("written by jlpt-batch; this folder is replaced on the next run\n")
-
-
-def _check_output_folder(settings: Settings) -> None:
-    out = settings.out_dir
-    if out.exists() and not settings.force and not (out / OUTPUT_MARKER).exists():
-        raise OutputExistsError(
-            f"output folder {out} exists and was not written by jlpt-batch; "
-            "choose another --out, or give --force to replace it"
-        )
-    if settings.input_path.resolve().is_relative_to(out.resolve()):
-        raise OutputExistsError(f"the input file is inside the output folder {out}; choose another --out")
-
-
-@contextmanager
-def _staging_folder(out_dir: Path) -> Iterator[Path]:
-    """A fresh folder beside the output, removed whatever happens (even on Ctrl-C)."""
-    out_dir.parent.mkdir(parents=True, exist_ok=True)
-    staging = out_dir.parent / f".{out_dir.name}.partial-{os.getpid()}"
-    shutil.rmtree(staging, ignore_errors=True)
-    staging.mkdir()
-    try:
-        yield staging
-    finally:
-        shutil.rmtree(staging, ignore_errors=True)
-
-
-def _replace_folder(staging: Path, out_dir: Path) -> None:
-    """Swap the finished folder into place; an earlier output is removed only after that."""
-    retired = out_dir.parent / f".{out_dir.name}.old-{os.getpid()}"
-    if out_dir.exists():
-        out_dir.rename(retired)
-    staging.rename(out_dir)
-    shutil.rmtree(retired, ignore_errors=True)
+    """Every registered output that is wanted, in order, then the marker that makes the folder ours."""
+    for output in OUTPUTS:
+        if not settings.writes(output.name):
+            continue
+        with report.timed(output.name):
+            report.warnings.extend(output.write(cohort, folder, settings))
+        report.outputs += [folder / path for path in output.paths]
+    mark_as_ours(folder)
 
 
 def _sha256(path: Path) -> str:

@@ -1,47 +1,33 @@
-"""The one frozen settings object built at the CLI boundary and passed down (black's Mode)."""
+"""What a run is asked to do: one frozen ``Settings`` (black's Mode), and every setting declared once.
+
+``SETTINGS`` declares each setting a user can give: its command-line option, whether it
+may be kept in ``jlpt-batch.toml``, its help and how its value is checked. The command
+line (``cli``) builds its options from it, the settings file is checked against it, and
+``resolve`` turns both into a ``Settings`` with one set of checks: a bad value is a
+``SettingsError`` (exit 2) naming the setting, the value and what is allowed, wherever
+it was written. Each default is stated once, on the ``Settings`` field.
+"""
 
 from __future__ import annotations
 
+import codecs
 import datetime as dt
 import os
-from dataclasses import dataclass, field
+from collections.abc import Callable, Mapping
+from dataclasses import MISSING, dataclass, field, fields
 from pathlib import Path
-from typing import Literal
+from typing import Literal, cast
 
-from jlpt_batch.exams import Sitting, latest_sitting_on_or_before, next_sitting_after
+from jlpt_batch.errors import SettingsError
+from jlpt_batch.exams import Exam, Sitting, parse_sitting
 
 Paper = Literal["a4", "letter"]
 SortOrder = Literal["input", "id", "name"]
 Region = Literal["all", "domestic", "overseas"]
 
-DEFAULT_MAX_ROWS = 1_000_000
-
-
-@dataclass(frozen=True)
-class Exam:
-    """Which exam the scores come from: an official sitting or a school's mock exam."""
-
-    sitting: Sitting
-    mock_date: dt.date | None = None
-
-    @classmethod
-    def default_for(cls, as_of: dt.date) -> Exam:
-        """With nothing said, the scores are from the latest sitting on or before as-of."""
-        return cls(latest_sitting_on_or_before(as_of))
-
-    @property
-    def is_mock(self) -> bool:
-        return self.mock_date is not None
-
-    @property
-    def date(self) -> dt.date:
-        return self.mock_date or self.sitting.date
-
-    def next_sitting(self) -> Sitting:
-        """The official sitting a student should aim for next."""
-        if self.mock_date is not None:
-            return next_sitting_after(self.mock_date)
-        return self.sitting.following()
+PAPERS: tuple[Paper, ...] = ("a4", "letter")
+SORT_ORDERS: tuple[SortOrder, ...] = ("input", "id", "name")
+REGIONS: tuple[Region, ...] = ("all", "domestic", "overseas")
 
 
 @dataclass(frozen=True)
@@ -50,12 +36,11 @@ class Settings:
 
     input_path: Path
     out_dir: Path
-    sheet: str | None = None
-    encoding: str | None = None
-    write_sheets: bool = True
-    write_workbook: bool = True
+    worksheet: str | None = None  # of a workbook input; None: the first
+    encoding: str | None = None  # of a CSV input; None: detected
+    max_rows: int = 1_000_000
+    skip: frozenset[str] = frozenset()  # names of outputs not to write (see outputs.OUTPUTS)
     force: bool = False
-    max_rows: int = DEFAULT_MAX_ROWS
     as_of: dt.date = field(default_factory=dt.date.today)
     exam: Exam | None = None  # None: Exam.default_for(as_of)
     school: str = ""
@@ -73,7 +58,232 @@ class Settings:
     def effective_exam(self) -> Exam:
         return self.exam or Exam.default_for(self.as_of)
 
+    def writes(self, output: str) -> bool:
+        """Whether the output of that name is wanted in this run."""
+        return output not in self.skip
+
 
 def default_out_dir(input_path: Path) -> Path:
     """``./<input name>-results/`` in the current directory."""
     return Path.cwd() / f"{input_path.stem}-results"
+
+
+# ── checking one value ────────────────────────────────────────────────────────
+
+Parse = Callable[[object], object]
+
+
+def _text(value: object) -> str:
+    if not isinstance(value, str):
+        raise ValueError("must be text in quotes")
+    return value.strip()
+
+
+def _choice(*allowed: str) -> Parse:
+    def parse(value: object) -> str:
+        text = _text(value).lower()
+        if text not in allowed:
+            raise ValueError(f"is not allowed; use one of: {', '.join(allowed)}")
+        return text
+
+    return parse
+
+
+def _whole_number(value: object) -> int:
+    try:
+        number = int(cast(str, value)) if not isinstance(value, bool) else None
+    except (TypeError, ValueError):
+        number = None
+    if number is None or number < 1:
+        raise ValueError("is not a whole number of 1 or more")
+    return number
+
+
+def _date(value: object) -> dt.date:
+    if isinstance(value, dt.datetime):
+        return value.date()
+    if isinstance(value, dt.date):
+        return value
+    try:
+        return dt.date.fromisoformat(_text(value))
+    except ValueError:
+        raise ValueError("is not a date like 2026-11-20") from None
+
+
+def _sitting(value: object) -> Sitting:
+    return parse_sitting(_text(value))  # ValueError says what is wrong
+
+
+def _language(value: object) -> str:
+    """'ja', 'JA', 'ja_JP' or 'ja-JP' as the code of a templates file ('ja'); whether the
+    templates have it is checked once the templates folder is known."""
+    text = _text(value).lower().replace("_", "-")
+    return text.split("-")[0] if text else "en"
+
+
+def _boolean(value: object) -> bool:
+    if not isinstance(value, bool):
+        raise ValueError("must be true or false (without quotes)")
+    return value
+
+
+def _folder(value: object) -> Path:
+    path = Path(_text(value)) if not isinstance(value, Path) else value
+    if not path.is_dir():
+        raise ValueError("is not a folder that exists")
+    return path
+
+
+def _encoding(value: object) -> str:
+    text = _text(value)
+    try:
+        codecs.lookup(text)
+    except LookupError:
+        raise ValueError("is not an encoding Python knows; try utf-8 or cp932") from None
+    return text
+
+
+# ── the declaration ───────────────────────────────────────────────────────────
+
+
+@dataclass(frozen=True)
+class Setting:
+    """One setting a user can give, on the command line and (if ``in_file``) in jlpt-batch.toml."""
+
+    key: str  # the key in jlpt-batch.toml and the command's parameter name
+    option: str  # the command-line option
+    help: str
+    parse: Parse
+    field: str | None = ""  # the Settings field it sets: "" for the key's own name, None for none
+    in_file: bool = False
+    flag: bool = False  # an on/off option; with in_file, --x/--no-x so the command line can undo the file
+    metavar: str | None = None
+    commands: tuple[str, ...] = ("run",)
+
+    @property
+    def field_name(self) -> str | None:
+        return self.key if self.field == "" else self.field
+
+    @property
+    def help_text(self) -> str:
+        """The help, with the default as the Settings field states it."""
+        default = self.default
+        if default in (None, "", False):
+            return self.help
+        shown = f"{default:,}" if isinstance(default, int) else str(default)
+        return f"{self.help} Default: {shown}."
+
+    @property
+    def default(self) -> object:
+        """The default, as the Settings field states it (None where there is no field)."""
+        if self.field_name is None:
+            return None
+        spec = next(f for f in fields(Settings) if f.name == self.field_name)
+        if spec.default is not MISSING:
+            return spec.default
+        return None  # computed when a run starts (today, the machine's cores)
+
+
+SETTINGS: tuple[Setting, ...] = (
+    Setting("worksheet", "--sheet", "Worksheet to read from a workbook input (default: the first).", _text,
+             metavar="NAME", commands=("run", "check")),
+    Setting("encoding", "--encoding", "Encoding of a CSV input (default: detect UTF-8, UTF-8 with BOM, cp932).",
+             _encoding, metavar="ENC", commands=("run", "check")),
+    Setting("max_rows", "--max-rows", "Refuse inputs with more candidate rows than this.",
+             _whole_number, metavar="N", commands=("run", "check")),
+    Setting("force", "--force", "Replace an existing output folder even if jlpt-batch did not write it.",
+             _boolean, flag=True),
+    Setting("as_of", "--as-of", "Date of issue; weeks to the next sitting count from it (default: today).",
+             _date, metavar="YYYY-MM-DD"),
+    Setting("sitting", "--sitting",
+             "The sitting the scores come from, YYYY-MM (July or December; default: the latest one).",
+             _sitting, field=None, in_file=True, metavar="YYYY-MM"),
+    Setting("mock_date", "--mock-date", "The scores are from a school mock exam held on this date.",
+             _date, field=None, in_file=True, metavar="YYYY-MM-DD"),
+    Setting("school", "--school", "School name printed on every sheet.", _text, in_file=True, metavar="NAME"),
+    Setting("lang", "--lang",
+             "Sheet language (en, ja, ko, zh, vi); a `language` column overrides it per student.",
+             _language, in_file=True, metavar="CODE"),
+    Setting("templates", "--templates",
+             "Folder of edited wording templates (copy the shipped templates/ folder to start).",
+             _folder, field="templates_dir", in_file=True, metavar="DIR"),
+    Setting("paper", "--paper", "Paper size of the sheets and the workbook's print setup: a4 or letter.",
+             _choice(*PAPERS), in_file=True, metavar="SIZE"),
+    Setting("jobs", "--jobs", "Worker processes for the sheets (default: the machine's cores).",
+             _whole_number, metavar="N"),
+    Setting("sort", "--sort", "Order of the sheets in a class bundle: input, id or name.",
+             _choice(*SORT_ORDERS), in_file=True, metavar="ORDER"),
+    Setting("duplex", "--duplex", "Pad bundles so each student starts on a new sheet of paper.",
+             _boolean, in_file=True, flag=True),
+    Setting("percentile", "--percentile", "Show passers their estimated national percentile rank.",
+             _boolean, in_file=True, flag=True),
+    Setting("region", "--region",
+             "National figures to compare with: all, domestic or overseas.",
+             _choice(*REGIONS), in_file=True, metavar="REGION"),
+)  # fmt: skip
+
+FILE_KEYS: tuple[str, ...] = tuple(setting.key for setting in SETTINGS if setting.in_file)
+
+
+def setting(key: str) -> Setting:
+    return next(s for s in SETTINGS if s.key == key)
+
+
+# ── resolving the command line and the settings file into Settings ───────────
+
+
+@dataclass(frozen=True)
+class Given:
+    """The raw values a run was given: from the command line, and from a settings file."""
+
+    command_line: Mapping[str, object]  # key -> value; None where the option was not given
+    settings_file: Mapping[str, object]  # key -> value as the TOML file holds it
+    settings_file_path: Path | None = None
+
+    def value(self, item: Setting) -> tuple[object, str] | None:
+        """The value that wins for a setting (the command line over the file), and where it was written."""
+        given = self.command_line.get(item.key)
+        if given is not None:
+            return given, f"{item.option} {given!r}"
+        if item.key in self.settings_file:
+            written = self.settings_file[item.key]
+            return written, f"settings file {self.settings_file_path}: {item.key} = {written!r}"
+        return None
+
+
+def checked(item: Setting, given: Given) -> object:
+    """The setting's value, checked; None when it was not given (the default applies)."""
+    found = given.value(item)
+    if found is None:
+        return None
+    value, where = found
+    try:
+        return item.parse(value)
+    except ValueError as error:
+        raise SettingsError(f"{where} {error}") from None
+
+
+def resolve(input_path: Path, out_dir: Path | None, given: Given, *, skip: frozenset[str] = frozenset()) -> Settings:
+    """Settings from the given values: each checked once, defaults from the Settings fields."""
+    values = {item.key: checked(item, given) for item in SETTINGS}
+    chosen: dict[str, object] = {
+        name: values[item.key] for item in SETTINGS if (name := item.field_name) and values[item.key] is not None
+    }
+    chosen["as_of"] = as_of = cast(dt.date, chosen.get("as_of") or dt.date.today())
+    sitting, mock_date = cast("Sitting | None", values["sitting"]), cast("dt.date | None", values["mock_date"])
+    chosen["exam"] = Exam.chosen(sitting, mock_date, as_of)
+    out = out_dir or default_out_dir(input_path)
+    settings = Settings(input_path=input_path, out_dir=out, skip=skip, **chosen)  # type: ignore[arg-type]
+    _check_language(settings, given)
+    return settings
+
+
+def _check_language(settings: Settings, given: Given) -> None:
+    """The sheet language must be one the templates have wording for."""
+    from jlpt_batch.outputs.sheets.wording import load_wording  # the wording is read only to check this
+
+    languages = load_wording(settings.templates_dir).languages
+    if settings.lang not in languages:
+        where = given.value(setting("lang"))
+        shown = where[1] if where else f"lang {settings.lang!r}"
+        raise SettingsError(f"{shown} has no wording; use one of: {', '.join(languages)}")

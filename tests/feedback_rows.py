@@ -5,9 +5,9 @@ from __future__ import annotations
 import datetime as dt
 from pathlib import Path
 
-from jlpt_batch.exams import Sitting
+from jlpt_batch.exams import Exam, Sitting
 from jlpt_batch.rules import SECTION_KEYS, load_rules
-from jlpt_batch.settings import Exam, Settings
+from jlpt_batch.settings import Settings
 
 # The run most tests use: scores from the December 2026 sitting, sheets issued on 20 December.
 AS_OF = dt.date(2026, 12, 20)

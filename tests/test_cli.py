@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import errno
 import hashlib
 import subprocess
 import sys
@@ -74,7 +75,7 @@ def test_missing_sheet_is_a_usage_error_listing_sheets(tmp_path):
 
 
 @pytest.mark.parametrize(("args", "message"), [
-    (["--paper", "a3"], "Invalid value for '--paper'"),
+    (["--paper", "a3"], "--paper 'a3' is not allowed; use one of: a4, letter"),
     (["--sitting", "2026-05"], "a JLPT sitting is in July or December, not month 5"),
     (["--sitting", "soon"], "sitting 'soon' is not YYYY-MM"),
 ])  # fmt: skip
@@ -173,3 +174,45 @@ def test_results_follow_the_documented_schema(good_csv, tmp_path):
 
     judged = load_cohort(Settings(good_csv, tmp_path / "out")).judged
     assert dict(judged.schema) == SCHEMA
+
+
+@pytest.mark.parametrize(
+    ("error", "advice"),
+    [
+        (OSError(errno.ENOSPC, "No space left on device"), "free some disk space"),
+        (OSError(errno.EROFS, "Read-only file system"), "that disk is read-only: choose another --out"),
+        (OSError(errno.ENAMETOOLONG, "File name too long", "x" * 300), "a file name is too long"),
+    ],
+)
+def test_a_refused_write_is_one_line_and_the_earlier_output_stays(good_csv, tmp_path, monkeypatch, error, advice):
+    out = tmp_path / "out"
+    assert invoke("run", good_csv, "--out", out, *FAST).exit_code == 0
+    before = (out / "results.csv").read_bytes()
+
+    def refuse(*args, **kwargs):
+        raise error
+
+    monkeypatch.setattr("jlpt_batch.outputs.results_csv.write_results", refuse)
+    result = invoke("run", good_csv, "--out", out, *FAST)
+    assert result.exit_code == 4
+    assert result.output.count("\n") == 1 and result.output.startswith(f"Error: the output folder {out}")
+    assert advice in result.output and "Any earlier output folder is as it was" in result.output
+    assert (out / "results.csv").read_bytes() == before
+    assert [p.name for p in tmp_path.iterdir() if p.name.startswith(".")] == []
+
+
+def test_an_unexpected_failure_is_one_line_with_a_crash_report(good_csv, tmp_path, monkeypatch):
+    monkeypatch.setattr("tempfile.tempdir", str(tmp_path))
+
+    def broken(*args, **kwargs):
+        return 1 / 0
+
+    monkeypatch.setattr("jlpt_batch.pipeline.judge", broken)
+    result = invoke("run", good_csv, "--out", tmp_path / "out", *FAST)
+    assert result.exit_code == 5
+    assert result.output.count("\n") == 1 and "Traceback" not in result.output
+    assert "an unexpected problem stopped the run (ZeroDivisionError: division by zero)" in result.output
+    (report,) = tmp_path.glob("jlpt-batch-crash-*.txt")
+    assert str(report) in result.output
+    assert "Traceback" in report.read_text() and "ZeroDivisionError" in report.read_text()
+    assert not (tmp_path / "out").exists()

@@ -11,10 +11,9 @@ import pytest
 from feedback_rows import judged_row, settings, sheet_text, three, two
 
 from jlpt_batch.contract import Outcome
-from jlpt_batch.exams import Sitting
+from jlpt_batch.exams import Exam, Sitting
 from jlpt_batch.outputs.sheets.content import build_cover, build_sheet
 from jlpt_batch.outputs.sheets.context import language_warnings, make_context, sheet_language
-from jlpt_batch.settings import Exam
 
 
 @pytest.fixture(scope="module")

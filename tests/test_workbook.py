@@ -12,11 +12,11 @@ import openpyxl
 import pytest
 from helpers_summary import candidate, cohort_run, random_rows, rejected
 
-from jlpt_batch.exams import Sitting
+from jlpt_batch.exams import Exam, Sitting
 from jlpt_batch.outputs.workbook.writer import TABS, write_workbook
 from jlpt_batch.reference import load_national
 from jlpt_batch.rules import load_rules
-from jlpt_batch.settings import Exam, Settings
+from jlpt_batch.settings import Settings
 
 AS_OF = dt.date(2026, 9, 14)
 HOSTILE_NAMES = ('=HYPERLINK("http://x","y")', "+SUM(1,2)", "-1+2", "@x", " O'Neil & <Kim>\r\n ")

@@ -2,11 +2,19 @@
 
 from __future__ import annotations
 
+from collections.abc import Sequence
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 import polars as pl
 
-from jlpt_batch.contract import COLUMN_KEYS, OWN_WORDS
+from jlpt_batch.contract import COLUMN_KEYS, OWN_WORDS, CohortRun
+from jlpt_batch.outputs.output import Output
+
+if TYPE_CHECKING:
+    from jlpt_batch.settings import Settings
+
+FILE_NAME = "results.csv"
 
 # A cell starting with =, +, -, @, tab or CR is run as a formula by spreadsheet programs.
 FORMULA_START = r"^[=+\-@\t\r]"
@@ -30,3 +38,11 @@ def results_frame(judged: pl.DataFrame) -> pl.DataFrame:
 def write_results(judged: pl.DataFrame, path: Path) -> None:
     """Write results.csv as UTF-8 with a BOM, so Excel shows Japanese names correctly."""
     results_frame(judged).write_csv(path, include_bom=True, line_terminator="\r\n")
+
+
+def _write(run: CohortRun, folder: Path, settings: Settings) -> Sequence[str]:
+    write_results(run.judged, folder / FILE_NAME)
+    return ()
+
+
+OUTPUT = Output("results.csv", (FILE_NAME,), _write)

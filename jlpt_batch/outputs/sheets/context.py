@@ -10,10 +10,10 @@ from collections import Counter
 from collections.abc import Iterable, Mapping
 from dataclasses import dataclass, field
 
-from jlpt_batch.exams import Sitting, next_sitting_after, weeks_between
+from jlpt_batch.exams import Exam, Sitting, next_sitting_after, weeks_between
 from jlpt_batch.outputs.sheets.wording import FALLBACK_LANG, Wording, load_wording
 from jlpt_batch.rules import TOTAL_MAX, Rules, load_rules
-from jlpt_batch.settings import Exam, Settings
+from jlpt_batch.settings import Settings
 
 
 @dataclass(frozen=True)

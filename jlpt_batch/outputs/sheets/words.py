@@ -6,9 +6,9 @@ import datetime as dt
 from collections.abc import Iterable
 
 from jlpt_batch.contract import Outcome
+from jlpt_batch.exams import Exam
 from jlpt_batch.outputs.sheets.student import Section
 from jlpt_batch.outputs.sheets.wording import MONTHS, Catalog
-from jlpt_batch.settings import Exam
 
 
 class Words:

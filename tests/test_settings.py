@@ -1,0 +1,124 @@
+"""Settings: every bad value, from the command line or the settings file, is one line and exit 2."""
+
+from __future__ import annotations
+
+import datetime as dt
+from pathlib import Path
+
+import pytest
+from click.testing import CliRunner
+from cohort_files import ENGLISH_HEADER, write_csv
+
+from jlpt_batch.cli import main
+from jlpt_batch.exams import Sitting
+from jlpt_batch.settings import FILE_KEYS, SETTINGS, Given, Settings, resolve
+
+GOOD = [ENGLISH_HEADER, ["001", "Ana", "1A", "N3", "40", "40", "", "40"]]
+FAST = ["--no-sheets", "--no-workbook"]
+
+# (option, bad value on the command line, what the message must say is allowed)
+BAD_OPTIONS = [
+    ("--paper", "a3", "use one of: a4, letter"),
+    ("--sort", "random", "use one of: input, id, name"),
+    ("--region", "mars", "use one of: all, domestic, overseas"),
+    ("--lang", "xx", "use one of: en, ja, ko, vi, zh"),
+    ("--jobs", "0", "is not a whole number of 1 or more"),
+    ("--jobs", "two", "is not a whole number of 1 or more"),
+    ("--max-rows", "-5", "is not a whole number of 1 or more"),
+    ("--as-of", "yesterday", "is not a date like 2026-11-20"),
+    ("--mock-date", "20/11/2026", "is not a date like 2026-11-20"),
+    ("--sitting", "2026-05", "a JLPT sitting is in July or December, not month 5"),
+    ("--sitting", "soon", "sitting 'soon' is not YYYY-MM"),
+    ("--encoding", "klingon", "is not an encoding Python knows"),
+    ("--templates", "no/such/folder", "is not a folder that exists"),
+]
+
+# (settings file line, what the message must say)
+BAD_FILE_LINES = [
+    ('paper = "a3"', "paper = 'a3' is not allowed; use one of: a4, letter"),
+    ('sort = "random"', "sort = 'random' is not allowed; use one of: input, id, name"),
+    ('region = "mars"', "region = 'mars' is not allowed; use one of: all, domestic, overseas"),
+    ('lang = "xx"', "lang = 'xx' has no wording; use one of: en, ja, ko, vi, zh"),
+    ("lang = 3", "lang = 3 must be text in quotes"),
+    ("school = 5", "school = 5 must be text in quotes"),
+    ('sitting = "2026-05"', "sitting = '2026-05' a JLPT sitting is in July or December, not month 5"),
+    ("sitting = 202607", "sitting = 202607 must be text in quotes"),
+    ('mock_date = "tomorrow"', "mock_date = 'tomorrow' is not a date like 2026-11-20"),
+    ('duplex = "yes"', "duplex = 'yes' must be true or false (without quotes)"),
+    ("percentile = 1", "percentile = 1 must be true or false (without quotes)"),
+    ('templates = "no/such/folder"', "is not a folder that exists"),
+    ("bogus = 1", "unknown setting 'bogus'; known settings are"),
+    ("paper = ", "is not valid TOML"),
+]
+
+
+@pytest.fixture
+def cohort(tmp_path) -> Path:
+    return write_csv(tmp_path / "cohort.csv", GOOD)
+
+
+def invoke(*args: object):
+    return CliRunner().invoke(main, [str(arg) for arg in args])
+
+
+def assert_one_line_usage_error(result, *expected: str) -> None:
+    assert result.exit_code == 2, result.output
+    assert result.output.count("\n") == 1 and result.output.startswith("Error: "), result.output
+    assert "Traceback" not in result.output
+    for text in expected:
+        assert text in result.output
+
+
+@pytest.mark.parametrize(("option", "value", "allowed"), BAD_OPTIONS)
+def test_a_bad_option_value_is_one_line_naming_it(cohort, tmp_path, option, value, allowed):
+    result = invoke("run", cohort, "--out", tmp_path / "out", *FAST, option, value)
+    assert_one_line_usage_error(result, f"{option} '{value}'", allowed)
+    assert not (tmp_path / "out").exists()
+
+
+@pytest.mark.parametrize(("line", "message"), BAD_FILE_LINES)
+def test_a_bad_settings_file_value_is_one_line_naming_it(cohort, tmp_path, line, message):
+    settings_file = tmp_path / "jlpt-batch.toml"
+    settings_file.write_text(line + "\n", encoding="utf-8")
+    result = invoke("run", cohort, "--out", tmp_path / "out", *FAST)
+    assert_one_line_usage_error(result, f"settings file {settings_file}", message)
+
+
+def test_every_file_setting_is_checked_by_a_test_here():
+    tested = {line.split("=")[0].strip() for line, _ in BAD_FILE_LINES}
+    assert set(FILE_KEYS) <= tested
+
+
+def test_every_option_with_a_value_is_checked_by_a_test_here():
+    free_text = {"worksheet", "school"}  # any text is a worksheet's or a school's name
+    valued = {item.option for item in SETTINGS if not item.flag and item.key not in free_text}
+    assert valued <= {option for option, _, _ in BAD_OPTIONS}
+
+
+def test_the_command_line_wins_over_the_file_and_can_undo_a_flag(cohort, tmp_path):
+    file_values = {"paper": "letter", "duplex": True, "school": "File School", "sitting": "2026-07"}
+    given = Given({"paper": "a4", "duplex": False, "school": None}, file_values, tmp_path / "jlpt-batch.toml")
+    settings = resolve(cohort, None, given)
+    assert (settings.paper, settings.duplex, settings.school) == ("a4", False, "File School")
+    assert settings.exam is not None and settings.exam.sitting == Sitting(2026, 7)
+
+
+def test_defaults_are_the_settings_fields(cohort):
+    settings = resolve(cohort, None, Given({}, {}))
+    plain = Settings(cohort, settings.out_dir, as_of=settings.as_of, jobs=settings.jobs, exam=settings.exam)
+    assert settings == plain
+
+
+def test_a_toml_date_and_a_language_tag_are_accepted(cohort):
+    given = Given({"lang": "ja-JP"}, {"mock_date": dt.date(2026, 11, 20)})
+    settings = resolve(cohort, None, given)
+    assert settings.lang == "ja"
+    assert settings.exam is not None and settings.exam.mock_date == dt.date(2026, 11, 20)
+
+
+def test_the_help_states_each_default_from_the_settings_field():
+    result = invoke("run", "--help")
+    text = " ".join(result.output.split())
+    assert "Paper size of the sheets and the workbook's print setup: a4 or letter. Default: a4." in text
+    assert "Refuse inputs with more candidate rows than this. Default: 1,000,000." in text
+    assert "Default: input." in text and "Default: all." in text
