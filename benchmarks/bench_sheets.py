@@ -33,9 +33,9 @@ sys.path.insert(0, str(ROOT))
 
 from jlpt_batch.contract import REJECTED, CohortRun  # noqa: E402
 from jlpt_batch.outputs.sheets import draw as pdf  # noqa: E402
-from jlpt_batch.outputs.sheets import fonts
-from jlpt_batch.outputs.sheets.content import build_sheet
-from jlpt_batch.outputs.sheets.context import make_context
+from jlpt_batch.outputs.sheets import fonts  # noqa: E402
+from jlpt_batch.outputs.sheets.content import build_sheet  # noqa: E402
+from jlpt_batch.outputs.sheets.context import make_context  # noqa: E402
 from jlpt_batch.outputs.sheets.stage import write_sheets  # noqa: E402
 from jlpt_batch.pipeline import load_cohort  # noqa: E402
 from jlpt_batch.settings import Settings  # noqa: E402

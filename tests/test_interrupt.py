@@ -60,8 +60,13 @@ def earlier_output(tmp_path) -> dict[str, bytes]:
 @pytest.mark.parametrize("how", ["SIGTERM", "Ctrl-C"])
 def test_signal_during_rendering_stops_cleanly(tmp_path, earlier_output, how):
     assert "results.csv" in earlier_output
-    process = subprocess.Popen(command(tmp_path / "out", "--jobs", "2"), stdout=subprocess.PIPE,
-                               stderr=subprocess.PIPE, text=True, start_new_session=True)  # fmt: skip
+    process = subprocess.Popen(
+        command(tmp_path / "out", "--jobs", "2"),
+        stdout=subprocess.PIPE,
+        stderr=subprocess.PIPE,
+        text=True,
+        start_new_session=True,
+    )
     wait_for_sheets(tmp_path, process)
     workers = children_of(process.pid)
     if how == "SIGTERM":
@@ -88,10 +93,17 @@ def large_csv(folder: Path, rows: int = 1_000_000) -> Path:
 
     folder.mkdir()
     index = pl.int_range(rows, eager=True)
-    frame = pl.DataFrame({
-        "受験番号": "C" + index.cast(pl.String), "氏名": "Student", "クラス": "1A", "レベル": "N3",
-        "言語知識": 30 + index % 30, "読解": 30 + index % 29, "聴解": 30 + index % 28,
-    })  # fmt: skip
+    frame = pl.DataFrame(
+        {
+            "受験番号": "C" + index.cast(pl.String),
+            "氏名": "Student",
+            "クラス": "1A",
+            "レベル": "N3",
+            "言語知識": 30 + index % 30,
+            "読解": 30 + index % 29,
+            "聴解": 30 + index % 28,
+        }
+    )
     path = folder / "large.csv"
     frame.write_csv(path)
     return path
@@ -113,8 +125,13 @@ def wait_until_read(process: subprocess.Popen, size: int, timeout: float = 60) -
 def test_signal_while_reading_and_judging_stops_cleanly(tmp_path, earlier_output, how):
     source = large_csv(tmp_path / "input")
     out = tmp_path / "out"
-    process = subprocess.Popen([sys.executable, "-m", "jlpt_batch", "run", str(source), "--out", str(out), "--no-sheets"],
-                               stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True, start_new_session=True)  # fmt: skip
+    process = subprocess.Popen(
+        [sys.executable, "-m", "jlpt_batch", "run", str(source), "--out", str(out), "--no-sheets"],
+        stdout=subprocess.PIPE,
+        stderr=subprocess.PIPE,
+        text=True,
+        start_new_session=True,
+    )
     wait_until_read(process, source.stat().st_size)
     assert process.poll() is None, "the run finished before it could be interrupted"
     assert not list(tmp_path.glob(".out.partial-*")), "the run was already writing"

@@ -56,8 +56,12 @@ THREE_SECTION_CASES = [
 def test_three_section_levels(level, scores, result, total, short, failed, cefr):
     row = three(level, *scores)
     assert (row["result"], row["total"], row["points_short"], row["failed_sections"], row["cefr"]) == (
-        result, total, short, failed, cefr,
-    )  # fmt: skip
+        result,
+        total,
+        short,
+        failed,
+        cefr,
+    )
 
 
 TWO_SECTION_CASES = [
@@ -79,8 +83,12 @@ TWO_SECTION_CASES = [
 def test_two_section_levels(level, scores, result, total, short, failed, cefr):
     row = two(level, *scores)
     assert (row["result"], row["total"], row["points_short"], row["failed_sections"], row["cefr"]) == (
-        result, total, short, failed, cefr,
-    )  # fmt: skip
+        result,
+        total,
+        short,
+        failed,
+        cefr,
+    )
 
 
 @pytest.mark.parametrize("level", ["N1", "N2", "N3"])
@@ -118,28 +126,60 @@ BAND_EDGES = [
 @pytest.mark.parametrize(("correct", "questions", "band"), BAND_EDGES)
 @pytest.mark.parametrize("part", BAND_PARTS)
 def test_band_edges_at_n4(part, correct, questions, band):
-    row = judged([{"level": "N4", "language_knowledge_reading": 80, "listening": 40,
-                   f"{part}_correct": correct, f"{part}_questions": questions}])[0]  # fmt: skip
+    row = judged(
+        [
+            {
+                "level": "N4",
+                "language_knowledge_reading": 80,
+                "listening": 40,
+                f"{part}_correct": correct,
+                f"{part}_questions": questions,
+            }
+        ]
+    )[0]
     assert row[f"{part}_band"] == band
 
 
 def test_reading_band_is_not_reported_at_n1_to_n3():
-    row = judged([{"level": "N2", "language_knowledge": 40, "reading": 40, "listening": 40,
-                   "reading_correct": 10, "reading_questions": 10, "grammar_correct": 10, "grammar_questions": 10}])[0]  # fmt: skip
+    row = judged(
+        [
+            {
+                "level": "N2",
+                "language_knowledge": 40,
+                "reading": 40,
+                "listening": 40,
+                "reading_correct": 10,
+                "reading_questions": 10,
+                "grammar_correct": 10,
+                "grammar_questions": 10,
+            }
+        ]
+    )[0]
     assert row["reading_band"] is None
     assert row["grammar_band"] == "A"
 
 
 def test_band_letters_given_directly_are_used_when_no_counts():
-    frame = pl.DataFrame({"level": ["N3"], "language_knowledge": [40], "reading": [40], "listening": [40],
-                          "vocabulary_band": ["C"]}, schema_overrides={"language_knowledge": pl.Int64,
-                          "reading": pl.Int64, "listening": pl.Int64})  # fmt: skip
+    frame = pl.DataFrame(
+        {"level": ["N3"], "language_knowledge": [40], "reading": [40], "listening": [40], "vocabulary_band": ["C"]},
+        schema_overrides={"language_knowledge": pl.Int64, "reading": pl.Int64, "listening": pl.Int64},
+    )
     assert judge(frame)["vocabulary_band"].to_list() == ["C"]
 
 
 def test_bands_never_decide_the_result():
-    row = judged([{"level": "N3", "language_knowledge": 40, "reading": 40, "listening": 40,
-                   "vocabulary_correct": 0, "vocabulary_questions": 30}])[0]  # fmt: skip
+    row = judged(
+        [
+            {
+                "level": "N3",
+                "language_knowledge": 40,
+                "reading": 40,
+                "listening": 40,
+                "vocabulary_correct": 0,
+                "vocabulary_questions": 30,
+            }
+        ]
+    )[0]
     assert (row["result"], row["vocabulary_band"]) == ("PASS", "C")
 
 
@@ -158,8 +198,11 @@ def valid_rows(draw) -> dict:
     rule = load_rules().level(level)
     row: dict = {"level": level}
     for section in rule.sections:
-        row[section.key] = draw(st.one_of(st.none(), st.integers(0, section.maximum)) if draw(st.booleans()) and
-                                draw(st.integers(0, 9)) == 0 else st.integers(0, section.maximum))  # fmt: skip
+        row[section.key] = draw(
+            st.one_of(st.none(), st.integers(0, section.maximum))
+            if draw(st.booleans()) and draw(st.integers(0, 9)) == 0
+            else st.integers(0, section.maximum)
+        )
     for part in BAND_PARTS:
         questions = draw(st.one_of(st.none(), st.integers(1, 60)))
         if questions is not None:

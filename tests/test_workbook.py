@@ -139,7 +139,11 @@ def test_overview_headline_per_level_matches_a_plain_count(book, rows):
     national = load_national()
     for line in as_dicts(heading, body):
         counts = plain_counts(rows, line["Level"])
-        assert (line["Judged"], line["Scored"], line["Passed"]) == (counts["judged"], counts["scored"], counts["passed"])
+        assert (line["Judged"], line["Scored"], line["Passed"]) == (
+            counts["judged"],
+            counts["scored"],
+            counts["passed"],
+        )
         assert line["Pass rate (%)"] == pytest.approx(counts["pass_rate"])
         region = "domestic" if line["National figures for"] == "examinees in Japan" else "all"
         assert line["National certified rate (%)"] == pytest.approx(national.certified_pct(line["Level"], region) / 100)

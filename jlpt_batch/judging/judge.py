@@ -7,6 +7,8 @@ the row is not scored, fails, and has no total.
 
 from __future__ import annotations
 
+from collections.abc import Callable
+
 import polars as pl
 
 from jlpt_batch.contract import FAIL, JUDGEMENT_COLUMNS, PASS
@@ -43,9 +45,9 @@ def judge(valid: pl.DataFrame, rules: Rules | None = None) -> pl.DataFrame:
 
 def _with_optional_inputs(valid: pl.DataFrame) -> pl.DataFrame:
     """Add the optional input columns as nulls so the expressions need no special cases."""
-    wanted = {key: pl.Int64 for key in SECTION_KEYS}
+    wanted: dict[str, pl.DataType] = {key: pl.Int64() for key in SECTION_KEYS}
     for part in BAND_PARTS:
-        wanted |= {f"{part}_correct": pl.Int64, f"{part}_questions": pl.Int64, f"{part}_band": pl.String}
+        wanted |= {f"{part}_correct": pl.Int64(), f"{part}_questions": pl.Int64(), f"{part}_band": pl.String()}
     missing = [pl.lit(None, dtype).alias(name) for name, dtype in wanted.items() if name not in valid.columns]
     return valid.with_columns(missing) if missing else valid
 
@@ -77,7 +79,7 @@ def _passed(rules: Rules) -> pl.Expr:
     return pl.col("scored") & (pl.col("total") >= pl.col("pass_mark")) & clears_floors
 
 
-def _joined_keys(predicate) -> pl.Expr:
+def _joined_keys(predicate: Callable[[str], pl.Expr]) -> pl.Expr:
     """The section keys for which ``predicate`` holds, joined with ';' ('' when none)."""
     parts = [pl.when(predicate(key)).then(pl.lit(key)) for key in SECTION_KEYS]
     return pl.concat_str(parts, separator=";", ignore_nulls=True)

@@ -6,18 +6,22 @@ the vectorised judgement agrees with it, and the benchmark measures the differen
 
 from __future__ import annotations
 
+from collections.abc import Mapping
+from typing import Any
+
 from jlpt_batch.contract import FAIL, PASS
 from jlpt_batch.rules import BAND_PARTS, Rules, load_rules
 
 
-def judge_row(row: dict, rules: Rules | None = None) -> dict:
+def judge_row(row: Mapping[str, Any], rules: Rules | None = None) -> dict[str, object]:
     """Judge one validated row (level N1-N5, section scores or None) into the judged columns."""
     rules = rules or load_rules()
     rule = rules.level(row["level"])
-    scores = {section.key: row.get(section.key) for section in rule.sections}
-    absent = [key for key, score in scores.items() if score is None]
+    given = {section.key: row.get(section.key) for section in rule.sections}
+    absent = [key for key, score in given.items() if score is None]
     if absent:
         return _not_scored(absent)
+    scores: dict[str, int] = {key: score for key, score in given.items() if score is not None}
     total = sum(scores.values())
     failed = [s.key for s in rule.sections if scores[s.key] < s.floor]
     passed = total >= rule.pass_mark and not failed
@@ -33,7 +37,7 @@ def judge_row(row: dict, rules: Rules | None = None) -> dict:
     }
 
 
-def _not_scored(absent: list[str]) -> dict:
+def _not_scored(absent: list[str]) -> dict[str, object]:
     return {
         "total": None, "result": FAIL, "failed_sections": "", "absent_sections": ";".join(absent),
         "points_short": None, "cefr": None, "scored": False,
@@ -48,7 +52,7 @@ def _cefr(cuts: tuple[tuple[int, str], ...], total: int) -> str | None:
     return None
 
 
-def _band(row: dict, part: str, rules: Rules) -> str | None:
+def _band(row: Mapping[str, Any], part: str, rules: Rules) -> str | None:
     correct, questions = row.get(f"{part}_correct"), row.get(f"{part}_questions")
     if correct is None or questions is None:
         return row.get(f"{part}_band")

@@ -8,6 +8,7 @@ row numbers stay those the spreadsheet shows.
 
 from __future__ import annotations
 
+from collections.abc import Sequence
 from dataclasses import dataclass
 
 import polars as pl
@@ -38,7 +39,7 @@ class RawTable:
 # ---------------------------------------------------------------- shared
 
 
-def find_header(records: list[list], where: str) -> tuple[int, list[str | None]]:
+def find_header(records: Sequence[Sequence[object]], where: str) -> tuple[int, list[str | None]]:
     for index, record in enumerate(records):
         if any(is_candidate_id_header(cell) for cell in record):
             return index, [None if cell is None else str(cell) for cell in record]

@@ -8,6 +8,7 @@ All checks are polars expressions over the whole table; no Python loop over rows
 from __future__ import annotations
 
 import re
+from collections.abc import Callable
 from dataclasses import dataclass
 from typing import NamedTuple
 
@@ -21,21 +22,41 @@ from jlpt_batch.rules import BAND_PARTS, LEVELS, SECTION_KEYS, Rules, load_rules
 
 ABSENT_MARKERS = ("-", "*", "absent", "欠席", "欠", "ー", "—", "–", "―")
 REGION_ALIASES = {
-    "domestic": "domestic", "japan": "domestic", "in japan": "domestic", "国内": "domestic",
-    "overseas": "overseas", "abroad": "overseas", "海外": "overseas",
-}  # fmt: skip
+    "domestic": "domestic",
+    "japan": "domestic",
+    "in japan": "domestic",
+    "国内": "domestic",
+    "overseas": "overseas",
+    "abroad": "overseas",
+    "海外": "overseas",
+}
 LANGUAGE_ALIASES = {
-    "english": "en", "英語": "en", "japanese": "ja", "日本語": "ja", "korean": "ko", "한국어": "ko",
-    "韓国語": "ko", "chinese": "zh", "中文": "zh", "中国語": "zh", "vietnamese": "vi",
-    "tiếng việt": "vi", "ベトナム語": "vi",
-}  # fmt: skip
+    "english": "en",
+    "英語": "en",
+    "japanese": "ja",
+    "日本語": "ja",
+    "korean": "ko",
+    "한국어": "ko",
+    "韓国語": "ko",
+    "chinese": "zh",
+    "中文": "zh",
+    "中国語": "zh",
+    "vietnamese": "vi",
+    "tiếng việt": "vi",
+    "ベトナム語": "vi",
+}
 TEXT_KEYS = ("candidate_id", "name", "class", "level", "region", "language")
 COUNT_KEYS = tuple(f"{part}_{kind}" for part in BAND_PARTS for kind in ("correct", "questions"))
 NUMBER_KEYS = (*SECTION_KEYS, "total", *COUNT_KEYS)
-REJECTION_SCHEMA = {
-    "source_row": pl.Int64, "candidate_id": pl.String, "column": pl.String,
-    "value": pl.String, "reason": pl.String,
-}  # fmt: skip
+REJECTION_SCHEMA = pl.Schema(
+    {
+        "source_row": pl.Int64(),
+        "candidate_id": pl.String(),
+        "column": pl.String(),
+        "value": pl.String(),
+        "reason": pl.String(),
+    }
+)
 
 
 @dataclass(frozen=True)
@@ -192,7 +213,7 @@ def _parsed(frame: pl.DataFrame, rules: Rules) -> pl.DataFrame:
     return pl.concat([frame, maxima], how="horizontal")
 
 
-def _mapped(frame: pl.DataFrame, column: str, parse) -> pl.Expr:
+def _mapped(frame: pl.DataFrame, column: str, parse: Callable[[str], str | None]) -> pl.Expr:
     """``parse`` applied to each distinct value of a column, then mapped back to every row.
 
     Levels, regions and languages take a handful of values in a million rows, so
@@ -240,16 +261,13 @@ def _is_whole(number: pl.Expr) -> pl.Expr:
 def _rejections(frame: pl.DataFrame, labels: dict[str, str], rules: Rules) -> pl.DataFrame:
     """Every problem of every row, one row each, in spreadsheet order."""
     problems = [
-        Problem(*problem)
-        for problem in [
-            *_id_problems(labels),
-            *_level_problems(labels),
-            *[problem for key in SECTION_KEYS for problem in _section_problems(key, labels)],
-            *_missing_column_problems(labels, rules),
-            *_total_problems(labels),
-            *[problem for part in BAND_PARTS for problem in _band_problems(part, labels)],
-            *_metadata_problems(labels),
-        ]
+        *_id_problems(labels),
+        *_level_problems(labels),
+        *[problem for key in SECTION_KEYS for problem in _section_problems(key, labels)],
+        *_missing_column_problems(labels, rules),
+        *_total_problems(labels),
+        *[problem for part in BAND_PARTS for problem in _band_problems(part, labels)],
+        *_metadata_problems(labels),
     ]
     # Every test runs over every row; the exact tests and the messages only over the few
     # rows that failed one (a duplicated id is among them with every row sharing it).
@@ -290,43 +308,71 @@ def _row(message: str, *args: pl.Expr | str) -> pl.Expr:
 def _id_problems(labels: dict[str, str]) -> list[Problem]:
     label = labels["candidate_id"]
     others = (
-        pl.col("source_row").implode().over("candidate_id")
+        pl.col("source_row")
+        .implode()
+        .over("candidate_id")
         .list.set_difference(pl.concat_list("source_row"))
-        .list.eval(pl.element().cast(pl.String)).list.join(", ")
-    )  # fmt: skip
+        .list.eval(pl.element().cast(pl.String))
+        .list.join(", ")
+    )
     # The list of other rows is built after filtering, so only over the duplicated rows.
     given = pl.col("candidate_id").is_not_null()
     is_duplicate = given & pl.col("candidate_id").is_duplicated()
     # Equal ids have equal hashes, and comparing hashes is a few times faster than comparing text.
     may_be_duplicate = given & pl.col("candidate_id").hash().is_duplicated()
     return [
-        (pl.col("candidate_id").is_null(), label, "candidate_id",
-         _row(f"{label} is empty; give every candidate an id, or delete the row")),
-        (is_duplicate, label, "candidate_id",
-         _row(f"{label} '{{}}' is also on row(s) {{}}; each candidate needs a unique id: "
-              "correct it or delete the repeated row", "candidate_id", others), may_be_duplicate),
-    ]  # fmt: skip
+        Problem(
+            pl.col("candidate_id").is_null(),
+            label,
+            "candidate_id",
+            _row(f"{label} is empty; give every candidate an id, or delete the row"),
+        ),
+        Problem(
+            is_duplicate,
+            label,
+            "candidate_id",
+            _row(
+                f"{label} '{{}}' is also on row(s) {{}}; each candidate needs a unique id: "
+                "correct it or delete the repeated row",
+                "candidate_id",
+                others,
+            ),
+            may_be_duplicate,
+        ),
+    ]
 
 
 def _level_problems(labels: dict[str, str]) -> list[Problem]:
     label = labels["level"]
     return [
-        (pl.col("level").is_null(), label, "level", _row(f"{label} is empty; write N1, N2, N3, N4 or N5")),
-        (pl.col("level").is_not_null() & pl.col("_level").is_null(), label, "level",
-         _row(f"{label} '{{}}' is not a JLPT level; write N1, N2, N3, N4 or N5", "level")),
-    ]  # fmt: skip
+        Problem(pl.col("level").is_null(), label, "level", _row(f"{label} is empty; write N1, N2, N3, N4 or N5")),
+        Problem(
+            pl.col("level").is_not_null() & pl.col("_level").is_null(),
+            label,
+            "level",
+            _row(f"{label} '{{}}' is not a JLPT level; write N1, N2, N3, N4 or N5", "level"),
+        ),
+    ]
 
 
-def _number_problems(key: str, label: str, *, only_if: pl.Expr = pl.lit(True)) -> list[Problem]:
+def _number_problems(key: str, label: str, *, only_if: pl.Expr | None = None) -> list[Problem]:
     """Text that is not a number, and numbers that are not whole."""
-    given = ~_absent(key) & only_if
+    given = ~_absent(key) if only_if is None else ~_absent(key) & only_if
     number = _num(key)
     return [
-        (given & number.is_null(), label, key,
-         _row(f"{label} '{{}}' is not a number; write a whole number, or leave it blank if absent", key)),
-        (given & number.is_not_null() & ~_is_whole(number), label, key,
-         _row(f"{label} '{{}}' is not a whole number; scaled scores and counts are integers", key)),
-    ]  # fmt: skip
+        Problem(
+            given & number.is_null(),
+            label,
+            key,
+            _row(f"{label} '{{}}' is not a number; write a whole number, or leave it blank if absent", key),
+        ),
+        Problem(
+            given & number.is_not_null() & ~_is_whole(number),
+            label,
+            key,
+            _row(f"{label} '{{}}' is not a whole number; scaled scores and counts are integers", key),
+        ),
+    ]
 
 
 def _section_problems(key: str, labels: dict[str, str]) -> list[Problem]:
@@ -340,12 +386,24 @@ def _section_problems(key: str, labels: dict[str, str]) -> list[Problem]:
     out_of_range = known_level & maximum.is_not_null() & whole & ((number < 0) | (number > maximum))
     return [
         *_number_problems(key, label, only_if=~not_a_section),
-        (not_a_section, label, key,
-         _row(f"{label} '{{}}' is given but {{}} has no {key} section; "
-              "move the score to the right column or clear the cell", key, "_level")),
-        (out_of_range, label, key,
-         _row(f"{label} {{}} is outside 0-{{}} for {{}}; check the score", key, maximum, "_level")),
-    ]  # fmt: skip
+        Problem(
+            not_a_section,
+            label,
+            key,
+            _row(
+                f"{label} '{{}}' is given but {{}} has no {key} section; "
+                "move the score to the right column or clear the cell",
+                key,
+                "_level",
+            ),
+        ),
+        Problem(
+            out_of_range,
+            label,
+            key,
+            _row(f"{label} {{}} is outside 0-{{}} for {{}}; check the score", key, maximum, "_level"),
+        ),
+    ]
 
 
 def _missing_column_problems(labels: dict[str, str], rules: Rules) -> list[Problem]:
@@ -354,8 +412,14 @@ def _missing_column_problems(labels: dict[str, str], rules: Rules) -> list[Probl
     for level in LEVELS:
         for key in rules.level(level).section_keys:
             if key not in labels:
-                problems.append((pl.col("_level") == level, key, "level",
-                                 _row(f"{level} needs a {key} score but the file has no {key} column; add it")))  # fmt: skip
+                problems.append(
+                    Problem(
+                        pl.col("_level") == level,
+                        key,
+                        "level",
+                        _row(f"{level} needs a {key} score but the file has no {key} column; add it"),
+                    )
+                )
     return problems
 
 
@@ -376,10 +440,17 @@ def _total_problems(labels: dict[str, str]) -> list[Problem]:
     compare = pl.col("_level").is_not_null() & all_sections_given & total.is_not_null() & _is_whole(total)
     return [
         *_number_problems("total", label),
-        (compare & (total != _section_sum()), label, "total",
-         _row(f"{label} {{}} does not equal the sum of the sections ({{}}); "
-              "correct the total or the section scores", "total", _section_sum())),
-    ]  # fmt: skip
+        Problem(
+            compare & (total != _section_sum()),
+            label,
+            "total",
+            _row(
+                f"{label} {{}} does not equal the sum of the sections ({{}}); correct the total or the section scores",
+                "total",
+                _section_sum(),
+            ),
+        ),
+    ]
 
 
 def _band_problems(part: str, labels: dict[str, str]) -> list[Problem]:
@@ -391,23 +462,53 @@ def _band_problems(part: str, labels: dict[str, str]) -> list[Problem]:
     correct, questions = _num(correct_key), _num(questions_key)
     c_label, q_label = labels.get(correct_key, correct_key), labels.get(questions_key, questions_key)
     counts_given = correct_key in labels or questions_key in labels
-    problems += [] if not counts_given else [
-        (correct.is_not_null() & questions.is_null(), c_label, correct_key,
-         _row(f"{c_label} is given without {q_label}; give both counts, or neither")),
-        (questions.is_not_null() & correct.is_null(), q_label, questions_key,
-         _row(f"{q_label} is given without {c_label}; give both counts, or neither")),
-        (questions.is_not_null() & (questions <= 0), q_label, questions_key,
-         _row(f"{q_label} {{}} must be at least 1", questions_key)),
-        (correct.is_not_null() & (correct < 0), c_label, correct_key,
-         _row(f"{c_label} {{}} cannot be negative", correct_key)),
-        (correct.is_not_null() & (questions > 0) & (correct > questions), c_label, correct_key,
-         _row(f"{c_label} {{}} is more than {q_label} {{}}; check the counts", correct_key, questions_key)),
-    ]  # fmt: skip
+    problems += (
+        []
+        if not counts_given
+        else [
+            Problem(
+                correct.is_not_null() & questions.is_null(),
+                c_label,
+                correct_key,
+                _row(f"{c_label} is given without {q_label}; give both counts, or neither"),
+            ),
+            Problem(
+                questions.is_not_null() & correct.is_null(),
+                q_label,
+                questions_key,
+                _row(f"{q_label} is given without {c_label}; give both counts, or neither"),
+            ),
+            Problem(
+                questions.is_not_null() & (questions <= 0),
+                q_label,
+                questions_key,
+                _row(f"{q_label} {{}} must be at least 1", questions_key),
+            ),
+            Problem(
+                correct.is_not_null() & (correct < 0),
+                c_label,
+                correct_key,
+                _row(f"{c_label} {{}} cannot be negative", correct_key),
+            ),
+            Problem(
+                correct.is_not_null() & (questions > 0) & (correct > questions),
+                c_label,
+                correct_key,
+                _row(f"{c_label} {{}} is more than {q_label} {{}}; check the counts", correct_key, questions_key),
+            ),
+        ]
+    )
     band_key = f"{part}_band"
     if band_key in labels:
         letter = pl.col(band_key).str.to_uppercase()
-        problems.append((pl.col(band_key).is_not_null() & ~letter.is_in(["A", "B", "C"]), labels[band_key],
-                         band_key, _row(f"{labels[band_key]} '{{}}' is not a band; write A, B or C", band_key)))  # fmt: skip
+        problems.append(
+            Problem(
+                pl.col(band_key).is_not_null() & ~letter.is_in(["A", "B", "C"]),
+                labels[band_key],
+                band_key,
+                _row(f"{labels[band_key]} '{{}}' is not a band; write A, B or C", band_key),
+            )
+        )
     return problems
 
 
@@ -415,8 +516,14 @@ def _metadata_problems(labels: dict[str, str]) -> list[Problem]:
     if "region" not in labels:
         return []
     label = labels["region"]
-    return [(pl.col("region").is_not_null() & pl.col("_region").is_null(), label, "region",
-             _row(f"{label} '{{}}' is not domestic or overseas (国内/海外); correct it or leave it blank", "region"))]  # fmt: skip
+    return [
+        Problem(
+            pl.col("region").is_not_null() & pl.col("_region").is_null(),
+            label,
+            "region",
+            _row(f"{label} '{{}}' is not domestic or overseas (国内/海外); correct it or leave it blank", "region"),
+        )
+    ]
 
 
 # ---------------------------------------------------------------- typed rows

@@ -137,7 +137,7 @@ def _sheet_member(archive: zipfile.ZipFile, sheet_name: str) -> str:
         s.get(f"{{{ns['r']}}}id") for s in workbook.iterfind("m:sheets/m:sheet", ns) if s.get("name") == sheet_name
     )
     rels = ElementTree.fromstring(archive.read("xl/_rels/workbook.xml.rels"))
-    target = next(r.get("Target") for r in rels if r.get("Id") == rel_id)
+    target = next(r.get("Target", "") for r in rels if r.get("Id") == rel_id)
     return target.lstrip("/") if target.startswith("/") else f"xl/{target}"
 
 

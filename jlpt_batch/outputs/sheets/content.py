@@ -8,7 +8,8 @@ from __future__ import annotations
 
 import re
 from collections import Counter
-from collections.abc import Iterable, Mapping
+from collections.abc import Iterable, Mapping, Sequence
+from typing import Any
 
 from jlpt_batch.contract import Outcome
 from jlpt_batch.outputs.sheets.context import SheetContext, sheet_language
@@ -23,7 +24,7 @@ ABSENT_MARK = "*"
 _BAND_ORDER = {"A": 0, "B": 1, "C": 2}
 
 
-def build_sheet(row: Mapping, context: SheetContext) -> SheetModel:
+def build_sheet(row: Mapping[str, Any], context: SheetContext) -> SheetModel:
     """Word one student's sheet from a judged PASS or FAIL row (see docs/architecture.md)."""
     lang = sheet_language(row, context)
     return _SheetWriter(context.wording.catalog(lang), context, Student.from_row(row, context.rules)).model()
@@ -31,7 +32,7 @@ def build_sheet(row: Mapping, context: SheetContext) -> SheetModel:
 
 def build_cover(
     class_name: str | None,
-    rows: list[Mapping],
+    rows: Sequence[Mapping[str, Any]],
     context: SheetContext,
     part: tuple[int, int] = (1, 1),
     first_number: int = 1,
@@ -123,14 +124,15 @@ class _SheetWriter:
     def diagnosis(self) -> str:
         """Why a scored student did not pass, in one sentence with their numbers."""
         s = self.student
-        shortfall = self.words.points(max(0, s.pass_mark - s.total))
+        total = s.scored_total
+        shortfall = self.words.points(max(0, s.pass_mark - total))
         if not s.failed:
-            return self.text("diagnosis.total", total=s.total, pass_mark=s.pass_mark, shortfall=shortfall)
+            return self.text("diagnosis.total", total=total, pass_mark=s.pass_mark, shortfall=shortfall)
         below = self.text("diagnosis.below_separator").join(self.below_item(s.section(key)) for key in s.failed)
-        if s.total >= s.pass_mark:
+        if total >= s.pass_mark:
             return self.text("diagnosis.floor", below=below)
         return self.text(
-            "diagnosis.floor_and_total", below=below, total=s.total, pass_mark=s.pass_mark, shortfall=shortfall
+            "diagnosis.floor_and_total", below=below, total=total, pass_mark=s.pass_mark, shortfall=shortfall
         )
 
     def below_item(self, section: Section) -> str:
@@ -139,7 +141,7 @@ class _SheetWriter:
             section=self.words.section(section.key),
             score=section.score,
             floor=section.floor,
-            shortfall=self.words.points(-section.margin),
+            shortfall=self.words.points(section.points_below),
         )
 
     # score table and bars ------------------------------------------------------------
@@ -151,7 +153,7 @@ class _SheetWriter:
             maximum=section.maximum,
             threshold=str(section.floor),
             margin=self.floor_margin(section.margin),
-            below=section.score is None or section.margin < 0,
+            below=section.below,
         )
 
     def floor_margin(self, margin: int | None) -> str:
@@ -192,7 +194,7 @@ class _SheetWriter:
             maximum=section.maximum,
             threshold=section.floor,
             threshold_label=self.text("bars.floor", floor=section.floor),
-            below=section.score is None or section.margin < 0,
+            below=section.below,
         )
 
     def total_bar(self) -> Bar:
@@ -211,7 +213,11 @@ class _SheetWriter:
     def blocks(self) -> tuple[Block, ...]:
         outcome = self.student.outcome
         if outcome is Outcome.PASSED:
-            parts = (self.bands_block(self.weak_band_note()), self.cefr_block(), self.pass_next_block())
+            parts: tuple[Block | None, ...] = (
+                self.bands_block(self.weak_band_note()),
+                self.cefr_block(),
+                self.pass_next_block(),
+            )
         elif outcome is Outcome.NOT_PASSED:
             parts = (self.fail_meaning_block(), self.bands_block(self.fail_band_notes()), self.retake_block())
         else:
@@ -278,7 +284,7 @@ class _SheetWriter:
         if not s.cefr:
             return None
         lines = [self.text("cefr.line", cefr=s.cefr, meaning=self.text(f"cefr.{s.cefr}"))]
-        rank = self.context.percentiles.get(s.level, {}).get(s.total)
+        rank = self.context.percentiles.get(s.level, {}).get(s.scored_total)
         if self.context.percentile and rank is not None:
             lines.append(
                 self.text(
@@ -303,7 +309,7 @@ class _SheetWriter:
     def pass_next_block(self) -> Block:
         level = self.student.level
         if self.context.exam.is_mock:  # a mock pass brings no certificate: the real sitting is next
-            first = (self.text("pass.mock_ready", level=level, **self.next_sitting_fields()),)
+            first: tuple[str, ...] = (self.text("pass.mock_ready", level=level, **self.next_sitting_fields()),)
         else:
             first = (self.text("pass.never_expires", level=level), self.next_level_sentence())
         return Block(
@@ -330,7 +336,7 @@ class _SheetWriter:
     def fail_meaning_block(self) -> Block:
         s = self.student
         lines = [self.text("fail.no_shame")]
-        if s.failed and s.total >= s.pass_mark:
+        if s.failed and s.scored_total >= s.pass_mark:
             failed = self.words.sections(s.section(key) for key in s.failed)
             lines.append(self.text("fail.trap", total=s.total, pass_mark=s.pass_mark, sections=failed))
         return Block(self.text("fail.heading"), tuple(lines))
@@ -360,12 +366,12 @@ class _SheetWriter:
                 flagged=words.section(weakest.key),
                 score=weakest.score,
                 maximum=weakest.maximum,
-                shortfall=words.points(s.pass_mark - s.total),
+                shortfall=words.points(s.pass_mark - s.scored_total),
             )
         cleared = [section for section in s.sections if section.key not in s.failed]
         if cleared:
             return self.text("fail.plan_keep", cleared=words.sections(cleared), flagged=words.sections(flagged))
-        worst = min(flagged, key=lambda section: section.margin)
+        worst = max(flagged, key=lambda section: section.points_below)
         return self.text("fail.plan_all_below", flagged=words.sections(flagged), worst=words.section(worst.key))
 
     def absent_block(self) -> Block:

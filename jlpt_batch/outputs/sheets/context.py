@@ -9,6 +9,7 @@ import datetime as dt
 from collections import Counter
 from collections.abc import Iterable, Mapping
 from dataclasses import dataclass, field
+from typing import Any
 
 from jlpt_batch.exams import Exam, Sitting, next_sitting_after, weeks_between
 from jlpt_batch.outputs.sheets.wording import FALLBACK_LANG, Wording, load_wording
@@ -86,7 +87,7 @@ def _percentile_table(rules: Rules, region: str) -> tuple[str, str, dict[str, di
     return national.period, national.label, table
 
 
-def sheet_language(row: Mapping, context: SheetContext) -> str:
+def sheet_language(row: Mapping[str, Any], context: SheetContext) -> str:
     """The row's ``language`` when there is wording for it, else the run's default language."""
     return _available(row.get("language"), context.wording) or context.default_lang
 

@@ -14,6 +14,7 @@ rl_config.invariant = 1  # byte-identical PDFs; must be set before other reportl
 rl_config.useA85 = 0  # binary streams: ASCII85 makes files larger and costs ~1 ms a file
 
 import re  # noqa: E402
+from collections.abc import Sequence  # noqa: E402
 from dataclasses import dataclass  # noqa: E402
 from typing import BinaryIO  # noqa: E402
 
@@ -177,7 +178,7 @@ def _draw_score_table(pen: Pen, model: SheetModel, frame: Frame, top: float) -> 
     return y
 
 
-def _draw_table_headings(pen: Pen, headings, left: float, widths: list[float], top: float) -> float:
+def _draw_table_headings(pen: Pen, headings: Sequence[str], left: float, widths: list[float], top: float) -> float:
     """Small grey headings, wrapped to two lines if need be, their last lines on one baseline."""
     size, leading = 7.5, 9.0
     cells = [
@@ -467,7 +468,15 @@ def _cover_title(pen: Pen, cover: CoverModel, frame: Frame, full: bool) -> float
     return y - 60
 
 
-def _cover_row(pen: Pen, cells, widths, numeric, left: float, top: float, bold: bool) -> float:
+def _cover_row(
+    pen: Pen,
+    cells: Sequence[str],
+    widths: Sequence[float],
+    numeric: Sequence[bool],
+    left: float,
+    top: float,
+    bold: bool,
+) -> float:
     size = 8.0 if bold else COVER_SIZE
     x = left
     for cell, width, right_aligned in zip(cells, widths, numeric, strict=True):

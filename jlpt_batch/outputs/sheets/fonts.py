@@ -21,7 +21,9 @@ from collections.abc import Callable, Iterator  # noqa: E402
 from dataclasses import dataclass  # noqa: E402
 from functools import cache, lru_cache  # noqa: E402
 from importlib import resources  # noqa: E402
+from importlib.resources.abc import Traversable  # noqa: E402
 from itertools import repeat  # noqa: E402
+from typing import cast  # noqa: E402
 
 from reportlab.pdfbase import pdfmetrics  # noqa: E402
 from reportlab.pdfbase.ttfonts import TTFont  # noqa: E402
@@ -88,7 +90,7 @@ def clean_text(text: str) -> str:
 clean = lru_cache(maxsize=8192)(clean_text)  # labels and headings repeat on every sheet
 
 
-def font_dir():
+def font_dir() -> Traversable:
     """The folder of bundled font files and their licences."""
     return resources.files("jlpt_batch").joinpath("fonts")
 
@@ -108,10 +110,15 @@ def face(family_key: str, bold: bool = False) -> Face:
     return Face(name, fake_bold=bold and family.bold is None)
 
 
+def _tt_font(name: str) -> TTFont:
+    """A registered bundled font (all of ours are TrueType)."""
+    return cast(TTFont, pdfmetrics.getFont(name))
+
+
 @cache
 def _charset(name: str) -> frozenset[str]:
     """Every character the registered font has a glyph for, read from its cmap once."""
-    char_to_glyph = pdfmetrics.getFont(name).face.charToGlyph
+    char_to_glyph = _tt_font(name).face.charToGlyph
     return frozenset(chr(code) for code, glyph in char_to_glyph.items() if glyph)
 
 
@@ -147,23 +154,23 @@ def runs(text: str, lang: str, bold: bool = False, whole: bool = True) -> tuple[
     return _mixed_runs(text, fallback_faces(lang, bold), face("dejavu", bold))
 
 
-def _faces_in_order(lang: str, bold: bool):
+def _faces_in_order(lang: str, bold: bool) -> Iterator[Face]:
     """Faces of the fallback order, loading each only when the previous ones fall short."""
     for key in FALLBACK_ORDER.get(lang, DEFAULT_ORDER):
         yield face(key, bold)
 
 
 def _mixed_runs(text: str, faces: tuple[Face, ...], last_resort: Face) -> tuple[Run, ...]:
-    out: list[list] = []
+    out: list[tuple[Face, list[str]]] = []
     for char in text:
         chosen = next((f for f in faces if char in _charset(f.name)), None)
         if chosen is None:
             chosen, char = last_resort, REPLACEMENT
         if out and out[-1][0] == chosen:
-            out[-1][1] += char
+            out[-1][1].append(char)
         else:
-            out.append([chosen, char])
-    return tuple((f, t) for f, t in out)
+            out.append((chosen, [char]))
+    return tuple((f, "".join(chars)) for f, chars in out)
 
 
 def undrawable(text: str, lang: str = "en") -> list[str]:
@@ -178,9 +185,9 @@ def undrawable(text: str, lang: str = "en") -> list[str]:
 
 
 @cache
-def advance_widths(face_name: str) -> tuple[Callable, float]:
+def advance_widths(face_name: str) -> tuple[Callable[[int, float], float], float]:
     """The face's ``dict.get`` of advance widths (thousandths of the size) and its default width."""
-    font_face = pdfmetrics.getFont(face_name).face
+    font_face = _tt_font(face_name).face
     return font_face.charWidths.get, font_face.defaultWidth
 
 

@@ -6,9 +6,11 @@ import re
 from collections.abc import Iterator
 from dataclasses import dataclass
 from pathlib import Path
+from typing import Any
 
 import polars as pl
 
+from jlpt_batch.contract import NO_CLASS
 from jlpt_batch.outputs.sheets import fonts
 from jlpt_batch.outputs.sheets.names import UniqueNames, safe_stem, sheet_stems
 from jlpt_batch.settings import Settings
@@ -17,9 +19,6 @@ SHEETS_FOLDER = "sheets"
 
 
 PRINT_FOLDER = "print"
-
-
-NO_CLASS = "no-class"  # bundle name of the students whose class is empty
 
 
 # A class larger than this is split: its bundle in one task, its students' own files
@@ -34,9 +33,12 @@ FILES_PER_TASK = 100
 STUDENTS_PER_BUNDLE = 1000
 
 
+SortKey = tuple[tuple[int, int, str], ...]
+
+
 @dataclass(frozen=True)
 class PlannedSheet:
-    row: dict
+    row: dict[str, Any]
     sheet_path: str | None  # None: another task writes this student's own file
 
 
@@ -65,8 +67,8 @@ def plan_tasks(students: pl.DataFrame, out_dir: Path, settings: Settings) -> Ite
             name = stem if len(starts) == 1 else f"{stem}-part{number}"
             bundle = out_dir / PRINT_FOLDER / f"{bundle_names.claim(name)}.pdf"
             piece = members[start : start + STUDENTS_PER_BUNDLE]
-            for task in _class_tasks(class_name, str(bundle), piece):
-                yield Task(index, *task, part=(number, len(starts)), first_number=start + 1)
+            for bundle_path, members_here in _class_tasks(str(bundle), piece):
+                yield Task(index, class_name, bundle_path, members_here, (number, len(starts)), start + 1)
                 index += 1
 
 
@@ -77,31 +79,35 @@ def _members(part: pl.DataFrame, out_dir: Path) -> list[PlannedSheet]:
     return [PlannedSheet(row, str(sheets / f"{stem}.pdf")) for row, stem in zip(rows, stems, strict=True)]
 
 
-def _class_tasks(class_name: str | None, bundle: str, members: list[PlannedSheet]):
-    """One task for a class; a large class gets its bundle alone and its files in chunks."""
+def _class_tasks(bundle: str, members: list[PlannedSheet]) -> Iterator[tuple[str | None, tuple[PlannedSheet, ...]]]:
+    """(bundle, students) of each task of a class: one task, or for a large class its bundle
+    alone and its students' own files in chunks."""
     if len(members) <= FILES_PER_TASK:
-        yield class_name, bundle, tuple(members)
+        yield bundle, tuple(members)
         return
-    yield class_name, bundle, tuple(PlannedSheet(m.row, None) for m in members)
+    yield bundle, tuple(PlannedSheet(m.row, None) for m in members)
     for start in range(0, len(members), FILES_PER_TASK):
-        yield class_name, None, tuple(members[start : start + FILES_PER_TASK])
+        yield None, tuple(members[start : start + FILES_PER_TASK])
 
 
 def _sorted(members: list[PlannedSheet], order: str) -> list[PlannedSheet]:
     """Bundle order: as input, by candidate id, or by name (then id)."""
-    keys = {"id": _id_key, "name": _name_key}
-    return sorted(members, key=keys[order]) if order in keys else members
+    if order == "id":
+        return sorted(members, key=_id_key)
+    if order == "name":
+        return sorted(members, key=_name_key)
+    return members
 
 
-def _id_key(member: PlannedSheet) -> tuple:
+def _id_key(member: PlannedSheet) -> SortKey:
     return _natural(member.row["candidate_id"])
 
 
-def _name_key(member: PlannedSheet) -> tuple:
+def _name_key(member: PlannedSheet) -> tuple[str, SortKey]:
     return fonts.clean(member.row["name"] or "").casefold(), _id_key(member)
 
 
-def _natural(text: str | None) -> tuple:
+def _natural(text: str | None) -> SortKey:
     """Sort key that puts ``9`` before ``10`` and keeps ``00123`` next to ``123``."""
     parts = re.split(r"(\d+)", text or "")
     return tuple((0, int(part), part) if part.isdigit() else (1, 0, part) for part in parts if part)

@@ -5,6 +5,7 @@ from __future__ import annotations
 import unicodedata
 from collections.abc import Iterable, Mapping
 from dataclasses import dataclass
+from typing import Any
 
 from jlpt_batch.contract import Outcome, outcome_of
 from jlpt_batch.rules import LevelRule, Rules
@@ -22,6 +23,18 @@ class Section:
     @property
     def margin(self) -> int | None:
         return None if self.score is None else self.score - self.floor
+
+    @property
+    def below(self) -> bool:
+        """Absent, or under the floor: this section let the student down."""
+        return self.score is None or self.score < self.floor
+
+    @property
+    def points_below(self) -> int:
+        """How far a sat section is under its floor (0 when it is not)."""
+        if self.score is None:
+            raise ValueError(f"{self.key} was not sat, so it has no score to compare")
+        return max(0, self.floor - self.score)
 
 
 @dataclass(frozen=True)
@@ -41,7 +54,7 @@ class Student:
     region: str | None
 
     @classmethod
-    def from_row(cls, row: Mapping, rules: Rules) -> Student:
+    def from_row(cls, row: Mapping[str, Any], rules: Rules) -> Student:
         rule = rules.level(row["level"])
         sections = tuple(Section(s.key, s.maximum, s.floor, row.get(s.key)) for s in rule.sections)
         failed_keys = set(_split_keys(row.get("failed_sections")))
@@ -62,6 +75,13 @@ class Student:
     @property
     def level(self) -> str:
         return self.rule.level
+
+    @property
+    def scored_total(self) -> int:
+        """The total of a student who sat every section (a not-scored student has none)."""
+        if self.total is None:
+            raise ValueError(f"candidate {self.candidate_id} was not scored, so has no total")
+        return self.total
 
     @property
     def pass_mark(self) -> int:
@@ -87,7 +107,7 @@ def _split_keys(text: str | None) -> list[str]:
     return [key for key in (text or "").split(";") if key]
 
 
-def _bands(row: Mapping, rule: LevelRule) -> Iterable[tuple[str, str, int | None, int | None]]:
+def _bands(row: Mapping[str, Any], rule: LevelRule) -> Iterable[tuple[str, str, int | None, int | None]]:
     """The bands given for the parts this level reports, with raw counts when known."""
     for part in rule.band_parts:
         band = row.get(f"{part}_band")

@@ -16,6 +16,7 @@ from jlpt_batch.outputs.sheets import fonts
 
 if TYPE_CHECKING:
     from reportlab.pdfgen.canvas import Canvas
+    from reportlab.pdfgen.textobject import PDFTextObject
 
 ELLIPSIS = "…"
 FAKE_BOLD_STROKE = 0.05  # outline width, in font sizes, for a face that has no bold file
@@ -61,17 +62,17 @@ def _slice(text_runs: Line, start: int, end: int) -> Line:
 def _break_points(text: str, cumulative: list[float], limit: float) -> list[tuple[int, int]]:
     """(start, end) of each line: whole tokens while they fit, characters when one cannot."""
     lines: list[tuple[int, int]] = []
-    start = end = None
+    current: tuple[int, int] | None = None
     for token_start, token_end in _pieces(text, cumulative, limit):
-        if start is None:
-            start, end = token_start, token_end
-        elif cumulative[token_end] - cumulative[start] <= limit:
-            end = token_end
+        if current is None:
+            current = (token_start, token_end)
+        elif cumulative[token_end] - cumulative[current[0]] <= limit:
+            current = (current[0], token_end)
         else:
-            lines.append((start, end))
-            start, end = token_start, token_end
-    if start is not None:
-        lines.append((start, end))
+            lines.append(current)
+            current = (token_start, token_end)
+    if current is not None:
+        lines.append(current)
     return lines
 
 
@@ -124,8 +125,8 @@ class Pen:
     def __init__(self, canvas: Canvas, lang: str) -> None:
         self.canvas = canvas
         self.lang = lang
-        self._text = None  # the page's text object, drawn by finish_page
-        self._state: tuple | None = None  # its current (font, size, gray)
+        self._text: PDFTextObject | None = None  # the page's text object, drawn by finish_page
+        self._state: tuple[str, float, float] | None = None  # its current (font, size, gray)
 
     def line(self, text: str, bold: bool = False, whole: bool = True) -> Line:
         """Text as runs of fonts; ``whole`` keeps it in one font when one font can (see fonts.runs)."""
@@ -171,12 +172,13 @@ class Pen:
             return
         if self._text is None:
             self._text = self.canvas.beginText()
+        page_text = self._text
         if self._state != (face.name, size, gray):
-            self._text.setFont(face.name, size)
-            self._text.setFillGray(gray)
+            page_text.setFont(face.name, size)
+            page_text.setFillGray(gray)
             self._state = (face.name, size, gray)
-        self._text.setTextOrigin(x, y)
-        self._text.textOut(text)
+        page_text.setTextOrigin(x, y)
+        page_text.textOut(text)
 
     def _fake_bold_run(self, x: float, y: float, face: fonts.Face, text: str, size: float, gray: float) -> None:
         self.canvas.saveState()

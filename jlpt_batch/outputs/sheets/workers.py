@@ -7,14 +7,16 @@ counts and warnings travel back.
 
 from __future__ import annotations
 
-from collections.abc import Iterator, Mapping
+from collections.abc import Callable, Iterator, Mapping
 from concurrent.futures import ALL_COMPLETED, FIRST_COMPLETED, Future, ProcessPoolExecutor, wait
 from dataclasses import dataclass
 from multiprocessing import get_context
+from typing import Any
 
 from jlpt_batch.outputs.sheets import draw, fonts
 from jlpt_batch.outputs.sheets.content import build_cover, build_sheet
 from jlpt_batch.outputs.sheets.context import SheetContext
+from jlpt_batch.outputs.sheets.model import SheetModel
 from jlpt_batch.outputs.sheets.plan import Task
 from jlpt_batch.outputs.sheets.progress import Progress
 
@@ -35,6 +37,8 @@ class TaskResult:
     name_warnings: tuple[str, ...]
     undrawable_wording: tuple[str, ...]
 
+
+Finished = Callable[["TaskResult"], None]  # told of each task's result as it comes
 
 _worker: WorkerSetup | None = None
 
@@ -65,13 +69,13 @@ def run_tasks(
     return sorted(results, key=lambda result: result.index)
 
 
-def _run_in_pool(tasks: Iterator[Task], setup: WorkerSetup, workers: int, finished) -> None:
+def _run_in_pool(tasks: Iterator[Task], setup: WorkerSetup, workers: int, finished: Finished) -> None:
     """Keep at most two tasks per worker in flight, so rows are not all pickled at once.
 
     Workers are spawned, not forked: polars' thread pool does not survive a fork.
     """
     pool = ProcessPoolExecutor(workers, mp_context=get_context("spawn"), initializer=_init_worker, initargs=(setup,))
-    pending: set[Future] = set()
+    pending: set[Future[TaskResult]] = set()
     try:
         for task in tasks:
             pending.add(pool.submit(_render, task))
@@ -82,7 +86,7 @@ def _run_in_pool(tasks: Iterator[Task], setup: WorkerSetup, workers: int, finish
         pool.shutdown(wait=True, cancel_futures=True)
 
 
-def _collect(pending: set[Future], finished, return_when: str) -> set[Future]:
+def _collect(pending: set[Future[TaskResult]], finished: Finished, return_when: str) -> set[Future[TaskResult]]:
     done, still_pending = wait(pending, return_when=return_when)
     for future in done:
         finished(future.result())
@@ -97,12 +101,14 @@ def _progress_share(task: Task) -> int:
 def _render(task: Task) -> TaskResult:
     """Build every model of the task once and draw it into the student's file and the bundle."""
     setup = _worker
+    if setup is None:
+        raise RuntimeError("a sheet task ran in a process that was not set up for it")
     rows = [student.row for student in task.students]
     bundle = None
     if task.bundle_path:
         cover = build_cover(task.class_name, rows, setup.context, task.part, task.first_number)
         bundle = draw.Bundle(task.bundle_path, cover, setup.paper, setup.duplex)
-    sheets, names, wording = 0, [], set()
+    sheets, names, wording = 0, list[str](), set[str]()
     for student in task.students:
         model = build_sheet(student.row, setup.context)
         if student.sheet_path:
@@ -118,7 +124,7 @@ def _render(task: Task) -> TaskResult:
     return TaskResult(task.index, _progress_share(task), sheets, bundles, tuple(names), tuple(sorted(wording)))
 
 
-def _name_warning(row: Mapping, model) -> list[str]:
+def _name_warning(row: Mapping[str, Any], model: SheetModel) -> list[str]:
     missing = fonts.undrawable(model.name, model.lang)
     if not missing:
         return []
@@ -129,7 +135,7 @@ def _name_warning(row: Mapping, model) -> list[str]:
     ]
 
 
-def _undrawable_wording(model) -> list[str]:
+def _undrawable_wording(model: SheetModel) -> list[str]:
     """Characters of the wording (not the name) that no bundled font can draw."""
     texts = [model.school, model.exam_title, model.result_text, model.result_detail, *model.footer]
     texts += [label for label, _ in model.header_fields] + list(model.score_headings)

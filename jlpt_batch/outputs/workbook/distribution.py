@@ -2,8 +2,12 @@
 
 from __future__ import annotations
 
+from typing import cast
+
 import polars as pl
 from openpyxl.chart import BarChart, LineChart, Reference
+from openpyxl.chart.axis import TextAxis
+from openpyxl.worksheet._write_only import WriteOnlyWorksheet
 
 from jlpt_batch.outputs.workbook.labels import REGION_WORDS
 from jlpt_batch.outputs.workbook.xlsx import (
@@ -54,7 +58,7 @@ def _bin_block(sheet: Tab, level: str, bins: pl.DataFrame) -> None:
     sheet.blank()
 
 
-def _bin_chart(ws, level: str, mark: int, first: int, last: int) -> BarChart:
+def _bin_chart(ws: WriteOnlyWorksheet, level: str, mark: int, first: int, last: int) -> BarChart:
     chart = BarChart()
     chart.type, chart.grouping, chart.overlap, chart.gapWidth = "col", "stacked", 100, 40
     chart.title = f"{level} totals (pass mark {mark})"
@@ -84,7 +88,7 @@ def _percentile_block(sheet: Tab, level: str, curve: pl.DataFrame) -> None:
     sheet.blank()
 
 
-def _percentile_chart(ws, level: str, first: int, last: int) -> LineChart:
+def _percentile_chart(ws: WriteOnlyWorksheet, level: str, first: int, last: int) -> LineChart:
     chart = LineChart()
     chart.title = f"{level}: share scoring below each total"
     chart.y_axis.title, chart.x_axis.title = "Scoring below", "Total score"
@@ -96,7 +100,7 @@ def _percentile_chart(ws, level: str, first: int, last: int) -> LineChart:
         series.graphicalProperties.line.solidFill = colour
         series.graphicalProperties.line.width = 28575  # 2.25 pt
         series.smooth = False
-    chart.x_axis.tickLblSkip = 4  # a label every 20 points, the rest would overlap
+    cast(TextAxis, chart.x_axis).tickLblSkip = 4  # a label every 20 points, the rest would overlap
     show_axes(chart)
     chart.width, chart.height = 24, 11
     return chart

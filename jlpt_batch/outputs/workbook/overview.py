@@ -14,6 +14,7 @@ from jlpt_batch.outputs.workbook.xlsx import (
     LEFT,
     PERCENT,
     Book,
+    CellValue,
     Column,
     Tab,
     new_cell,
@@ -32,7 +33,8 @@ def overview_tab(book: Book, run: CohortRun, figures: CohortStats, settings: Set
     sheet.heading("This run")
     for label, value in _run_facts(book, run, settings, figures):
         fact = new_cell(sheet.ws, value)
-        fact.alignment = LEFT  # numbers and words line up in one column of facts
+        if fact is not None:
+            fact.alignment = LEFT  # numbers and words line up in one column of facts
         sheet.append([new_cell(sheet.ws, label, font=LABEL_FONT), fact])
     sheet.blank()
     sheet.heading("Results by level")
@@ -69,7 +71,7 @@ _SHEET_GUIDE = (
 )
 
 
-def _run_facts(book: Book, run: CohortRun, settings: Settings, figures: CohortStats) -> list[tuple[str, object]]:
+def _run_facts(book: Book, run: CohortRun, settings: Settings, figures: CohortStats) -> list[tuple[str, CellValue]]:
     source, counts = run.source, run.counts()
     where = source.sheet if source.sheet else f"(a CSV file, read as {source.encoding})"
     # Read = rejected + judged; judged = scored + not scored = passed + not passed.

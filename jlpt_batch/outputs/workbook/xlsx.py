@@ -23,14 +23,19 @@ import tempfile
 from collections.abc import Iterable, Iterator, Sequence
 from dataclasses import dataclass
 from pathlib import Path
+from typing import cast, overload
 from zipfile import ZIP_DEFLATED, ZipFile, ZipInfo
 
 import polars as pl
 from openpyxl import Workbook
-from openpyxl.cell import WriteOnlyCell
+from openpyxl.cell import Cell, WriteOnlyCell
+from openpyxl.chart import BarChart, LineChart
 from openpyxl.styles import Alignment, Border, Font, PatternFill, Side
 from openpyxl.utils import get_column_letter
+from openpyxl.worksheet._write_only import WriteOnlyWorksheet
 from openpyxl.worksheet.pagebreak import Break
+from openpyxl.worksheet.properties import PageSetupProperties
+from openpyxl.worksheet.worksheet import Worksheet
 from openpyxl.xml.functions import tostring
 
 from jlpt_batch.contract import FAIL, PASS, REJECTED
@@ -104,6 +109,9 @@ class Column:
     number_format: str | None = None
 
 
+CellValue = str | int | float | bool | None
+
+
 @dataclass(frozen=True)
 class BulkRows:
     """The rows of a long table, rendered by polars into the sheet once openpyxl has saved it.
@@ -111,7 +119,7 @@ class BulkRows:
     They are the sheet's last rows: they go just before the end of its sheetData.
     """
 
-    sheet: object  # the write-only worksheet, whose part name is known after saving
+    sheet: WriteOnlyWorksheet  # whose part name is known after saving
     frame: pl.DataFrame  # exactly the columns to write, in order
     first_row: int
     fills: dict[str, dict[str, int]]  # column -> value -> style id of the cell's fill
@@ -131,7 +139,33 @@ def printable(frame: pl.DataFrame) -> pl.DataFrame:
     return frame.with_columns(fixed) if columns else frame
 
 
-def new_cell(sheet, value, number_format: str | None = None, font: Font | None = None, fill=None):
+@overload
+def new_cell(
+    sheet: WriteOnlyWorksheet,
+    value: str | int | float,
+    number_format: str | None = None,
+    font: Font | None = None,
+    fill: PatternFill | None = None,
+) -> Cell: ...
+
+
+@overload
+def new_cell(
+    sheet: WriteOnlyWorksheet,
+    value: CellValue,
+    number_format: str | None = None,
+    font: Font | None = None,
+    fill: PatternFill | None = None,
+) -> Cell | None: ...
+
+
+def new_cell(
+    sheet: WriteOnlyWorksheet,
+    value: CellValue,
+    number_format: str | None = None,
+    font: Font | None = None,
+    fill: PatternFill | None = None,
+) -> Cell | None:
     """A write-only cell. Text is typed as a string explicitly: it can never become a formula."""
     if value is None:
         return None
@@ -151,7 +185,7 @@ def new_cell(sheet, value, number_format: str | None = None, font: Font | None =
     return cell
 
 
-def heading_cell(sheet, label: str):
+def heading_cell(sheet: WriteOnlyWorksheet, label: str) -> Cell:
     heading = new_cell(sheet, label, font=LABEL_FONT, fill=HEADER_FILL)
     heading.alignment, heading.border = HEADER_ALIGNMENT, HEADER_BORDER
     return heading
@@ -189,7 +223,7 @@ class Tab:
         self.next_row = 1
         _print_setup(self.ws, book.paper, fit_width)
 
-    def append(self, cells: Iterable) -> int:
+    def append(self, cells: Iterable[Cell | None]) -> int:
         """Write one row; return its row number."""
         self.ws.append(list(cells))
         self.next_row += 1
@@ -235,7 +269,7 @@ class Tab:
         return first, self.next_row - 1
 
     def bulk_table(
-        self, frame: pl.DataFrame, labels: Sequence[str], empty: str, fills: dict | None = None
+        self, frame: pl.DataFrame, labels: Sequence[str], empty: str, fills: dict[str, dict[str, int]] | None = None
     ) -> BulkRows | None:
         """Heading row with a filter, and the frame's rows to be placed when the package is written.
 
@@ -250,11 +284,12 @@ class Tab:
         return BulkRows(self.ws, frame, heading + 1, fills or {})
 
 
-def _print_setup(ws, paper: str, fit_width: bool) -> None:
+def _print_setup(sheet: WriteOnlyWorksheet, paper: str, fit_width: bool) -> None:
+    ws = cast(Worksheet, sheet)  # a write-only sheet has a worksheet's print settings
     ws.page_setup.orientation = "landscape"
     ws.page_setup.paperSize = PAPER_SIZES.get(paper, PAPER_SIZES["a4"])
     if fit_width:
-        ws.sheet_properties.pageSetUpPr.fitToPage = True
+        ws.sheet_properties.pageSetUpPr = PageSetupProperties(fitToPage=True)
         ws.page_setup.fitToWidth, ws.page_setup.fitToHeight = 1, 0
 
 
@@ -315,7 +350,7 @@ def page_break(sheet: Tab) -> None:
     sheet.ws.row_breaks.append(Break(id=sheet.next_row - 1))
 
 
-def show_axes(chart) -> None:
+def show_axes(chart: BarChart | LineChart) -> None:
     # openpyxl 3.1 marks axes as deleted unless told otherwise; Excel then hides them.
     chart.x_axis.delete = False
     chart.y_axis.delete = False
