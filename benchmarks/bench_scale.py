@@ -57,7 +57,7 @@ def main() -> None:
         m = measure(rows, args.jobs)
         s = m["seconds"]
         print(f"{rows:>9,} {s['read and judge']:>10.2f} {s['results.csv']:>6.2f} {s['workbook']:>9.2f} "
-              f"{s['sheets and bundles']:>8.1f} {m['total']:>8.1f} {m['sheets'] / s['sheets and bundles']:>9.0f} "
+              f"{s['sheets']:>8.1f} {m['total']:>8.1f} {m['sheets'] / s['sheets']:>9.0f} "
               f"{m['main_mb']:>8.0f} {m['worker_mb']:>9.0f}", flush=True)  # fmt: skip
 
 
