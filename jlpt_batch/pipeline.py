@@ -87,7 +87,8 @@ def run(settings: Settings) -> Report:
     start = time.perf_counter()
     cohort = load_cohort(settings)
     report = Report(cohort, seconds={"read and judge": time.perf_counter() - start})
-    check_output_folder(settings)
+    with output_errors(settings.out_dir):
+        check_output_folder(settings)
     with output_errors(settings.out_dir), staging_folder(settings.out_dir) as staging:
         _write_outputs(cohort, staging, settings, report)
         replace_folder(staging, settings.out_dir)

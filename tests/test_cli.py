@@ -216,3 +216,9 @@ def test_an_unexpected_failure_is_one_line_with_a_crash_report(good_csv, tmp_pat
     assert str(report) in result.output
     assert "Traceback" in report.read_text() and "ZeroDivisionError" in report.read_text()
     assert not (tmp_path / "out").exists()
+
+
+def test_an_output_folder_name_too_long_for_the_disk_is_one_line(good_csv, tmp_path):
+    result = invoke("run", good_csv, "--out", tmp_path / ("あ" * 90), *FAST)
+    assert result.exit_code == 4
+    assert result.output.count("\n") == 1 and "a file name is too long for that disk" in result.output
