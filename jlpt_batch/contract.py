@@ -39,6 +39,7 @@ class Role(StrEnum):
     INPUT = "input"  # read from the file, typed by validation
     JUDGEMENT = "judgement"  # decided by the judge
     AUDIT = "audit"  # where the row came from, and why it was rejected
+    HISTORY = "history"  # from the student's earlier exams in the history store
 
 
 class _Keep(Enum):
@@ -81,6 +82,25 @@ def _count_columns() -> tuple[Column, ...]:
     )
 
 
+def _history_columns() -> tuple[Column, ...]:
+    # The latest earlier exam of the student in the history store; empty when there is none.
+    # change_total is set only when that exam was at the same level (other levels' totals
+    # do not compare).
+    return tuple(
+        Column(key, dtype, Role.HISTORY, on_rejected=None)
+        for key, dtype in (
+            ("previous_exam", pl.String()),  # e.g. "sitting 2026-07", "mock 2026-05-10 Spring practice"
+            ("previous_exam_date", pl.Date()),
+            ("previous_level", pl.String()),
+            ("previous_total", pl.Int64()),
+            ("change_total", pl.Int64()),
+        )
+    )
+
+
+HISTORY_COLUMNS: tuple[str, ...] = tuple(column.key for column in _history_columns())
+
+
 # Every column of the judged cohort, in results.csv's order.
 COLUMNS: tuple[Column, ...] = (
     Column("candidate_id", pl.String(), Role.INPUT, read=True),
@@ -101,6 +121,10 @@ COLUMNS: tuple[Column, ...] = (
     Column("region", pl.String(), Role.INPUT, read=True),
     Column("language", pl.String(), Role.INPUT, read=True),
     Column("scored", pl.Boolean(), Role.JUDGEMENT, on_rejected=False),
+    # The school's own number for the student, which the history store matches on (the
+    # JLPT's candidate number changes every sitting); the candidate id when the file has none.
+    Column("student_id", pl.String(), Role.INPUT, read=True),
+    *_history_columns(),
 )
 
 COLUMN_KEYS: tuple[str, ...] = tuple(column.key for column in COLUMNS)

@@ -11,7 +11,7 @@ from pathlib import Path
 
 import polars as pl
 
-from jlpt_batch.contract import COLUMN_KEYS, COLUMNS, KEEP, CohortRun, Column, Count, SourceInfo
+from jlpt_batch.contract import COLUMN_KEYS, COLUMNS, KEEP, CohortRun, Column, Count, Role, SourceInfo
 from jlpt_batch.judging.judge import judge
 from jlpt_batch.outputs import OUTPUTS
 from jlpt_batch.outputs.folder import check_output_folder, mark_as_ours, output_errors, replace_folder, staging_folder
@@ -65,7 +65,11 @@ def load_cohort(settings: Settings) -> CohortRun:
 def combine(prepared: Prepared) -> pl.DataFrame:
     """Every row judged, in input order, with the contract's columns; a rejected row keeps
     the values it was read with, says why, and shows no judgement."""
-    judged = judge(prepared.rows)
+    # The history columns stay empty until a history store is looked up (see run).
+    nothing_earlier = [
+        pl.lit(None, column.dtype).alias(column.key) for column in COLUMNS if column.role is Role.HISTORY
+    ]
+    judged = judge(prepared.rows).with_columns(nothing_earlier)
     if prepared.rejections.height == 0:
         return judged.with_columns(pl.lit(None, pl.String).alias("error")).select(COLUMN_KEYS)
     reasons = prepared.rejections.group_by("source_row").agg(pl.col("reason").str.join("; ").alias("error"))

@@ -31,8 +31,8 @@ def reasons(cohort) -> list[str]:
 
 
 @pytest.mark.parametrize(("written", "key"), [
-    ("ID", "candidate_id"), ("Student ID", "candidate_id"), ("candidate no", "candidate_id"),
-    ("Candidate_No", "candidate_id"), ("受験番号", "candidate_id"), ("学籍番号", "candidate_id"),
+    ("ID", "candidate_id"), ("Student ID", "student_id"), ("candidate no", "candidate_id"),
+    ("Candidate_No", "candidate_id"), ("受験番号", "candidate_id"), ("学籍番号", "student_id"),
     ("ＩＤ", "candidate_id"), (" Candidate-No ", "candidate_id"),
     ("氏名", "name"), ("名前", "name"), ("NAME", "name"), ("クラス", "class"), ("組", "class"),
     ("レベル", "level"), ("級", "level"), ("言語知識", "language_knowledge"),
@@ -278,3 +278,38 @@ def test_more_rows_than_max_rows(tmp_path):
     rows = [ENGLISH_HEADER] + [[str(i), "A", "1A", "N3", "40", "40", "", "40"] for i in range(5)]
     with pytest.raises(InputUnreadableError, match="5 candidate rows is more than --max-rows 4"):
         load(write_csv(tmp_path / "c.csv", rows), max_rows=4)
+
+
+# ---------------------------------------------------------------- student numbers
+
+
+def test_a_student_number_column_is_read_beside_the_candidate_number(tmp_path):
+    rows = [["受験番号", "学籍番号", "氏名", "レベル", "言語知識", "読解", "聴解"],
+            ["N3-0001", "S017", "Tanaka Hana", "N3", 40, 40, 40],
+            ["N3-0002", "S018", "Sato Ken", "N3", 30, 30, 30]]  # fmt: skip
+    cohort = load(write_csv(tmp_path / "c.csv", rows))
+    assert [(r["candidate_id"], r["student_id"]) for r in cohort.judged.to_dicts()] == [
+        ("N3-0001", "S017"),
+        ("N3-0002", "S018"),
+    ]
+
+
+@pytest.mark.parametrize("header", ["学籍番号", "Student No.", "Student ID", "受験番号", "Candidate No"])
+def test_a_file_with_one_id_column_uses_it_for_both(tmp_path, header):
+    rows = [[header, "Level", "Language Knowledge", "Reading", "Listening"], ["0042", "N3", 40, 40, 40]]
+    row = load(write_csv(tmp_path / "c.csv", rows)).judged.row(0, named=True)
+    assert (row["candidate_id"], row["student_id"], row["result"]) == ("0042", "0042", "PASS")
+
+
+def test_a_repeated_or_missing_student_number_rejects_the_rows(tmp_path):
+    rows = [["Candidate No", "Student No.", "Level", "Language Knowledge", "Reading", "Listening"],
+            ["C1", "S1", "N3", 40, 40, 40], ["C2", "S1", "N3", 40, 40, 40], ["C3", "", "N3", 40, 40, 40]]  # fmt: skip
+    cohort = load(write_csv(tmp_path / "c.csv", rows))
+    assert cohort.judged["result"].to_list() == ["REJECTED"] * 3
+    assert reasons(cohort) == [
+        "row 2: Student No. (student_id) 'S1' is also on row(s) 3; each student appears once in a file: "
+        "correct it or delete the repeated row",
+        "row 3: Student No. (student_id) 'S1' is also on row(s) 2; each student appears once in a file: "
+        "correct it or delete the repeated row",
+        "row 4: Student No. (student_id) is empty; give every student their student number, or delete the row",
+    ]

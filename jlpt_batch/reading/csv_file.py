@@ -12,7 +12,7 @@ from pathlib import Path
 import polars as pl
 
 from jlpt_batch.errors import InputUnreadableError, UsageError
-from jlpt_batch.reading.headers import is_candidate_id_header
+from jlpt_batch.reading.headers import is_id_header
 from jlpt_batch.reading.table import HEADER_SEARCH_ROWS, RawTable, find_header, first_line, numbered_columns
 
 UTF8_BOM = b"\xef\xbb\xbf"
@@ -109,7 +109,7 @@ def _sniff_delimiter(text: str) -> str:
 
 
 def _line_mentions_id(line: str) -> bool:
-    return any(is_candidate_id_header(cell.strip().strip('"')) for cell in re.split(r"[,\t;]", line))
+    return any(is_id_header(cell.strip().strip('"')) for cell in re.split(r"[,\t;]", line))
 
 
 def _first_records(text: str, delimiter: str) -> list[list[str]]:

@@ -10,9 +10,10 @@ from jlpt_batch.errors import InputUnreadableError
 # Canonical column key -> the ways schools write it (matched after header_key()).
 HEADER_ALIASES: dict[str, tuple[str, ...]] = {
     "candidate_id": (
-        "candidate_id", "id", "student id", "candidate no", "candidate number", "examinee number",
-        "registration number", "受験番号", "学籍番号", "学生番号",
+        "candidate_id", "id", "candidate no", "candidate number", "examinee number",
+        "registration number", "受験番号",
     ),
+    "student_id": ("student_id", "student id", "student no", "student number", "学籍番号", "学生番号"),
     "name": ("name", "student name", "full name", "氏名", "名前"),
     "class": ("class", "class name", "group", "クラス", "組"),
     "level": ("level", "jlpt level", "レベル", "級"),
@@ -43,6 +44,8 @@ HEADER_ALIASES: dict[str, tuple[str, ...]] = {
 
 REQUIRED = ("candidate_id", "level", "listening")
 SECTION_GROUPS = ("language_knowledge", "language_knowledge_reading")
+# Either id column may stand for both: a file with only one uses it as the other too.
+ID_KEYS = ("candidate_id", "student_id")
 
 # Characters that do not distinguish one header from another.
 _IGNORED = re.compile(r"[\s_\-・/().&,（）:：]+")
@@ -63,8 +66,9 @@ def canonical_column(text: object) -> str | None:
     return _ALIAS_TO_KEY.get(header_key(text))
 
 
-def is_candidate_id_header(text: object) -> bool:
-    return canonical_column(text) == "candidate_id"
+def is_id_header(text: object) -> bool:
+    """A header naming a candidate or student id: the header row is the first row with one."""
+    return canonical_column(text) in ID_KEYS
 
 
 def map_headers(header: tuple[str | None, ...]) -> dict[str, int]:
@@ -85,7 +89,8 @@ def map_headers(header: tuple[str | None, ...]) -> dict[str, int]:
 
 
 def _require(found: dict[str, int], header: tuple[str | None, ...]) -> None:
-    missing = [key for key in REQUIRED if key not in found]
+    has_an_id = any(key in found for key in ID_KEYS)
+    missing = [key for key in REQUIRED if key not in found and not (key in ID_KEYS and has_an_id)]
     if not any(key in found for key in SECTION_GROUPS):
         missing.append("language_knowledge or language_knowledge_reading")
     if missing:

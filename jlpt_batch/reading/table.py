@@ -14,7 +14,7 @@ from dataclasses import dataclass
 import polars as pl
 
 from jlpt_batch.errors import InputUnreadableError
-from jlpt_batch.reading.headers import is_candidate_id_header
+from jlpt_batch.reading.headers import is_id_header
 
 HEADER_SEARCH_ROWS = 50
 
@@ -41,7 +41,7 @@ class RawTable:
 
 def find_header(records: Sequence[Sequence[object]], where: str) -> tuple[int, list[str | None]]:
     for index, record in enumerate(records):
-        if any(is_candidate_id_header(cell) for cell in record):
+        if any(is_id_header(cell) for cell in record):
             return index, [None if cell is None else str(cell) for cell in record]
     raise InputUnreadableError(
         f"{where}: no header row with a candidate id column (e.g. 'Candidate No', 'ID', '受験番号') "

@@ -16,7 +16,7 @@ import polars as pl
 
 from jlpt_batch.contract import READ_COLUMNS
 from jlpt_batch.errors import InputUnreadableError
-from jlpt_batch.reading.headers import map_headers
+from jlpt_batch.reading.headers import ID_KEYS, map_headers
 from jlpt_batch.reading.table import RawTable
 from jlpt_batch.rules import BAND_PARTS, LEVELS, SECTION_KEYS, Rules, load_rules, rules_of_rows
 
@@ -45,7 +45,7 @@ LANGUAGE_ALIASES = {
     "tiếng việt": "vi",
     "ベトナム語": "vi",
 }
-TEXT_KEYS = ("candidate_id", "name", "class", "level", "region", "language")
+TEXT_KEYS = ("candidate_id", "student_id", "name", "class", "level", "region", "language")
 COUNT_KEYS = tuple(f"{part}_{kind}" for part in BAND_PARTS for kind in ("correct", "questions"))
 NUMBER_KEYS = (*SECTION_KEYS, "total", *COUNT_KEYS)
 REJECTION_SCHEMA = pl.Schema(
@@ -80,6 +80,7 @@ def prepare(raw: RawTable, *, max_rows: int, rules: Rules | None = None) -> Prep
     columns = map_headers(raw.header)
     labels = {key: _label(key, raw.header[index]) for key, index in columns.items()}
     frame, skipped = _text_frame(raw, columns)
+    frame = _with_shared_id(frame, columns, labels)
     if frame.height == 0:
         raise InputUnreadableError(f"no candidate rows below the header on row {raw.header_row}; nothing to judge")
     if frame.height > max_rows:
@@ -89,10 +90,20 @@ def prepare(raw: RawTable, *, max_rows: int, rules: Rules | None = None) -> Prep
     frame = _parsed(frame, rules)
     return Prepared(
         rows=_typed(frame),
-        rejections=_rejections(frame, labels, rules),
+        rejections=_rejections(frame, labels, rules, both_ids=all(key in columns for key in ID_KEYS)),
         rows_read=frame.height,
         rows_skipped_empty=skipped,
     )
+
+
+def _with_shared_id(frame: pl.DataFrame, columns: dict[str, int], labels: dict[str, str]) -> pl.DataFrame:
+    """A file with one id column uses it as both the candidate id and the student id."""
+    candidate, student = ID_KEYS
+    for key, other in ((candidate, student), (student, candidate)):
+        if key not in columns:
+            labels[key] = labels[other]
+            return frame.with_columns(pl.col(other).alias(key))
+    return frame
 
 
 def _label(key: str, written: str | None) -> str:
@@ -258,10 +269,12 @@ def _is_whole(number: pl.Expr) -> pl.Expr:
 # ---------------------------------------------------------------- checks
 
 
-def _rejections(frame: pl.DataFrame, labels: dict[str, str], rules: Rules) -> pl.DataFrame:
-    """Every problem of every row, one row each, in spreadsheet order."""
+def _rejections(frame: pl.DataFrame, labels: dict[str, str], rules: Rules, *, both_ids: bool) -> pl.DataFrame:
+    """Every problem of every row, one row each, in spreadsheet order (``both_ids``: the file has
+    a student id column beside the candidate id, checked on its own)."""
     problems = [
-        *_id_problems(labels),
+        *_id_problems("candidate_id", labels),
+        *(_id_problems("student_id", labels) if both_ids else []),
         *_level_problems(labels),
         *[problem for key in SECTION_KEYS for problem in _section_problems(key, labels)],
         *_missing_column_problems(labels, rules),
@@ -305,36 +318,37 @@ def _row(message: str, *args: pl.Expr | str) -> pl.Expr:
     return pl.format("row {}: " + message, pl.col("source_row"), *args)
 
 
-def _id_problems(labels: dict[str, str]) -> list[Problem]:
-    label = labels["candidate_id"]
+# How a message asks for each id: (what an empty cell needs, why a repeated one is wrong).
+_ID_ADVICE = {
+    "candidate_id": ("give every candidate an id", "each candidate needs a unique id"),
+    "student_id": ("give every student their student number", "each student appears once in a file"),
+}
+
+
+def _id_problems(key: str, labels: dict[str, str]) -> list[Problem]:
+    label, (give, unique) = labels[key], _ID_ADVICE[key]
     others = (
         pl.col("source_row")
         .implode()
-        .over("candidate_id")
+        .over(key)
         .list.set_difference(pl.concat_list("source_row"))
         .list.eval(pl.element().cast(pl.String))
         .list.join(", ")
     )
     # The list of other rows is built after filtering, so only over the duplicated rows.
-    given = pl.col("candidate_id").is_not_null()
-    is_duplicate = given & pl.col("candidate_id").is_duplicated()
+    given = pl.col(key).is_not_null()
+    is_duplicate = given & pl.col(key).is_duplicated()
     # Equal ids have equal hashes, and comparing hashes is a few times faster than comparing text.
-    may_be_duplicate = given & pl.col("candidate_id").hash().is_duplicated()
+    may_be_duplicate = given & pl.col(key).hash().is_duplicated()
     return [
-        Problem(
-            pl.col("candidate_id").is_null(),
-            label,
-            "candidate_id",
-            _row(f"{label} is empty; give every candidate an id, or delete the row"),
-        ),
+        Problem(pl.col(key).is_null(), label, key, _row(f"{label} is empty; {give}, or delete the row")),
         Problem(
             is_duplicate,
             label,
-            "candidate_id",
+            key,
             _row(
-                f"{label} '{{}}' is also on row(s) {{}}; each candidate needs a unique id: "
-                "correct it or delete the repeated row",
-                "candidate_id",
+                f"{label} '{{}}' is also on row(s) {{}}; {unique}: correct it or delete the repeated row",
+                key,
                 others,
             ),
             may_be_duplicate,

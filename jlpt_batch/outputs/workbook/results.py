@@ -35,9 +35,10 @@ def results_tab(book: Book, judged: pl.DataFrame) -> BulkRows | None:
 
 
 def _results_frame(judged: pl.DataFrame) -> pl.DataFrame:
-    """The contract's columns in results.csv's order; yes/no for true/false."""
+    """The contract's columns in results.csv's order; yes/no for true/false, dates as results.csv writes them."""
     words = pl.col(pl.Boolean).replace_strict({True: "yes", False: "no"}, return_dtype=pl.String)
-    return judged.select(COLUMN_KEYS).with_columns(words)
+    dates = pl.col(pl.Date).dt.to_string("%Y-%m-%d")
+    return judged.select(COLUMN_KEYS).with_columns(words, dates)
 
 
 def _results_widths(frame: pl.DataFrame, labels: list[str]) -> list[float]:
