@@ -19,6 +19,7 @@ import click
 from jlpt_batch import __version__
 from jlpt_batch.crash import report_crash
 from jlpt_batch.errors import InterruptedRunError, JlptBatchError, UnexpectedError, raise_keyboard_interrupt
+from jlpt_batch.history.command import resolve_request, run_history
 from jlpt_batch.outputs import OUTPUTS
 from jlpt_batch.pipeline import Report, load_cohort, run
 from jlpt_batch.settings import SETTINGS, Given, Setting, Settings, resolve
@@ -140,6 +141,22 @@ def check_command(input_path: Path, **options: object) -> NoReturn:
     cohort = _guarded(lambda: load_cohort(settings))
     click.echo(format_check(cohort))
     sys.exit(Report(cohort).exit_code)
+
+
+@main.command("history", epilog=EXIT_CODES_HELP)
+@click.option(
+    "--config",
+    "config_path",
+    type=click.Path(path_type=Path),
+    help="Settings file whose history store to use (default: jlpt-batch.toml in the current folder).",
+)
+@settings_options("history")
+def history_command(config_path: Path | None, **options: object) -> NoReturn:
+    """List the exams in the history store; print, export or forget a student's history; remove an exam."""
+    path = find_settings_file(config_path)
+    request = _guarded(lambda: resolve_request(Given(options, read_settings_file(path), path)))
+    click.echo(_guarded(lambda: run_history(request)))
+    sys.exit(0)
 
 
 def _guarded(action: Callable[[], T]) -> T:

@@ -222,17 +222,58 @@ class SourceInfo:
     rows_skipped_empty: int  # entirely empty rows, skipped and counted
 
 
+# A judged row's earlier exams, as the history store gives them (``EarlierExams.exams``):
+# one row per (row, earlier exam), the latest first (rank 1).
+EARLIER_SCHEMA = pl.Schema(
+    {
+        "source_row": pl.Int64(),  # the judged row whose student sat it
+        "rank": pl.Int64(),  # 1 for the latest exam before this one
+        "earlier_count": pl.Int64(),  # how many earlier exams the student has in the store in all
+        "exam": pl.String(),  # the exam as results.csv's previous_exam names it
+        "exam_kind": pl.String(),  # sitting or mock
+        "exam_date": pl.Date(),
+        "exam_name": pl.String(),  # a mock's name, "" when it has none
+        "level": pl.String(),
+        **{key: pl.Int64() for key in SECTION_KEYS},
+        "total": pl.Int64(),  # null when not scored
+        "result": pl.String(),  # PASS or FAIL
+    }
+)
+
+# Rows whose name differs from the one the store last recorded for their student id.
+RENAMED_SCHEMA = pl.Schema(
+    {
+        "source_row": pl.Int64(),
+        "student_id": pl.String(),
+        "name": pl.String(),
+        "stored_name": pl.String(),
+        "stored_exam": pl.String(),
+    }
+)
+
+
+@dataclass(frozen=True)
+class EarlierExams:
+    """What the history store holds about a cohort's students, read before any output is written."""
+
+    store: Path
+    exams: pl.DataFrame  # EARLIER_SCHEMA: each judged row's latest earlier exams (a few, not all)
+    renamed: pl.DataFrame  # RENAMED_SCHEMA
+
+
 @dataclass(frozen=True)
 class CohortRun:
     """A judged cohort: one row per row read, in input order, with exactly the ``COLUMNS``.
 
     ``rejections`` has one row per problem found: source_row, candidate_id, column,
-    value, reason.
+    value, reason. ``earlier`` is what a history store holds about the students (None
+    when no store is used); the judged frame's history columns are filled from it.
     """
 
     judged: pl.DataFrame
     rejections: pl.DataFrame
     source: SourceInfo
+    earlier: EarlierExams | None = None
 
     def counts(self) -> dict[Count, int]:
         """Every count of the cohort (sums, not filters: a filter would copy every column)."""

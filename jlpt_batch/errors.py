@@ -41,8 +41,18 @@ class SettingsError(UsageError):
     """The settings file cannot be read or holds an unknown or invalid setting."""
 
 
+class HistoryError(UsageError):
+    """The history store cannot be used as asked: not our store, a newer one, or nothing matching."""
+
+
 class OutputNotWrittenError(JlptBatchError):
     """The output folder could not be written (read-only, full, a name too long); earlier outputs are intact."""
+
+    exit_code = 4
+
+
+class HistoryNotRecordedError(JlptBatchError):
+    """The outputs are complete, but the history store could not be written; it is as it was."""
 
     exit_code = 4
 

@@ -75,12 +75,20 @@ def weeks_between(start: dt.date, end: dt.date) -> int:
     return max(0, (end - start).days // 7)
 
 
+SITTING, MOCK = "sitting", "mock"  # the kinds of exam, as the history store and results.csv name them
+
+
 @dataclass(frozen=True)
 class Exam:
-    """Which exam the scores come from: an official sitting or a school's mock exam."""
+    """Which exam the scores come from: an official sitting or a school's mock exam.
+
+    The history store tells exams apart by kind, date and name (a school may name its
+    mocks, e.g. two on one day); the level is each student's own.
+    """
 
     sitting: Sitting
     mock_date: dt.date | None = None
+    name: str = ""  # a mock's name (--exam-name), "" when it has none
 
     @classmethod
     def default_for(cls, as_of: dt.date) -> Exam:
@@ -88,15 +96,20 @@ class Exam:
         return cls(latest_sitting_on_or_before(as_of))
 
     @classmethod
-    def chosen(cls, sitting: Sitting | None, mock_date: dt.date | None, as_of: dt.date) -> Exam:
+    def chosen(cls, sitting: Sitting | None, mock_date: dt.date | None, as_of: dt.date, name: str = "") -> Exam:
         """The exam a run names: a mock exam on its date, else a sitting, else the latest sitting."""
         if mock_date is not None:
-            return cls(sitting or cls.default_for(mock_date).sitting, mock_date)
+            return cls(sitting or cls.default_for(mock_date).sitting, mock_date, name)
         return cls(sitting) if sitting else cls.default_for(as_of)
 
     @property
     def is_mock(self) -> bool:
         return self.mock_date is not None
+
+    @property
+    def kind(self) -> str:
+        """``sitting`` or ``mock``."""
+        return MOCK if self.is_mock else SITTING
 
     @property
     def date(self) -> dt.date:

@@ -12,6 +12,9 @@ from pathlib import Path
 import polars as pl
 
 from jlpt_batch.contract import COLUMN_KEYS, COLUMNS, KEEP, CohortRun, Column, Count, Role, SourceInfo
+from jlpt_batch.history.progress import renamed_warning
+from jlpt_batch.history.run_step import Recorded, open_store, record, with_earlier_exams
+from jlpt_batch.history.store import HistoryStore
 from jlpt_batch.judging.judge import judge
 from jlpt_batch.outputs import OUTPUTS
 from jlpt_batch.outputs.folder import check_output_folder, mark_as_ours, output_errors, replace_folder, staging_folder
@@ -29,6 +32,7 @@ class Report:
     outputs: list[Path] = field(default_factory=list)
     warnings: list[str] = field(default_factory=list)
     seconds: dict[str, float] = field(default_factory=dict)  # wall time of each stage
+    recorded: Recorded | None = None  # what went into the history store; None: no store was used
 
     @contextmanager
     def timed(self, stage: str) -> Iterator[None]:
@@ -87,18 +91,33 @@ def _as_rejected(column: Column, rejected: pl.Expr) -> pl.Expr:
 
 
 def run(settings: Settings) -> Report:
-    """Judge the input and write every wanted output (see ``outputs.OUTPUTS``) into settings.out_dir."""
+    """Judge the input and write every wanted output (see ``outputs.OUTPUTS``) into settings.out_dir;
+    then record the results in the history store (settings.history), when there is one."""
     start = time.perf_counter()
     cohort = load_cohort(settings)
     report = Report(cohort, seconds={"read and judge": time.perf_counter() - start})
     with output_errors(settings.out_dir):
         check_output_folder(settings)
+    store = open_store(settings.history)
+    if store is not None:
+        _look_up_history(store, settings, report)
     with output_errors(settings.out_dir), staging_folder(settings.out_dir) as staging:
-        _write_outputs(cohort, staging, settings, report)
+        _write_outputs(report.cohort, staging, settings, report)
         replace_folder(staging, settings.out_dir)
     report.out_dir = settings.out_dir
     report.outputs = [settings.out_dir / path.relative_to(staging) for path in report.outputs]
+    if store is not None:  # last, once every output is in place: an interrupted run records nothing
+        with report.timed("history record"):
+            report.recorded = record(store, report.cohort, settings.effective_exam, settings.out_dir)
     return report
+
+
+def _look_up_history(store: HistoryStore, settings: Settings, report: Report) -> None:
+    """Each student's earlier exams, for every output; a warning for an id whose name has changed."""
+    with report.timed("history lookup"):
+        report.cohort = with_earlier_exams(report.cohort, store, settings.effective_exam)
+    if report.cohort.earlier is not None and (warning := renamed_warning(report.cohort.earlier)):
+        report.warnings.append(warning)
 
 
 def _write_outputs(cohort: CohortRun, folder: Path, settings: Settings, report: Report) -> None:

@@ -19,7 +19,8 @@ from pathlib import Path
 from typing import Literal, cast
 
 from jlpt_batch.errors import SettingsError
-from jlpt_batch.exams import Exam, Sitting, parse_sitting
+from jlpt_batch.exams import MOCK, SITTING, Exam, Sitting, parse_sitting
+from jlpt_batch.rules import LEVELS
 
 Paper = Literal["a4", "letter"]
 SortOrder = Literal["input", "id", "name"]
@@ -28,6 +29,7 @@ Region = Literal["all", "domestic", "overseas"]
 PAPERS: tuple[Paper, ...] = ("a4", "letter")
 SORT_ORDERS: tuple[SortOrder, ...] = ("input", "id", "name")
 REGIONS: tuple[Region, ...] = ("all", "domestic", "overseas")
+HISTORY_FORMATS = ("table", "csv")
 
 
 @dataclass(frozen=True)
@@ -53,6 +55,7 @@ class Settings:
     percentile: bool = False
     region: Region = "all"
     show_progress: bool = False
+    history: Path | None = None  # the history store of earlier exams; None: none is read or written
 
     @property
     def effective_exam(self) -> Exam:
@@ -66,6 +69,16 @@ class Settings:
 def default_out_dir(input_path: Path) -> Path:
     """``./<input name>-results/`` in the current directory."""
     return Path.cwd() / f"{input_path.stem}-results"
+
+
+HISTORY_FILE_NAME = "jlpt-batch.db"
+
+
+def default_history_path(settings_file: Path | None) -> Path:
+    """The history store the command line uses unless told otherwise: beside the settings file,
+    else in the current folder (a school keeps its history with its settings)."""
+    folder = settings_file.parent if settings_file is not None else Path.cwd()
+    return folder / HISTORY_FILE_NAME
 
 
 # ── checking one value ────────────────────────────────────────────────────────
@@ -134,6 +147,49 @@ def _folder(value: object) -> Path:
     return path
 
 
+def _store_file(value: object) -> Path:
+    path = Path(_text(value)) if not isinstance(value, Path) else value
+    if path.is_dir():
+        raise ValueError(f"is a folder; give the path of a file, e.g. {path / HISTORY_FILE_NAME}")
+    if not path.parent.is_dir():
+        raise ValueError("is in a folder that does not exist")
+    return path
+
+
+MAX_EXAM_NAME = 60
+
+
+def _exam_name(value: object) -> str:
+    name = " ".join(_text(value).split())
+    if len(name) > MAX_EXAM_NAME:
+        raise ValueError(f"is longer than {MAX_EXAM_NAME} characters")
+    return name
+
+
+def _xlsx_file(value: object) -> Path:
+    path = Path(_text(value)) if not isinstance(value, Path) else value
+    if path.suffix.lower() != ".xlsx":
+        raise ValueError("is not an .xlsx file name, e.g. history.xlsx")
+    if not path.parent.is_dir():
+        raise ValueError("is in a folder that does not exist")
+    return path
+
+
+def _level(value: object) -> str:
+    text = _text(value).upper()
+    if text not in LEVELS:
+        raise ValueError(f"is not a JLPT level; use one of: {', '.join(LEVELS)}")
+    return text
+
+
+def _exam_when(value: object) -> tuple[str, dt.date]:
+    """An exam as --remove-exam names it: YYYY-MM for a sitting, YYYY-MM-DD for a mock exam."""
+    text = _text(value)
+    if text.count("-") == 2:
+        return MOCK, _date(text)
+    return SITTING, _sitting(text).date
+
+
 def _encoding(value: object) -> str:
     text = _text(value)
     try:
@@ -200,6 +256,15 @@ SETTINGS: tuple[Setting, ...] = (
              _sitting, field=None, in_file=True, metavar="YYYY-MM"),
     Setting("mock_date", "--mock-date", "The scores are from a school mock exam held on this date.",
              _date, field=None, in_file=True, metavar="YYYY-MM-DD"),
+    Setting("exam_name", "--exam-name",
+             "A name for the mock exam, to tell two mocks of one date apart (with --mock-date or --remove-exam).",
+             _exam_name, field=None, metavar="NAME", commands=("run", "history")),
+    Setting("history", "--history",
+             "History store of earlier exams, an SQLite file (default: jlpt-batch.db beside the settings file, "
+             "else in the current folder).",
+             _store_file, in_file=True, metavar="FILE", commands=("run", "history")),
+    Setting("no_history", "--no-history", "Read no earlier exams and record none of this one.",
+             _boolean, field=None, flag=True),
     Setting("school", "--school", "School name printed on every sheet.", _text, in_file=True, metavar="NAME"),
     Setting("lang", "--lang",
              "Sheet language (en, ja, ko, zh, vi); a `language` column overrides it per student.",
@@ -220,6 +285,23 @@ SETTINGS: tuple[Setting, ...] = (
     Setting("region", "--region",
              "National figures to compare with: all, domestic or overseas.",
              _choice(*REGIONS), in_file=True, metavar="REGION"),
+    # What the history command does (without any of these, it lists the exams in the store).
+    Setting("student", "--student", "Print one student's record, one row per exam (their student id).",
+             _text, field=None, metavar="ID", commands=("history",)),
+    Setting("format", "--format", "How the exam list and --student are printed: table or csv.",
+             _choice(*HISTORY_FORMATS), field=None, metavar="FORMAT", commands=("history",)),
+    Setting("export", "--export", "Write the whole history (or --class's, or --level's) to a workbook.",
+             _xlsx_file, field=None, metavar="FILE.xlsx", commands=("history",)),
+    Setting("class_name", "--class", "With --export: the students whose latest exam was in this class.",
+             _text, field=None, metavar="NAME", commands=("history",)),
+    Setting("level", "--level", "With --export: the students whose latest exam was at this level; "
+             "with --remove-exam: only this level's records.",
+             _level, field=None, metavar="LEVEL", commands=("history",)),
+    Setting("forget", "--forget", "Remove every record of one student (their student id) from the store.",
+             _text, field=None, metavar="ID", commands=("history",)),
+    Setting("remove_exam", "--remove-exam",
+             "Remove a whole exam from the store: YYYY-MM for a sitting, YYYY-MM-DD for a mock exam.",
+             _exam_when, field=None, metavar="WHEN", commands=("history",)),
 )  # fmt: skip
 
 FILE_KEYS: tuple[str, ...] = tuple(setting.key for setting in SETTINGS if setting.in_file)
@@ -271,11 +353,32 @@ def resolve(input_path: Path, out_dir: Path | None, given: Given, *, skip: froze
     }
     chosen["as_of"] = as_of = cast(dt.date, chosen.get("as_of") or dt.date.today())
     sitting, mock_date = cast("Sitting | None", values["sitting"]), cast("dt.date | None", values["mock_date"])
-    chosen["exam"] = Exam.chosen(sitting, mock_date, as_of)
+    chosen["exam"] = Exam.chosen(sitting, mock_date, as_of, _mock_name(values, given))
+    chosen["history"] = history_store(values, given)
     out = out_dir or default_out_dir(input_path)
     settings = Settings(input_path=input_path, out_dir=out, skip=skip, **chosen)  # type: ignore[arg-type]
     _check_language(settings, given)
     return settings
+
+
+def _mock_name(values: Mapping[str, object], given: Given) -> str:
+    """--exam-name, which only a mock exam takes (a sitting is named by its month)."""
+    name = cast("str | None", values["exam_name"])
+    if name and values["mock_date"] is None:
+        where = given.value(setting("exam_name"))
+        shown = where[1] if where else f"--exam-name {name!r}"
+        raise SettingsError(f"{shown} names a mock exam; give its --mock-date too")
+    return name or ""
+
+
+def history_store(values: Mapping[str, object], given: Given) -> Path | None:
+    """The history store to use: --history, else the default place; None with --no-history."""
+    if values.get("no_history"):
+        if given.command_line.get("history") is not None:
+            raise SettingsError("--history and --no-history contradict each other; give one of them")
+        return None
+    chosen = cast("Path | None", values.get("history"))
+    return chosen or default_history_path(given.settings_file_path)
 
 
 def _check_language(settings: Settings, given: Given) -> None:

@@ -42,6 +42,7 @@ def read_settings_file(path: Path | None) -> dict[str, object]:
         if key not in FILE_KEYS:
             known = ", ".join(sorted(FILE_KEYS))
             raise SettingsError(f"settings file {path}: unknown setting {key!r}; known settings are {known}")
-    if isinstance(data.get("templates"), str):  # relative to the settings file, not to wherever the command runs
-        data["templates"] = str((path.parent / data["templates"]).resolve())
+    for key in ("templates", "history"):  # relative to the settings file, not to wherever the command runs
+        if isinstance(data.get(key), str):
+            data[key] = str((path.parent / data[key]).resolve())
     return data

@@ -2,7 +2,8 @@
 
 from __future__ import annotations
 
-from jlpt_batch.contract import CohortRun, Count
+from jlpt_batch.contract import CohortRun, Count, EarlierExams
+from jlpt_batch.history.run_step import Recorded
 from jlpt_batch.pipeline import Report
 from jlpt_batch.stats import headline_by_level
 
@@ -17,7 +18,18 @@ def format_summary(report: Report) -> str:
     if report.out_dir is not None:
         lines += ["", f"Outputs in {report.out_dir}:"]
         lines += [f"  {path.name}" for path in report.outputs]
+    if report.recorded is not None:
+        lines += ["", _history_line(report.recorded, report.cohort.earlier)]
     return "\n".join(lines)
+
+
+def _history_line(recorded: Recorded, earlier: EarlierExams | None) -> str:
+    """Where this exam went in the history store, and how many students had earlier exams there."""
+    with_earlier = 0 if earlier is None else earlier.exams["source_row"].n_unique()
+    return (
+        f"History: {recorded.students} student(s) recorded as {recorded.exam} in {recorded.store}; "
+        f"{with_earlier} had earlier exams there."
+    )
 
 
 def format_check(cohort: CohortRun) -> str:

@@ -16,7 +16,10 @@ pytestmark = pytest.mark.skipif(not SAMPLE.exists(), reason="needs the sample co
 
 
 def command(out: Path, *extra: str) -> list[str]:
-    return [sys.executable, "-m", "jlpt_batch", "run", str(SAMPLE), "--out", str(out), "--as-of", "2026-11-23", *extra]
+    """The sample's run, with its history store beside the output folder (not beside the sample)."""
+    store = out.parent / "jlpt-batch.db"
+    return [sys.executable, "-m", "jlpt_batch", "run", str(SAMPLE), "--out", str(out), "--as-of", "2026-11-23",
+            "--history", str(store), *extra]  # fmt: skip
 
 
 def children_of(pid: int) -> set[int]:
@@ -52,22 +55,34 @@ def wait_for_sheets(staging_parent: Path, process: subprocess.Popen, timeout: fl
 
 @pytest.fixture
 def earlier_output(tmp_path) -> dict[str, bytes]:
+    """The outputs of an earlier run, which also recorded its exam in the history store."""
     out = tmp_path / "out"
     subprocess.run(command(out, "--no-sheets"), check=False, capture_output=True)
+    assert (tmp_path / "jlpt-batch.db").exists()
     return {p.name: p.read_bytes() for p in out.iterdir() if p.is_file()}
 
 
-@pytest.mark.parametrize("how", ["SIGTERM", "Ctrl-C"])
-def test_signal_during_rendering_stops_cleanly(tmp_path, earlier_output, how):
-    assert "results.csv" in earlier_output
+# The interrupted run is of another exam: had it been recorded, the store would have changed.
+NEXT_EXAM = ("--mock-date", "2026-10-04", "--jobs", "2")
+
+
+def start_rendering(tmp_path: Path) -> subprocess.Popen:
     process = subprocess.Popen(
-        command(tmp_path / "out", "--jobs", "2"),
+        command(tmp_path / "out", *NEXT_EXAM),
         stdout=subprocess.PIPE,
         stderr=subprocess.PIPE,
         text=True,
         start_new_session=True,
     )
     wait_for_sheets(tmp_path, process)
+    return process
+
+
+@pytest.mark.parametrize("how", ["SIGTERM", "Ctrl-C"])
+def test_signal_during_rendering_stops_cleanly(tmp_path, earlier_output, how):
+    assert "results.csv" in earlier_output
+    store = (tmp_path / "jlpt-batch.db").read_bytes()
+    process = start_rendering(tmp_path)
     workers = children_of(process.pid)
     if how == "SIGTERM":
         process.send_signal(signal.SIGTERM)
@@ -81,10 +96,23 @@ def test_signal_during_rendering_stops_cleanly(tmp_path, earlier_output, how):
     assert "Traceback" not in stderr
     time.sleep(0.5)
     assert not [pid for pid in workers if alive(pid)], "worker processes outlived the run"
-    assert sorted(p.name for p in tmp_path.iterdir()) == ["out"]  # no hidden partial folder
+    assert sorted(p.name for p in tmp_path.iterdir()) == ["jlpt-batch.db", "out"]  # no hidden partial folder
     out = tmp_path / "out"
     assert {p.name: p.read_bytes() for p in out.iterdir() if p.is_file()} == earlier_output
     assert not (out / "sheets").exists()
+    assert (tmp_path / "jlpt-batch.db").read_bytes() == store
+
+
+def test_a_run_killed_during_rendering_leaves_the_history_store_as_it_was(tmp_path, earlier_output):
+    store = (tmp_path / "jlpt-batch.db").read_bytes()
+    process = start_rendering(tmp_path)
+    os.killpg(process.pid, signal.SIGKILL)  # no clean-up of any kind can run
+    process.communicate(timeout=30)
+    assert process.returncode == -signal.SIGKILL
+    assert (tmp_path / "jlpt-batch.db").read_bytes() == store
+    assert not list(tmp_path.glob("jlpt-batch.db-*")), "a journal was left: the store was being written"
+    out = tmp_path / "out"
+    assert {p.name: p.read_bytes() for p in out.iterdir() if p.is_file()} == earlier_output
 
 
 def large_csv(folder: Path, rows: int = 1_000_000) -> Path:
@@ -142,5 +170,5 @@ def test_signal_while_reading_and_judging_stops_cleanly(tmp_path, earlier_output
     _, stderr = process.communicate(timeout=30)
     assert process.returncode == 130, stderr
     assert "Error: interrupted" in stderr and "Traceback" not in stderr
-    assert sorted(p.name for p in tmp_path.iterdir()) == ["input", "out"]
+    assert sorted(p.name for p in tmp_path.iterdir()) == ["input", "jlpt-batch.db", "out"]
     assert {p.name: p.read_bytes() for p in out.iterdir() if p.is_file()} == earlier_output

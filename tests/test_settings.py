@@ -31,6 +31,20 @@ BAD_OPTIONS = [
     ("--sitting", "soon", "sitting 'soon' is not YYYY-MM"),
     ("--encoding", "klingon", "is not an encoding Python knows"),
     ("--templates", "no/such/folder", "is not a folder that exists"),
+    ("--history", "no/such/folder/jlpt-batch.db", "is in a folder that does not exist"),
+    ("--history", ".", "is a folder; give the path of a file, e.g. jlpt-batch.db"),
+    ("--exam-name", "x" * 61, "is longer than 60 characters"),
+]
+
+# The same for the options of the history command.
+BAD_HISTORY_OPTIONS = [
+    ("--format", "json", "is not allowed; use one of: table, csv"),
+    ("--export", "history.pdf", "is not an .xlsx file name, e.g. history.xlsx"),
+    ("--export", "no/such/folder/history.xlsx", "is in a folder that does not exist"),
+    ("--level", "N6", "is not a JLPT level; use one of: N1, N2, N3, N4, N5"),
+    ("--remove-exam", "2026-05", "a JLPT sitting is in July or December, not month 5"),
+    ("--remove-exam", "2026-13-01", "is not a date like 2026-11-20"),
+    ("--exam-name", "x" * 61, "is longer than 60 characters"),
 ]
 
 # (settings file line, what the message must say)
@@ -47,6 +61,8 @@ BAD_FILE_LINES = [
     ('duplex = "yes"', "duplex = 'yes' must be true or false (without quotes)"),
     ("percentile = 1", "percentile = 1 must be true or false (without quotes)"),
     ('templates = "no/such/folder"', "is not a folder that exists"),
+    ('history = "no/such/folder/jlpt-batch.db"', "is in a folder that does not exist"),
+    ("history = true", "history = True must be text in quotes"),
     ("bogus = 1", "unknown setting 'bogus'; known settings are"),
     ("paper = ", "is not valid TOML"),
 ]
@@ -89,10 +105,17 @@ def test_every_file_setting_is_checked_by_a_test_here():
     assert set(FILE_KEYS) <= tested
 
 
+@pytest.mark.parametrize(("option", "value", "allowed"), BAD_HISTORY_OPTIONS)
+def test_a_bad_history_option_value_is_one_line_naming_it(tmp_path, option, value, allowed):
+    result = invoke("history", "--history", tmp_path / "h.db", option, value)
+    assert_one_line_usage_error(result, f"{option} '{value}'", allowed)
+
+
 def test_every_option_with_a_value_is_checked_by_a_test_here():
-    free_text = {"worksheet", "school"}  # any text is a worksheet's or a school's name
+    # any text is a worksheet's, a school's or a class's name, or a student's id
+    free_text = {"worksheet", "school", "student", "forget", "class_name"}
     valued = {item.option for item in SETTINGS if not item.flag and item.key not in free_text}
-    assert valued <= {option for option, _, _ in BAD_OPTIONS}
+    assert valued <= {option for option, _, _ in (*BAD_OPTIONS, *BAD_HISTORY_OPTIONS)}
 
 
 def test_the_command_line_wins_over_the_file_and_can_undo_a_flag(cohort, tmp_path):
@@ -105,8 +128,24 @@ def test_the_command_line_wins_over_the_file_and_can_undo_a_flag(cohort, tmp_pat
 
 def test_defaults_are_the_settings_fields(cohort):
     settings = resolve(cohort, None, Given({}, {}))
-    plain = Settings(cohort, settings.out_dir, as_of=settings.as_of, jobs=settings.jobs, exam=settings.exam)
-    assert settings == plain
+    computed = {"as_of": settings.as_of, "jobs": settings.jobs, "exam": settings.exam, "history": settings.history}
+    assert settings == Settings(cohort, settings.out_dir, **computed)
+
+
+def test_the_history_store_is_beside_the_settings_file_else_in_the_current_folder(cohort, tmp_path, monkeypatch):
+    monkeypatch.chdir(tmp_path)
+    assert resolve(cohort, None, Given({}, {})).history == tmp_path / "jlpt-batch.db"
+    beside = Given({}, {}, tmp_path / "school" / "jlpt-batch.toml")
+    assert resolve(cohort, None, beside).history == tmp_path / "school" / "jlpt-batch.db"
+    assert resolve(cohort, None, Given({"no_history": True}, {"history": "x.db"})).history is None
+
+
+def test_an_exam_name_needs_a_mock_date_and_history_options_cannot_contradict(cohort, tmp_path):
+    result = invoke("run", cohort, "--out", tmp_path / "out", *FAST, "--exam-name", "Spring practice")
+    assert_one_line_usage_error(result, "--exam-name 'Spring practice' names a mock exam; give its --mock-date too")
+    result = invoke("run", cohort, "--out", tmp_path / "out", *FAST, "--history", tmp_path / "h.db", "--no-history")
+    assert_one_line_usage_error(result, "--history and --no-history contradict each other; give one of them")
+    assert not (tmp_path / "out").exists() and not (tmp_path / "h.db").exists()
 
 
 def test_a_toml_date_and_a_language_tag_are_accepted(cohort):

@@ -1,0 +1,87 @@
+"""What a run does with the history store: look up before the outputs, record after them.
+
+The store is checked and read before anything is written (a store that is not ours, or
+is newer, stops the run there), and this run's results are recorded only once the output
+folder is complete and in place, in one transaction: an interrupted or failed run
+leaves the store as it was.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import sqlite3
+from collections.abc import Iterator
+from contextlib import contextmanager
+from dataclasses import dataclass, replace
+from pathlib import Path
+
+import polars as pl
+
+from jlpt_batch import __version__
+from jlpt_batch.contract import REJECTED, CohortRun
+from jlpt_batch.errors import HistoryError, HistoryNotRecordedError, InterruptedRunError
+from jlpt_batch.exams import Exam
+from jlpt_batch.history.progress import look_up, with_previous
+from jlpt_batch.history.store import RECORD_COLUMNS, ExamKey, HistoryStore, RunInfo
+
+
+def open_store(path: Path | None) -> HistoryStore | None:
+    """The history store a run uses (None without one); HistoryError for a file that is not one we can use."""
+    return None if path is None else HistoryStore(path)
+
+
+def with_earlier_exams(cohort: CohortRun, store: HistoryStore, exam: Exam) -> CohortRun:
+    """The cohort with each student's earlier exams, and its history columns filled from them."""
+    with _read_errors(store.path):
+        earlier = look_up(store, cohort.judged, ExamKey.of(exam))
+    return replace(cohort, judged=with_previous(cohort.judged, earlier), earlier=earlier)
+
+
+@dataclass(frozen=True)
+class Recorded:
+    """What a run recorded in the history store."""
+
+    store: Path
+    exam: str  # as ExamKey.label names it
+    students: int
+
+
+def record(store: HistoryStore, cohort: CohortRun, exam: Exam, out_dir: Path) -> Recorded:
+    """Record the cohort's judged students at ``exam``, in one transaction.
+
+    Called once the outputs are in ``out_dir``, so every failure says they are there.
+    """
+    rows = cohort.judged.filter((pl.col("result") != REJECTED) & pl.col("student_id").is_not_null())
+    source = cohort.source
+    run = RunInfo(source.path.name, source.sha256, __version__, dt.datetime.now().astimezone())
+    not_recorded = f"the outputs are in {out_dir}, but this exam was not recorded in the history store {store.path}"
+    key = ExamKey.of(exam)
+    try:
+        return Recorded(store.path, key.label, store.record(rows.select(RECORD_COLUMNS), key, run))
+    except KeyboardInterrupt:
+        raise InterruptedRunError(f"interrupted; {not_recorded}, which is as it was: run again to record it") from None
+    except HistoryError as error:
+        raise HistoryNotRecordedError(f"{not_recorded}: {error}") from None
+    except (sqlite3.Error, OSError) as error:
+        raise HistoryNotRecordedError(
+            f"{not_recorded} ({_reason(error)}); it is as it was: fix that and run again to record this exam"
+        ) from None
+
+
+@contextmanager
+def _read_errors(path: Path) -> Iterator[None]:
+    try:
+        yield
+    except (sqlite3.Error, OSError) as error:
+        raise HistoryError(
+            f"the history store {path} could not be read ({_reason(error)}); nothing was written. "
+            "Restore it from a backup, or choose another --history"
+        ) from None
+
+
+def _reason(error: BaseException) -> str:
+    if isinstance(error, OSError) and error.strerror:
+        return error.strerror
+    if isinstance(error, sqlite3.OperationalError) and "locked" in str(error):
+        return "another run kept it busy for too long"
+    return str(error) or type(error).__name__

@@ -1,0 +1,174 @@
+"""The history store file: ours or nothing, whole or not at all, private, and forgetful when asked."""
+
+from __future__ import annotations
+
+import datetime as dt
+import sqlite3
+import stat
+from pathlib import Path
+
+import polars as pl
+import pytest
+from click.testing import CliRunner
+from cohort_files import write_csv
+
+from jlpt_batch.cli import main
+from jlpt_batch.errors import HistoryError
+from jlpt_batch.history.store import RECORD_COLUMNS, SCHEMA_VERSION, ExamKey, HistoryStore, RunInfo
+
+MAY_MOCK = ExamKey(dt.date(2026, 5, 10), "mock")
+JULY = ExamKey(dt.date(2026, 7, 5), "sitting")
+RUN = RunInfo("cohort.csv", "0" * 64, "0.1.0", dt.datetime(2026, 7, 20, 9, 0, tzinfo=dt.UTC))
+HEADER = ["Student No.", "Candidate No", "Name", "Class", "Level", "Language Knowledge", "Reading", "Listening"]
+
+
+def records(*rows: tuple) -> pl.DataFrame:
+    """Judged rows as a run records them: (student_id, name, class, level, knowledge, reading, listening)."""
+    columns = {key: [] for key in RECORD_COLUMNS}
+    for student_id, name, class_name, level, knowledge, reading, listening in rows:
+        total = None if None in (knowledge, reading, listening) else knowledge + reading + listening
+        values = {"student_id": student_id, "candidate_id": f"C-{student_id}", "name": name, "class": class_name,
+                  "level": level, "language_knowledge": knowledge, "reading": reading,
+                  "language_knowledge_reading": None, "listening": listening, "total": total,
+                  "result": "PASS" if total and total >= 95 and min(knowledge, reading, listening) >= 19 else "FAIL"}  # fmt: skip
+        for key in RECORD_COLUMNS:
+            columns[key].append(values[key])
+    return pl.DataFrame(columns, schema={key: pl.Int64 if key in ("language_knowledge", "reading",
+                        "language_knowledge_reading", "listening", "total") else pl.String for key in RECORD_COLUMNS})  # fmt: skip
+
+
+def invoke(*args: object):
+    return CliRunner().invoke(main, [str(arg) for arg in args])
+
+
+@pytest.fixture
+def store(tmp_path) -> HistoryStore:
+    store = HistoryStore(tmp_path / "history.db")
+    store.record(records(("S1", "Tanaka Hana", "1A", "N3", 30, 30, 15), ("S2", "Le Van An", "1B", "N3", 40, 40, 40)),
+                 MAY_MOCK, RUN)  # fmt: skip
+    return store
+
+
+def test_a_new_store_is_readable_by_its_owner_only_and_says_what_it_is(store):
+    assert stat.S_IMODE(store.path.stat().st_mode) == 0o600
+    header = store.path.read_bytes()[:100]
+    assert header.startswith(b"SQLite format 3\x00")
+    assert int.from_bytes(header[60:64], "big") == SCHEMA_VERSION
+    assert sorted(p.name for p in store.path.parent.iterdir()) == ["history.db"]  # nothing half-built left
+
+
+def test_recording_an_exam_again_replaces_only_the_students_in_that_file(store):
+    store.record(records(("S3", "Sato Ken", "1A", "N3", 20, 20, 20)), MAY_MOCK, RUN)  # another class's file
+    store.record(records(("S1", "Tanaka Hana", "1A", "N3", 31, 31, 16)), MAY_MOCK, RUN)  # a corrected row
+    exams = store.exams()
+    assert exams.select("exam_kind", "level", "students").rows() == [("mock", "N3", 3)]
+    assert store.student("S1")["listening"].to_list() == [16]
+    assert store.student("S2")["listening"].to_list() == [40]
+
+
+def test_reading_never_writes_to_the_file(store):
+    before = store.path.read_bytes()
+    store.earlier_exams(["S1", "S2", "S9"], JULY)
+    store.exams(), store.student("S1"), store.records(class_name="1A")
+    assert store.path.read_bytes() == before
+
+
+def test_earlier_exams_are_the_latest_before_this_exam(store):
+    store.record(records(("S1", "Tanaka Hana", "1A", "N3", 32, 32, 19)), JULY, RUN)
+    december = ExamKey(dt.date(2026, 12, 6), "sitting")
+    found = store.earlier_exams(["S1"], december)
+    assert found.select("exam_kind", "listening", "earlier_rank", "earlier_count").rows() == [
+        ("sitting", 19, 1, 2),
+        ("mock", 15, 2, 2),
+    ]
+    # Re-running July: July itself is not an earlier exam of July.
+    assert store.earlier_exams(["S1"], JULY).select("exam_kind", "earlier_rank").rows() == [("mock", 1)]
+
+
+def test_forgetting_a_student_removes_their_data_from_the_file(store):
+    assert store.forget("S1") == 1
+    assert store.student("S1").height == 0 and store.student("S2").height == 1
+    assert "Tanaka".encode() not in store.path.read_bytes()  # overwritten, not just unlinked
+
+
+def test_removing_an_exam_leaves_the_others(store):
+    store.record(records(("S1", "Tanaka Hana", "1A", "N3", 32, 32, 19)), JULY, RUN)
+    assert store.remove_exam(MAY_MOCK) == 2
+    assert store.exams().select("exam_kind", "students").rows() == [("sitting", 1)]
+
+
+@pytest.mark.parametrize(
+    ("content", "what"),
+    [
+        (b"", "it is an empty file"),
+        (b"student,score\nS1,40\n" * 10, "it is not an SQLite database"),
+        ("sqlite", "it is another program's SQLite database"),
+    ],
+)
+def test_a_file_that_is_not_our_store_is_refused_with_one_line_and_left_as_it_is(tmp_path, content, what):
+    path = tmp_path / "jlpt-batch.db"
+    if content == "sqlite":
+        with sqlite3.connect(path) as other:
+            other.execute("CREATE TABLE notes (text TEXT)")
+        other.close()
+    else:
+        path.write_bytes(content)
+    before = path.read_bytes()
+    cohort = write_csv(tmp_path / "c.csv", [HEADER, ["S1", "C1", "Ana", "1A", "N3", 40, 40, 40]])
+    result = invoke("run", cohort, "--out", tmp_path / "out", "--history", path, "--no-sheets")
+    assert result.exit_code == 2, result.output
+    assert result.output == (
+        f"Error: {path} is not a jlpt-batch history store ({what}), so it is left as it is; "
+        "choose another --history, or move that file away\n"
+    )
+    assert path.read_bytes() == before
+    assert not (tmp_path / "out").exists()
+
+
+def test_a_store_written_by_a_newer_version_is_refused_with_one_line(store, tmp_path):
+    with sqlite3.connect(store.path) as newer:
+        newer.execute(f"PRAGMA user_version = {SCHEMA_VERSION + 1}")
+    newer.close()
+    before = store.path.read_bytes()
+    cohort = write_csv(tmp_path / "c.csv", [HEADER, ["S1", "C1", "Ana", "1A", "N3", 40, 40, 40]])
+    for args in (("run", cohort, "--out", tmp_path / "out"), ("history",)):
+        result = invoke(*args, "--history", store.path)
+        assert result.exit_code == 2, result.output
+        assert result.output == (
+            f"Error: history store {store.path} was written by a newer jlpt-batch (store version "
+            f"{SCHEMA_VERSION + 1}; this one reads version {SCHEMA_VERSION}); upgrade jlpt-batch, "
+            "or choose another --history\n"
+        )
+    assert store.path.read_bytes() == before
+    with pytest.raises(HistoryError):
+        HistoryStore(store.path)
+
+
+def test_a_failed_transaction_leaves_the_store_as_it_was(store):
+    before = store.path.read_bytes()
+    broken = records(("S4", "Kim Min", "1A", "N3", 40, 40, 40)).with_columns(pl.lit("MAYBE").alias("result"))
+    with pytest.raises(sqlite3.IntegrityError):  # the CHECK on result fails on the last row, after others
+        store.record(pl.concat([records(("S5", "Ana", "1A", "N3", 40, 40, 40)), broken]), JULY, RUN)
+    assert store.path.read_bytes() == before
+
+
+def test_labels_name_an_exam_as_results_csv_does():
+    assert JULY.label == "sitting 2026-07"
+    assert MAY_MOCK.label == "mock 2026-05-10"
+    assert ExamKey(dt.date(2026, 5, 10), "mock", "Spring practice").label == "mock 2026-05-10 Spring practice"
+
+
+def test_the_store_is_never_created_by_a_run_that_stops_before_its_outputs(tmp_path):
+    cohort = write_csv(tmp_path / "c.csv", [HEADER, ["S1", "C1", "Ana", "1A", "N3", 40, 40, 40]])
+    (tmp_path / "out").mkdir()  # not ours: the run stops before writing anything
+    result = invoke("run", cohort, "--out", tmp_path / "out", "--history", tmp_path / "h.db")
+    assert result.exit_code == 2
+    assert not (tmp_path / "h.db").exists()
+
+
+def test_a_store_is_found_whole_when_its_file_is_copied_elsewhere(store, tmp_path):
+    copy = tmp_path / "moved" / "backup.db"
+    copy.parent.mkdir()
+    copy.write_bytes(store.path.read_bytes())
+    assert HistoryStore(copy).exams().equals(store.exams())
+    assert Path(copy).stat().st_size == store.path.stat().st_size
