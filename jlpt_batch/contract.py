@@ -228,7 +228,8 @@ EARLIER_SCHEMA = pl.Schema(
     {
         "source_row": pl.Int64(),  # the judged row whose student sat it
         "rank": pl.Int64(),  # 1 for the latest exam before this one
-        "earlier_count": pl.Int64(),  # how many earlier exams the student has in the store in all
+        # these rows are every earlier exam of the student (null: not looked up, only the previous exam was)
+        "all_earlier": pl.Boolean(),
         "exam": pl.String(),  # the exam as results.csv's previous_exam names it
         "exam_kind": pl.String(),  # sitting or mock
         "exam_date": pl.Date(),

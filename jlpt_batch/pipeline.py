@@ -16,7 +16,7 @@ from jlpt_batch.history.progress import renamed_warning
 from jlpt_batch.history.run_step import Recorded, open_store, record, with_earlier_exams
 from jlpt_batch.history.store import HistoryStore
 from jlpt_batch.judging.judge import judge
-from jlpt_batch.outputs import OUTPUTS
+from jlpt_batch.outputs import OUTPUTS, sheets
 from jlpt_batch.outputs.folder import check_output_folder, mark_as_ours, output_errors, replace_folder, staging_folder
 from jlpt_batch.reading import read_table
 from jlpt_batch.reading.validate import Prepared, prepare
@@ -114,8 +114,10 @@ def run(settings: Settings) -> Report:
 
 def _look_up_history(store: HistoryStore, settings: Settings, report: Report) -> None:
     """Each student's earlier exams, for every output; a warning for an id whose name has changed."""
+    # Only the sheets show more than the previous exam.
+    shown = sheets.EARLIER_SHOWN if settings.writes(sheets.OUTPUT.name) else 1
     with report.timed("history lookup"):
-        report.cohort = with_earlier_exams(report.cohort, store, settings.effective_exam)
+        report.cohort = with_earlier_exams(report.cohort, store, settings.effective_exam, shown)
     if report.cohort.earlier is not None and (warning := renamed_warning(report.cohort.earlier)):
         report.warnings.append(warning)
 

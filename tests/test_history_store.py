@@ -22,19 +22,22 @@ RUN = RunInfo("cohort.csv", "0" * 64, "0.1.0", dt.datetime(2026, 7, 20, 9, 0, tz
 HEADER = ["Student No.", "Candidate No", "Name", "Class", "Level", "Language Knowledge", "Reading", "Listening"]
 
 
+NUMBERS = ("language_knowledge", "reading", "language_knowledge_reading", "listening", "total")
+
+
 def records(*rows: tuple) -> pl.DataFrame:
-    """Judged rows as a run records them: (student_id, name, class, level, knowledge, reading, listening)."""
+    """Judged N1-N3 rows as a run records them: (student_id, name, class, level, knowledge, reading, listening)."""
     columns = {key: [] for key in RECORD_COLUMNS}
     for student_id, name, class_name, level, knowledge, reading, listening in rows:
-        total = None if None in (knowledge, reading, listening) else knowledge + reading + listening
+        total = knowledge + reading + listening
+        passed = total >= 95 and min(knowledge, reading, listening) >= 19
         values = {"student_id": student_id, "candidate_id": f"C-{student_id}", "name": name, "class": class_name,
                   "level": level, "language_knowledge": knowledge, "reading": reading,
                   "language_knowledge_reading": None, "listening": listening, "total": total,
-                  "result": "PASS" if total and total >= 95 and min(knowledge, reading, listening) >= 19 else "FAIL"}  # fmt: skip
+                  "result": "PASS" if passed else "FAIL"}  # fmt: skip
         for key in RECORD_COLUMNS:
             columns[key].append(values[key])
-    return pl.DataFrame(columns, schema={key: pl.Int64 if key in ("language_knowledge", "reading",
-                        "language_knowledge_reading", "listening", "total") else pl.String for key in RECORD_COLUMNS})  # fmt: skip
+    return pl.DataFrame(columns, schema={key: pl.Int64 if key in NUMBERS else pl.String for key in RECORD_COLUMNS})
 
 
 def invoke(*args: object):
@@ -68,27 +71,30 @@ def test_recording_an_exam_again_replaces_only_the_students_in_that_file(store):
 
 def test_reading_never_writes_to_the_file(store):
     before = store.path.read_bytes()
-    store.earlier_exams(["S1", "S2", "S9"], JULY)
+    store.earlier_exams(["S1", "S2", "S9"], JULY, most=4)
     store.exams(), store.student("S1"), store.records(class_name="1A")
     assert store.path.read_bytes() == before
 
 
-def test_earlier_exams_are_the_latest_before_this_exam(store):
+def test_earlier_exams_are_the_latest_before_this_exam_newest_first(store):
     store.record(records(("S1", "Tanaka Hana", "1A", "N3", 32, 32, 19)), JULY, RUN)
+    october = ExamKey(dt.date(2026, 10, 4), "mock", "Autumn practice")
+    store.record(records(("S1", "Tanaka Hana", "1A", "N3", 33, 33, 21)), october, RUN)
     december = ExamKey(dt.date(2026, 12, 6), "sitting")
-    found = store.earlier_exams(["S1"], december)
-    assert found.select("exam_kind", "listening", "earlier_rank", "earlier_count").rows() == [
-        ("sitting", 19, 1, 2),
-        ("mock", 15, 2, 2),
+    found = store.earlier_exams(["S1", "S2", "S9"], december, most=2)
+    assert found.select("student_id", "exam_kind", "exam_name", "listening").rows() == [
+        ("S1", "mock", "Autumn practice", 21),
+        ("S1", "sitting", "", 19),
+        ("S2", "mock", "", 40),
     ]
-    # Re-running July: July itself is not an earlier exam of July.
-    assert store.earlier_exams(["S1"], JULY).select("exam_kind", "earlier_rank").rows() == [("mock", 1)]
+    # Re-running July: July itself, and what came after it, are not earlier exams of July.
+    assert store.earlier_exams(["S1"], JULY, most=4).select("exam_kind", "listening").rows() == [("mock", 15)]
 
 
 def test_forgetting_a_student_removes_their_data_from_the_file(store):
     assert store.forget("S1") == 1
     assert store.student("S1").height == 0 and store.student("S2").height == 1
-    assert "Tanaka".encode() not in store.path.read_bytes()  # overwritten, not just unlinked
+    assert b"Tanaka" not in store.path.read_bytes()  # overwritten, not just unlinked
 
 
 def test_removing_an_exam_leaves_the_others(store):
@@ -172,3 +178,12 @@ def test_a_store_is_found_whole_when_its_file_is_copied_elsewhere(store, tmp_pat
     copy.write_bytes(store.path.read_bytes())
     assert HistoryStore(copy).exams().equals(store.exams())
     assert Path(copy).stat().st_size == store.path.stat().st_size
+
+
+def test_a_new_store_that_a_killed_run_left_half_built_is_cleared_away(tmp_path):
+    gone = 2**22 + 12345  # above any pid this machine hands out
+    for leftover in (f".history.db.new-{gone}", f".history.db.new-{gone}-journal"):
+        (tmp_path / leftover).write_bytes(b"half")
+    store = HistoryStore(tmp_path / "history.db")
+    store.record(records(("S1", "Tanaka Hana", "1A", "N3", 30, 30, 15)), MAY_MOCK, RUN)
+    assert sorted(p.name for p in tmp_path.iterdir()) == ["history.db"]

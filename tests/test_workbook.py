@@ -106,8 +106,18 @@ def plain_counts(rows: list[dict], level: str | None = None) -> dict:
 
 
 def test_sheets_are_named_and_ordered_as_the_issue_lists(book):
-    assert book.sheetnames == ["Overview", "By level", "By class", "Results", "Near misses", "Distribution", "Rejected"]
+    assert book.sheetnames == [
+        "Overview", "By level", "By class", "Results", "Near misses", "Distribution", "Progress", "Rejected"
+    ]  # fmt: skip
     assert tuple(book.sheetnames) == TABS
+
+
+def test_without_a_history_store_the_progress_tab_says_so(book):
+    lines = [row for row in book["Progress"].iter_rows(values_only=True) if any(row)]
+    assert [cell for row in lines for cell in row if cell] == [
+        "Progress since the previous exam",
+        "No history store was used in this run, so there is nothing to compare with.",
+    ]
 
 
 def test_overview_states_the_run(book, rows):

@@ -23,17 +23,25 @@ IDENTITY = ("candidate_id", "student_id", "name", "class", "level", "source_row"
 _SPACES = r"\s+"
 
 
-def look_up(store: HistoryStore, judged: pl.DataFrame, exam: ExamKey) -> EarlierExams:
-    """The earlier exams of every judged student, and the rows whose name the store knows differently."""
+def look_up(store: HistoryStore, judged: pl.DataFrame, exam: ExamKey, shown: int = 1) -> EarlierExams:
+    """Every judged student's latest ``shown`` exams before ``exam`` (the sheets show a few; the other
+    outputs need only the previous one), and the rows whose name the store knows differently."""
     students = judged.filter((pl.col("result") != REJECTED) & pl.col("student_id").is_not_null())
     students = students.select("source_row", "student_id", "name")
-    found = store.earlier_exams(students["student_id"].to_list(), exam)
-    found = found.join(students.select("student_id", "source_row"), on="student_id").with_columns(_exam_label())
-    exams = found.filter(pl.col("earlier_rank").is_not_null()).rename({"earlier_rank": "rank"})
+    # With more than the previous exam, one more than shown tells whether they are all there is.
+    most = shown + 1 if shown > 1 else 1
+    found = store.earlier_exams(students["student_id"].to_list(), exam, most)
+    newest_first = found.sort("student_id", "exam_date", "exam_id", descending=[False, True, True])
+    ranked = newest_first.with_columns(
+        pl.int_range(1, pl.len() + 1, dtype=pl.Int64).over("student_id").alias("rank"),
+        (pl.len().over("student_id") <= shown if shown > 1 else pl.lit(None, pl.Boolean)).alias("all_earlier"),
+        _exam_label(),
+    ).join(students.select("student_id", "source_row"), on="student_id")
+    exams = ranked.filter(pl.col("rank") <= shown).select(EARLIER_SCHEMA.names()).cast(EARLIER_SCHEMA)
     return EarlierExams(
         store=store.path,
-        exams=exams.select(EARLIER_SCHEMA.names()).cast(EARLIER_SCHEMA).sort("source_row", "rank"),
-        renamed=_renamed(students, found.filter(pl.col("latest_rank") == 1)),
+        exams=exams.sort("source_row", "rank"),
+        renamed=_renamed(students, ranked.filter(pl.col("rank") == 1)),
     )
 
 
@@ -58,14 +66,12 @@ def _name_key(name: pl.Expr) -> pl.Expr:
 
 
 def _renamed(students: pl.DataFrame, latest: pl.DataFrame) -> pl.DataFrame:
-    """Rows whose name is not the name of their student id's latest record."""
+    """Rows whose name is not the name their student id had at the previous exam."""
     stored = latest.select("student_id", pl.col("name").alias("stored_name"), pl.col("exam").alias("stored_exam"))
-    both = students.join(stored, on="student_id").filter(
-        pl.col("name").is_not_null()
-        & pl.col("stored_name").is_not_null()
-        & (_name_key(pl.col("name")) != _name_key(pl.col("stored_name")))
-    )
-    return both.select(RENAMED_SCHEMA.names()).cast(RENAMED_SCHEMA).sort("source_row")
+    # Most names are written exactly as before: only the others are normalised and compared again.
+    differ = students.join(stored, on="student_id").filter(pl.col("name") != pl.col("stored_name"))
+    renamed = differ.filter(_name_key(pl.col("name")) != _name_key(pl.col("stored_name")))
+    return renamed.select(RENAMED_SCHEMA.names()).cast(RENAMED_SCHEMA).sort("source_row")
 
 
 def renamed_warning(earlier: EarlierExams, shown: int = 10) -> str | None:

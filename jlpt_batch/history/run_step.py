@@ -30,10 +30,10 @@ def open_store(path: Path | None) -> HistoryStore | None:
     return None if path is None else HistoryStore(path)
 
 
-def with_earlier_exams(cohort: CohortRun, store: HistoryStore, exam: Exam) -> CohortRun:
-    """The cohort with each student's earlier exams, and its history columns filled from them."""
+def with_earlier_exams(cohort: CohortRun, store: HistoryStore, exam: Exam, shown: int) -> CohortRun:
+    """The cohort with each student's latest ``shown`` earlier exams, and its history columns filled from them."""
     with _read_errors(store.path):
-        earlier = look_up(store, cohort.judged, ExamKey.of(exam))
+        earlier = look_up(store, cohort.judged, ExamKey.of(exam), shown)
     return replace(cohort, judged=with_previous(cohort.judged, earlier), earlier=earlier)
 
 

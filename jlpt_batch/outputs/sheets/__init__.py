@@ -8,6 +8,9 @@ from typing import TYPE_CHECKING
 
 from jlpt_batch.outputs.output import Output
 
+# A sheet's progress block shows this many of the student's latest earlier exams.
+EARLIER_SHOWN = 4
+
 if TYPE_CHECKING:
     from jlpt_batch.contract import CohortRun
     from jlpt_batch.settings import Settings

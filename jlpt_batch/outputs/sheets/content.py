@@ -9,11 +9,13 @@ from __future__ import annotations
 import re
 from collections import Counter
 from collections.abc import Iterable, Mapping, Sequence
+from dataclasses import replace
 from typing import Any
 
 from jlpt_batch.contract import Outcome
 from jlpt_batch.outputs.sheets.context import SheetContext, sheet_language
 from jlpt_batch.outputs.sheets.model import Bar, Block, CoverModel, ScoreRow, SheetModel
+from jlpt_batch.outputs.sheets.progress_block import EARLIER_COLUMN, progress_block
 from jlpt_batch.outputs.sheets.student import Section, Student
 from jlpt_batch.outputs.sheets.wording import Catalog
 from jlpt_batch.outputs.sheets.words import Words
@@ -25,9 +27,13 @@ _BAND_ORDER = {"A": 0, "B": 1, "C": 2}
 
 
 def build_sheet(row: Mapping[str, Any], context: SheetContext) -> SheetModel:
-    """Word one student's sheet from a judged PASS or FAIL row (see docs/architecture.md)."""
-    lang = sheet_language(row, context)
-    return _SheetWriter(context.wording.catalog(lang), context, Student.from_row(row, context.rules)).model()
+    """Word one student's sheet from a judged PASS or FAIL row (see docs/architecture.md); with the
+    row's earlier exams (``progress_block.EARLIER_COLUMN``), its progress block too."""
+    catalog = context.wording.catalog(sheet_language(row, context))
+    student = Student.from_row(row, context.rules)
+    model = _SheetWriter(catalog, context, student).model()
+    progress = progress_block(row.get(EARLIER_COLUMN), student, catalog, context)
+    return replace(model, progress=progress) if progress else model
 
 
 def build_cover(

@@ -23,6 +23,7 @@ from reportlab.pdfgen.canvas import Canvas  # noqa: E402
 
 from jlpt_batch.contract import Outcome  # noqa: E402
 from jlpt_batch.outputs.sheets import fonts  # noqa: E402
+from jlpt_batch.outputs.sheets.draw_progress import draw_progress  # noqa: E402
 from jlpt_batch.outputs.sheets.model import Bar, Block, CoverModel, ScoreRow, SheetModel  # noqa: E402
 from jlpt_batch.outputs.sheets.text import ELLIPSIS, Line, Pen  # noqa: E402
 
@@ -78,6 +79,8 @@ def draw_sheet(canvas: Canvas, model: SheetModel, paper: str) -> None:
     y = _draw_result(pen, model, frame, y - 12)
     y = _draw_score_table(pen, model, frame, y - 14)
     y = _draw_bars(pen, model.bars, frame, y - 10)
+    if model.progress is not None:
+        y = draw_progress(pen, model.progress, frame.left, frame.right, y - 6)
     footer_top = _draw_footer(pen, model.footer, frame)
     _draw_blocks(pen, model.blocks, frame, y - 12, footer_top + 10)
     pen.finish_page()

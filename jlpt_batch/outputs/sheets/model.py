@@ -44,6 +44,47 @@ class Block:
 
 
 @dataclass(frozen=True)
+class ProgressRow:
+    """One exam in the progress table: its cells, worded, in the order of the table's headings."""
+
+    cells: tuple[str, ...]
+    current: bool  # this exam (drawn in bold, below a rule)
+
+
+@dataclass(frozen=True)
+class ChartPoint:
+    """One exam on a section's progress chart."""
+
+    score: int | None  # None: absent from the section
+    mock: bool  # a mock exam (a hollow mark) or a JLPT sitting (a solid mark)
+    current: bool
+
+
+@dataclass(frozen=True)
+class ProgressChart:
+    """One section's scores across the exams at the student's level, oldest first, with its floor."""
+
+    label: str
+    maximum: int
+    floor: int
+    floor_label: str  # e.g. "floor 19"
+    points: tuple[ChartPoint, ...]
+
+
+@dataclass(frozen=True)
+class ProgressBlock:
+    """A student's earlier exams beside this one, and the change that matters most."""
+
+    heading: str
+    headings: tuple[str, ...]  # exam, date, level, the sections, total, result
+    rows: tuple[ProgressRow, ...]  # oldest first; this exam last
+    charts: tuple[ProgressChart, ...]  # one per section of this exam's level (none without an earlier one)
+    legend: tuple[tuple[bool, str], ...]  # (is the mock mark, what it stands for) for the marks used
+    floor_legend: str  # what the dashed line stands for
+    notes: tuple[str, ...]  # the change that matters most; whether a mock's scale differs
+
+
+@dataclass(frozen=True)
 class SheetModel:
     """Everything printed on one student's sheet, in that student's language."""
 
@@ -62,6 +103,7 @@ class SheetModel:
     bars: tuple[Bar, ...]
     blocks: tuple[Block, ...]
     footer: tuple[str, ...]
+    progress: ProgressBlock | None = None  # only when the history store has earlier exams
 
 
 @dataclass(frozen=True)

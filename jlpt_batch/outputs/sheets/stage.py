@@ -17,6 +17,7 @@ from jlpt_batch.contract import REJECTED, CohortRun
 from jlpt_batch.outputs.sheets.context import language_warnings, make_context
 from jlpt_batch.outputs.sheets.plan import PRINT_FOLDER, SHEETS_FOLDER, plan_tasks, task_count
 from jlpt_batch.outputs.sheets.progress import Progress, progress_for
+from jlpt_batch.outputs.sheets.progress_block import with_earlier
 from jlpt_batch.outputs.sheets.workers import WorkerSetup, merge_warnings, run_tasks
 from jlpt_batch.settings import Settings
 
@@ -43,7 +44,7 @@ def write_sheets(
     ``settings.show_progress`` is set.
     """
     context = make_context(settings)
-    students = run.judged.filter(pl.col("result") != REJECTED)
+    students = with_earlier(run.judged.filter(pl.col("result") != REJECTED), run.earlier)
     for folder in (SHEETS_FOLDER, PRINT_FOLDER):
         (out_dir / folder).mkdir(parents=True, exist_ok=True)
     tasks = plan_tasks(students, out_dir, settings)

@@ -24,6 +24,7 @@ MONTHS = (
 _NONE = fields()
 _SCORE = fields("section", "score", "floor", "shortfall")
 _NEXT = fields("next_level", "date", "weeks")
+_CHANGE = fields("section", "previous", "score", "floor", "exam")
 
 # Every entry of a template file and the placeholders it may use. The one place that
 # decides what a template may say: validation and the teachers' README follow it.
@@ -135,6 +136,34 @@ ENTRIES: dict[str, frozenset[str]] = {
     "cover.heading_result": _NONE,
     "cover.heading_total": _NONE,
     "cover.summary": fields("students", "passed", "not_passed", "not_scored"),
+    # the progress block: earlier exams from the history store
+    "progress.heading": _NONE,
+    **{f"progress.heading_{name}": _NONE for name in ("exam", "date", "level", "total", "result")},
+    **{f"progress.sections.{key}": _NONE for key in SECTION_KEYS},
+    "progress.sitting": _NONE,
+    "progress.mock": _NONE,
+    "progress.mock_named": fields("exam_name"),
+    "progress.date": fields("day", "month", "month_name", "year", "iso_date"),
+    "progress.result_passed": _NONE,
+    "progress.mock_passed": _NONE,
+    "progress.result_not_passed": _NONE,
+    "progress.result_not_scored": _NONE,
+    "progress.legend_sitting": _NONE,
+    "progress.legend_mock": _NONE,
+    "progress.legend_floor": _NONE,
+    "progress.scale_note": _NONE,
+    "progress.exam_sitting": fields("month_name", "month", "year"),
+    "progress.exam_mock": fields("date", "exam_name"),
+    "progress.fell_below": _CHANGE,
+    "progress.first_above": _CHANGE | fields("scores"),
+    "progress.then": _NONE,
+    "progress.back_above": _CHANGE,
+    "progress.now_above": _CHANGE,
+    "progress.up": _CHANGE | fields("change"),
+    "progress.down": _CHANGE | fields("change"),
+    "progress.same": fields("exam"),
+    "progress.no_comparison": fields("exam"),
+    "progress.other_level": fields("exam", "previous_level", "level"),
 }
 
 

@@ -67,6 +67,7 @@ _SHEET_GUIDE = (
         "Distribution",
         f"Totals in {BIN_WIDTH}-point bins with the pass mark, and percentiles against the national curve.",
     ),
+    ("Progress", "Each student against their previous exam in the history store: who improved, who fell back."),
     ("Rejected", "Rows that could not be judged and why; fix them in the input file and run again."),
 )
 
@@ -94,5 +95,6 @@ def _run_facts(book: Book, run: CohortRun, settings: Settings, figures: CohortSt
 def _exam_words(settings: Settings) -> str:
     exam = settings.effective_exam
     if exam.is_mock:
-        return f"a mock exam on {exam.date.isoformat()} (next official sitting {exam.next_sitting()})"
+        name = f" ({exam.name})" if exam.name else ""
+        return f"a mock exam on {exam.date.isoformat()}{name} (next official sitting {exam.next_sitting()})"
     return f"the JLPT sitting of {exam.date:%B %Y} (held {exam.date.isoformat()})"

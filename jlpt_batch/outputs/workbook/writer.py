@@ -1,7 +1,7 @@
 """summary.xlsx: the cohort summary the administrator reads, compares and forwards.
 
-Seven tabs: Overview, By level, By class, Results, Near misses, Distribution,
-Rejected. Every figure comes from ``stats``; each tab's module only lays them out,
+Eight tabs: Overview, By level, By class, Results, Near misses, Distribution,
+Progress, Rejected. Every figure comes from ``stats``; each tab's module only lays them out,
 with the helpers of ``xlsx``.
 """
 
@@ -17,13 +17,14 @@ from jlpt_batch.outputs.workbook.distribution import distribution_tab
 from jlpt_batch.outputs.workbook.levels import by_class_tab, by_level_tab
 from jlpt_batch.outputs.workbook.near_misses import near_misses_tab
 from jlpt_batch.outputs.workbook.overview import overview_tab
+from jlpt_batch.outputs.workbook.progress import progress_tab
 from jlpt_batch.outputs.workbook.rejected import rejected_tab
 from jlpt_batch.outputs.workbook.results import results_tab
 from jlpt_batch.outputs.workbook.xlsx import Book, printable, save
 from jlpt_batch.settings import Settings
 from jlpt_batch.stats import summarise
 
-TABS = ("Overview", "By level", "By class", "Results", "Near misses", "Distribution", "Rejected")
+TABS = ("Overview", "By level", "By class", "Results", "Near misses", "Distribution", "Progress", "Rejected")
 
 
 # ── the entry point ───────────────────────────────────────────────────────────
@@ -39,5 +40,6 @@ def write_workbook(run: CohortRun, path: Path, settings: Settings) -> None:
     by_class_tab(book, figures)
     bulk = [results_tab(book, judged), near_misses_tab(book, figures)]
     distribution_tab(book, figures)
+    bulk.append(progress_tab(book, run))
     bulk.append(rejected_tab(book, rejections))
     save(book.workbook, path, settings.as_of, [rows for rows in bulk if rows is not None])
