@@ -14,6 +14,7 @@ from cohort_files import write_csv
 
 from jlpt_batch.cli import main
 from jlpt_batch.errors import HistoryError
+from jlpt_batch.history import store as store_module
 from jlpt_batch.history.store import RECORD_COLUMNS, SCHEMA_VERSION, ExamKey, HistoryStore, RunInfo
 
 MAY_MOCK = ExamKey(dt.date(2026, 5, 10), "mock")
@@ -187,3 +188,49 @@ def test_a_new_store_that_a_killed_run_left_half_built_is_cleared_away(tmp_path)
     store = HistoryStore(tmp_path / "history.db")
     store.record(records(("S1", "Tanaka Hana", "1A", "N3", 30, 30, 15)), MAY_MOCK, RUN)
     assert sorted(p.name for p in tmp_path.iterdir()) == ["history.db"]
+
+
+def recorded_run(tmp_path, store: Path):
+    """The outputs of a first run with the store, and the store's bytes after it."""
+    cohort = write_csv(tmp_path / "c.csv", [HEADER, ["S1", "C1", "Ana", "1A", "N3", 40, 40, 40]])
+    assert invoke("run", cohort, "--out", tmp_path / "out", "--history", store, "--no-sheets").exit_code == 0
+    return cohort, store.read_bytes()
+
+
+def test_a_store_kept_busy_too_long_is_exit_4_with_the_outputs_complete(tmp_path, monkeypatch):
+    store = tmp_path / "jlpt-batch.db"
+    cohort, before = recorded_run(tmp_path, store)
+    monkeypatch.setattr(store_module, "BUSY_TIMEOUT_SECONDS", 0.2)
+    other_run = sqlite3.connect(store, isolation_level=None)
+    other_run.execute("BEGIN IMMEDIATE")  # another run's transaction: reading still works, writing waits
+    try:
+        result = invoke("run", cohort, "--out", tmp_path / "out2", "--history", store, "--mock-date", "2026-10-04")
+    finally:
+        other_run.execute("ROLLBACK")
+        other_run.close()
+    assert result.exit_code == 4
+    assert result.output == (
+        f"Error: the outputs are in {tmp_path / 'out2'}, but this exam was not recorded in the history store "
+        f"{store} (another run kept it busy for too long); it is as it was: fix that and run again to record "
+        "this exam\n"
+    )
+    assert (tmp_path / "out2" / "results.csv").exists()
+    assert store.read_bytes() == before
+
+
+def test_an_interruption_while_recording_says_the_outputs_are_complete_and_leaves_the_store(tmp_path, monkeypatch):
+    store = tmp_path / "jlpt-batch.db"
+    cohort, before = recorded_run(tmp_path, store)
+
+    def interrupted(connection):
+        raise KeyboardInterrupt  # Ctrl-C inside the transaction, after the rows went in
+
+    monkeypatch.setattr(store_module, "_drop_unused", interrupted)
+    result = invoke("run", cohort, "--out", tmp_path / "out2", "--history", store, "--mock-date", "2026-10-04")
+    assert result.exit_code == 130
+    assert result.output == (
+        f"Error: interrupted; the outputs are in {tmp_path / 'out2'}, but this exam was not recorded in the "
+        f"history store {store}, which is as it was: run again to record it\n"
+    )
+    assert store.read_bytes() == before
+    assert not list(tmp_path.glob("jlpt-batch.db-*"))
