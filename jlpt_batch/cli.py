@@ -30,6 +30,10 @@ EXIT_CODES_HELP = (
     "Exit codes: 0 every row judged; 3 finished but some rows rejected; 2 usage error; "
     "1 input unreadable; 4 outputs could not be written; 5 unexpected error; 130 interrupted."
 )
+HISTORY_EXIT_CODES_HELP = (
+    "Exit codes: 0 done; 2 usage error, or nothing in the store matches; 4 the store could not be written; "
+    "5 unexpected error; 130 interrupted."
+)
 
 T = TypeVar("T")
 Command = Callable[..., Any]
@@ -143,7 +147,7 @@ def check_command(input_path: Path, **options: object) -> NoReturn:
     sys.exit(Report(cohort).exit_code)
 
 
-@main.command("history", epilog=EXIT_CODES_HELP)
+@main.command("history", epilog=HISTORY_EXIT_CODES_HELP)
 @click.option(
     "--config",
     "config_path",

@@ -51,8 +51,8 @@ class OutputNotWrittenError(JlptBatchError):
     exit_code = 4
 
 
-class HistoryNotRecordedError(JlptBatchError):
-    """The outputs are complete, but the history store could not be written; it is as it was."""
+class HistoryNotWrittenError(JlptBatchError):
+    """The history store could not be written (after a run's outputs, or by the history command); it is as it was."""
 
     exit_code = 4
 

@@ -288,7 +288,7 @@ SETTINGS: tuple[Setting, ...] = (
     # What the history command does (without any of these, it lists the exams in the store).
     Setting("student", "--student", "Print one student's record, one row per exam (their student id).",
              _text, field=None, metavar="ID", commands=("history",)),
-    Setting("format", "--format", "How the exam list and --student are printed: table or csv.",
+    Setting("format", "--format", "How the exam list and --student are printed: table (the default) or csv.",
              _choice(*HISTORY_FORMATS), field=None, metavar="FORMAT", commands=("history",)),
     Setting("export", "--export", "Write the whole history (or --class's, or --level's) to a workbook.",
              _xlsx_file, field=None, metavar="FILE.xlsx", commands=("history",)),

@@ -234,3 +234,21 @@ def test_an_interruption_while_recording_says_the_outputs_are_complete_and_leave
     )
     assert store.read_bytes() == before
     assert not list(tmp_path.glob("jlpt-batch.db-*"))
+
+
+def test_forgetting_in_a_store_kept_busy_is_exit_4_and_changes_nothing(store, monkeypatch):
+    monkeypatch.setattr(store_module, "BUSY_TIMEOUT_SECONDS", 0.2)
+    before = store.path.read_bytes()
+    other_run = sqlite3.connect(store.path, isolation_level=None)
+    other_run.execute("BEGIN IMMEDIATE")
+    try:
+        result = invoke("history", "--history", store.path, "--forget", "S1")
+    finally:
+        other_run.execute("ROLLBACK")
+        other_run.close()
+    assert result.exit_code == 4
+    assert result.output == (
+        f"Error: the history store {store.path} could not be written (another run kept it busy for too long); "
+        "it is as it was: fix that and try again\n"
+    )
+    assert store.path.read_bytes() == before

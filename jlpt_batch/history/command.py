@@ -5,15 +5,18 @@ history, forget a student, remove an exam. Each returns the text to print; the C
 from __future__ import annotations
 
 import datetime as dt
-from collections.abc import Sequence
+import sqlite3
+from collections.abc import Iterator, Sequence
+from contextlib import contextmanager
 from dataclasses import dataclass
 from pathlib import Path
 from typing import cast
 
 import polars as pl
 
-from jlpt_batch.errors import HistoryError, SettingsError
+from jlpt_batch.errors import HistoryError, HistoryNotWrittenError, OutputNotWrittenError, SettingsError
 from jlpt_batch.exams import MOCK
+from jlpt_batch.history.run_step import read_errors, reason
 from jlpt_batch.history.store import ExamKey, HistoryStore
 from jlpt_batch.rules import SECTION_KEYS
 from jlpt_batch.settings import Given, checked, default_history_path, setting
@@ -87,6 +90,24 @@ def run_history(request: HistoryRequest) -> str:
             f"there is no history store at {request.store} yet: a run records one there "
             "(give --history FILE, or --config FILE to look beside a settings file)"
         )
+    if request.action in ("forget", "remove_exam"):
+        with _write_errors(store.path):
+            return _act(store, request)
+    with read_errors(store.path):
+        return _act(store, request)
+
+
+@contextmanager
+def _write_errors(path: Path) -> Iterator[None]:
+    try:
+        yield
+    except (sqlite3.Error, OSError) as error:
+        raise HistoryNotWrittenError(
+            f"the history store {path} could not be written ({reason(error)}); it is as it was: fix that and try again"
+        ) from None
+
+
+def _act(store: HistoryStore, request: HistoryRequest) -> str:
     if request.action == "student":
         return student_text(store, str(request.value), request.csv)
     if request.action == "forget":
@@ -109,8 +130,7 @@ def exams_text(store: HistoryStore, csv: bool) -> str:
     if csv:
         return _csv(exams.with_columns(rate.round(4).alias("pass_rate")))
     shown = exams.with_columns((rate * 100).round(0).cast(pl.Int64).cast(pl.String).add("%").alias("pass_rate"))
-    students = store.records()["student_id"].n_unique()
-    head = f"History store {store.path}: {exams.height} exam level(s), {students} student(s)."
+    head = f"History store {store.path}: {exams.height} exam level(s), {store.student_count()} student(s)."
     return "\n".join([head, "", *_table(shown)]) if exams.height else f"{head} It holds no exams."
 
 
@@ -167,7 +187,10 @@ def export_text(store: HistoryStore, path: Path, class_name: str | None, level: 
     which = " and ".join(part for part in (class_name and f"class {class_name}", level) if part) or "every student"
     if records.height == 0:
         raise HistoryError(f"no student's latest exam in {store.path} was in {which}; nothing written")
-    write_history_workbook(records, path, f"{which}, from {store.path}")
+    try:
+        write_history_workbook(records, path, f"{which}, from {store.path}")
+    except OSError as error:
+        raise OutputNotWrittenError(f"{path} could not be written ({reason(error)}); choose another file") from None
     students = records["student_id"].n_unique()
     return f"Wrote the history of {which} ({students} student(s), {records.height} record(s)) to {path}."
 

@@ -19,7 +19,7 @@ import polars as pl
 
 from jlpt_batch import __version__
 from jlpt_batch.contract import REJECTED, CohortRun
-from jlpt_batch.errors import HistoryError, HistoryNotRecordedError, InterruptedRunError
+from jlpt_batch.errors import HistoryError, HistoryNotWrittenError, InterruptedRunError
 from jlpt_batch.exams import Exam
 from jlpt_batch.history.progress import look_up, with_previous
 from jlpt_batch.history.store import RECORD_COLUMNS, ExamKey, HistoryStore, RunInfo
@@ -32,7 +32,7 @@ def open_store(path: Path | None) -> HistoryStore | None:
 
 def with_earlier_exams(cohort: CohortRun, store: HistoryStore, exam: Exam, shown: int) -> CohortRun:
     """The cohort with each student's latest ``shown`` earlier exams, and its history columns filled from them."""
-    with _read_errors(store.path):
+    with read_errors(store.path):
         earlier = look_up(store, cohort.judged, ExamKey.of(exam), shown)
     return replace(cohort, judged=with_previous(cohort.judged, earlier), earlier=earlier)
 
@@ -61,25 +61,27 @@ def record(store: HistoryStore, cohort: CohortRun, exam: Exam, out_dir: Path) ->
     except KeyboardInterrupt:
         raise InterruptedRunError(f"interrupted; {not_recorded}, which is as it was: run again to record it") from None
     except HistoryError as error:
-        raise HistoryNotRecordedError(f"{not_recorded}: {error}") from None
+        raise HistoryNotWrittenError(f"{not_recorded}: {error}") from None
     except (sqlite3.Error, OSError) as error:
-        raise HistoryNotRecordedError(
-            f"{not_recorded} ({_reason(error)}); it is as it was: fix that and run again to record this exam"
+        raise HistoryNotWrittenError(
+            f"{not_recorded} ({reason(error)}); it is as it was: fix that and run again to record this exam"
         ) from None
 
 
 @contextmanager
-def _read_errors(path: Path) -> Iterator[None]:
+def read_errors(path: Path) -> Iterator[None]:
+    """A store that cannot be read (damaged, or kept busy too long) as one line."""
     try:
         yield
     except (sqlite3.Error, OSError) as error:
         raise HistoryError(
-            f"the history store {path} could not be read ({_reason(error)}); nothing was written. "
+            f"the history store {path} could not be read ({reason(error)}); nothing was written. "
             "Restore it from a backup, or choose another --history"
         ) from None
 
 
-def _reason(error: BaseException) -> str:
+def reason(error: BaseException) -> str:
+    """What went wrong with the store, in a few words."""
     if isinstance(error, OSError) and error.strerror:
         return error.strerror
     if isinstance(error, sqlite3.OperationalError) and "locked" in str(error):

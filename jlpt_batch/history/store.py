@@ -304,6 +304,11 @@ class HistoryStore:
         where = f"WHERE r.student_id IN ({latest})"
         return self._query(_records_query(where), (class_name, class_name, level, level), STUDENT_SCHEMA)
 
+    def student_count(self) -> int:
+        """How many students the store holds records of."""
+        with self._reading() as connection:
+            return int(connection.execute("SELECT COUNT(DISTINCT student_id) FROM record").fetchone()[0])
+
     def mocks_on(self, day: dt.date) -> list[str]:
         """The names of the mock exams recorded on a day ("" for an unnamed one)."""
         query = "SELECT exam_name FROM exam WHERE kind = ? AND exam_date = ? ORDER BY exam_name"
