@@ -241,7 +241,7 @@ EARLIER_SCHEMA = pl.Schema(
     }
 )
 
-# Rows whose name differs from the one the store last recorded for their student id.
+# Rows whose name differs from the one their student id had at the previous exam in the store.
 RENAMED_SCHEMA = pl.Schema(
     {
         "source_row": pl.Int64(),
