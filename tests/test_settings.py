@@ -161,3 +161,12 @@ def test_the_help_states_each_default_from_the_settings_field():
     assert "Paper size of the sheets and the workbook's print setup: a4 or letter. Default: a4." in text
     assert "Refuse inputs with more candidate rows than this. Default: 1,000,000." in text
     assert "Default: input." in text and "Default: all." in text
+
+
+def test_a_history_store_in_the_settings_file_is_found_relative_to_it(cohort, tmp_path):
+    school = tmp_path / "school"
+    (school / "records").mkdir(parents=True)
+    (school / "jlpt-batch.toml").write_text('history = "records/year.db"\n', encoding="utf-8")
+    result = invoke("run", cohort, "--out", tmp_path / "out", *FAST, "--config", school / "jlpt-batch.toml")
+    assert result.exit_code == 0, result.output
+    assert (school / "records" / "year.db").exists()

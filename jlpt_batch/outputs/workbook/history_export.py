@@ -10,6 +10,7 @@ import polars as pl
 from openpyxl import Workbook
 
 from jlpt_batch.admin_wording import admin_wording, column_label
+from jlpt_batch.outputs.workbook.labels import SECTION_LABELS
 from jlpt_batch.outputs.workbook.xlsx import Book, BulkRows, Column, Tab, printable, save
 from jlpt_batch.rules import SECTION_KEYS
 
@@ -34,7 +35,7 @@ def _totals_tab(book: Book, records: pl.DataFrame, what: str) -> None:
     latest = records.group_by("student_id", maintain_order=True).last().select(*_IDENTITY)
     wide = cells.pivot("exam", index="student_id", values="cell", aggregate_function="first")
     table = latest.join(wide, on="student_id", how="left").select(*_IDENTITY, *order)
-    sheet = Tab(book, "Totals", [14, 14, 26, 10, *[16] * len(order)], fit_width=False, freeze="C5")
+    sheet = Tab(book, "Totals", [12, 12, 24, 8, *[22] * len(order)], freeze="C5")
     sheet.title(
         f"Totals at each exam: {what}", "Each cell is the level sat and the total; the name and class are the latest."
     )
@@ -44,13 +45,13 @@ def _totals_tab(book: Book, records: pl.DataFrame, what: str) -> None:
 
 def _records_tab(book: Book, records: pl.DataFrame, what: str) -> BulkRows | None:
     keys = (*_IDENTITY, "exam_kind", "exam_date", "exam_name", "level", *SECTION_KEYS, "total", "result")
-    sheet = Tab(book, "Records", [14, 14, 26, 10, 9, 11, 16, 7, *[12] * len(SECTION_KEYS), 8, 8], fit_width=False,
-                freeze="C4")  # fmt: skip
+    sheet = Tab(book, "Records", [12, 12, 24, 8, 10, 11, 16, 7, *[13] * len(SECTION_KEYS), 8, 8], freeze="C4")
+    sheet.ws.print_title_rows = "3:3"  # the heading row on every printed page
     sheet.title(f"Every record: {what}")
     return sheet.bulk_table(records.select(keys), [_label(book, key) for key in keys], "no records")
 
 
-_LABELS = {"exam_kind": "Exam (sitting or mock)", "exam_date": "Exam date", "exam_name": "Exam name"}
+_LABELS = {"exam_kind": "Sitting or mock", "exam_date": "Exam date", "exam_name": "Exam name", **SECTION_LABELS}
 
 
 def _label(book: Book, key: str) -> str:
