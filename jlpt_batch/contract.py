@@ -196,6 +196,7 @@ class SourceInfo:
     header_row: int  # 1-based spreadsheet row of the header
     rows_read: int  # non-empty data rows below the header
     rows_skipped_empty: int  # entirely empty rows, skipped and counted
+    notes: tuple[str, ...] = ()  # what the reader noticed about the file and the user should know
 
 
 @dataclass(frozen=True)

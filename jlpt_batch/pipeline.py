@@ -48,8 +48,10 @@ class Report:
 
 def load_cohort(settings: Settings) -> CohortRun:
     """Read, validate and judge the input; nothing is written."""
-    raw = read_table(settings.input_path, sheet=settings.worksheet, encoding=settings.encoding)
-    prepared = prepare(raw, max_rows=settings.max_rows)
+    raw = read_table(
+        settings.input_path, sheet=settings.worksheet, encoding=settings.encoding, max_rows=settings.max_rows
+    )
+    prepared = prepare(raw, max_rows=settings.max_rows, fill_class=settings.fill_class)
     source = SourceInfo(
         path=settings.input_path,
         sha256=_sha256(settings.input_path),
@@ -58,6 +60,7 @@ def load_cohort(settings: Settings) -> CohortRun:
         header_row=raw.header_row,
         rows_read=prepared.rows_read,
         rows_skipped_empty=prepared.rows_skipped_empty,
+        notes=prepared.notes,
     )
     return CohortRun(combine(prepared), prepared.rejections, source)
 

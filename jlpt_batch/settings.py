@@ -39,6 +39,7 @@ class Settings:
     worksheet: str | None = None  # of a workbook input; None: the first
     encoding: str | None = None  # of a CSV input; None: detected
     max_rows: int = 1_000_000
+    fill_class: bool = True  # fill down a class column written only on each group's first row
     skip: frozenset[str] = frozenset()  # names of outputs not to write (see outputs.OUTPUTS)
     force: bool = False
     as_of: dt.date = field(default_factory=dt.date.today)
@@ -191,6 +192,10 @@ SETTINGS: tuple[Setting, ...] = (
              _encoding, metavar="ENC", commands=("run", "check")),
     Setting("max_rows", "--max-rows", "Refuse inputs with more candidate rows than this.",
              _whole_number, metavar="N", commands=("run", "check")),
+    Setting("fill_class", "--fill-class",
+             "Fill down a class column written only on the first row of each group (as merged cells "
+             "saved to CSV leave it); --no-fill-class leaves those rows without a class.",
+             _boolean, in_file=True, flag=True, commands=("run", "check")),
     Setting("force", "--force", "Replace an existing output folder even if jlpt-batch did not write it.",
              _boolean, flag=True),
     Setting("as_of", "--as-of", "Date of issue; weeks to the next sitting count from it (default: today).",

@@ -14,6 +14,7 @@ from __future__ import annotations
 import contextlib
 import csv
 import datetime as dt
+import itertools
 import math
 import re
 import tempfile
@@ -88,6 +89,18 @@ def clean(value: object) -> str | None:
     if not text.isascii():
         text = unicodedata.normalize("NFKC", text)
     return text.strip(WHITE_SPACE) or None
+
+
+# What may go from either end of a name or class: space and control characters (nothing else changes).
+EDGE = "".join(map(chr, [*range(0x21), *range(0x7F, 0xA1)])) + WHITE_SPACE
+
+
+def as_written(value: object) -> str | None:
+    """A name or class as the reader keeps it: as written, only space and control characters at
+    either end gone; None when nothing is left."""
+    if value is None:
+        return None
+    return cell_text(value).strip(EDGE) or None
 
 
 def cell_text(value: object) -> str:
@@ -593,16 +606,39 @@ class Expected:
 
 def expected_rows(cohort: MessyCohort) -> list[Expected]:
     """The non-empty rows in input order, with faults including empty and duplicated ids."""
+    first, last = table_columns(cohort)
     present = [(i, line) for i, line in enumerate(cohort.lines) if isinstance(line, Row)]
-    present = [(i, row) for i, row in present if not all(is_blank(cell) for cell in row.cells)]
+    present = [(i, row) for i, row in present if not all(is_blank(cell) for cell in row.cells[first : last + 1])]
     ids = Counter(clean(cohort.cell(row, "candidate_id")) for _, row in present)
+    classes = [as_written(cohort.cell(_merge_top(cohort, index), "class")) for index, _ in present]
+    if cohort.index("class") is not None and grouped(classes):
+        classes = list(itertools.accumulate(classes, lambda above, here: here if here is not None else above))
     expected = []
-    for index, row in present:
+    for (index, row), class_text in zip(present, classes, strict=True):
         candidate = clean(cohort.cell(row, "candidate_id"))
         id_fault = {"candidate_id"} if candidate is None or ids[candidate] > 1 else set()
-        class_text = clean(cohort.cell(_merge_top(cohort, index), "class"))
         expected.append(Expected(cohort.source_row(index), row, row.problems | id_fault, class_text))
     return expected
+
+
+def table_columns(cohort: MessyCohort) -> tuple[int, int]:
+    """The first and last column of the table: a CSV's every column; a workbook's from the first
+    to the last header cell that holds something (cells beyond are not the table's)."""
+    if cohort.kind == "csv":
+        return 0, len(cohort.columns) - 1
+    written = [i for i, column in enumerate(cohort.columns) if column.header.strip(WHITE_SPACE)]
+    return written[0], written[-1]
+
+
+def grouped(classes: list[str | None]) -> bool:
+    """A class column written only on the first row of each group (README: --fill-class): the first
+    row has a class, two or more rows have none and outnumber those that do, and no class is
+    written on two rows running."""
+    written = [text for text in classes if text is not None]
+    blanks = len(classes) - len(written)
+    if len(classes) < 3 or classes[0] is None or blanks < 2 or blanks < len(written):
+        return False
+    return all(above != below for above, below in itertools.pairwise(written))
 
 
 def _merge_top(cohort: MessyCohort, index: int) -> Row:
@@ -701,7 +737,7 @@ def check_identity(cohort: MessyCohort, expected: Expected, line: dict[str, str]
     """Id, name and class come through whole (merged class cells filled down)."""
     row = expected.row
     assert line["candidate_id"] == defused(clean(cohort.cell(row, "candidate_id"))), line["source_row"]
-    assert line["name"] == defused(clean(cohort.cell(row, "name"))), line["source_row"]
+    assert line["name"] == defused(as_written(cohort.cell(row, "name"))), line["source_row"]
     assert line["class"] == defused(expected.class_text), line["source_row"]
 
 
@@ -780,7 +816,8 @@ def test_nan_or_huge_section_beside_a_total_column_is_rejected_not_a_crash(tmp_p
     assert exit_code == 3
     assert rows[2]["result"] == rows[3]["result"] == REJECTED
     assert rows[2]["error"].startswith("row 2: Language Knowledge (language_knowledge) 'NaN' is not a whole number")
-    assert rows[3]["error"].startswith("row 3: Language Knowledge (language_knowledge) 1")
+    # 1e30 written as text is not a whole number written as one
+    assert rows[3]["error"].startswith("row 3: Language Knowledge (language_knowledge) '1e30' is not a whole number")
     assert (rows[4]["result"], rows[4]["total"]) == (PASS, "120")
 
 

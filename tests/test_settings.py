@@ -46,6 +46,7 @@ BAD_FILE_LINES = [
     ('mock_date = "tomorrow"', "mock_date = 'tomorrow' is not a date like 2026-11-20"),
     ('duplex = "yes"', "duplex = 'yes' must be true or false (without quotes)"),
     ("percentile = 1", "percentile = 1 must be true or false (without quotes)"),
+    ('fill_class = "no"', "fill_class = 'no' must be true or false (without quotes)"),
     ('templates = "no/such/folder"', "is not a folder that exists"),
     ("bogus = 1", "unknown setting 'bogus'; known settings are"),
     ("paper = ", "is not valid TOML"),

@@ -13,7 +13,7 @@ import polars as pl
 
 from jlpt_batch.errors import InputUnreadableError, UsageError
 from jlpt_batch.reading.headers import is_candidate_id_header
-from jlpt_batch.reading.table import HEADER_SEARCH_ROWS, RawTable, find_header, first_line, numbered_columns
+from jlpt_batch.reading.table import HEADER_SEARCH_ROWS, RawTable, check_row_count, find_header, numbered_columns
 
 UTF8_BOM = b"\xef\xbb\xbf"
 
@@ -21,11 +21,13 @@ UTF8_BOM = b"\xef\xbb\xbf"
 UTF16_BOMS = (b"\xff\xfe", b"\xfe\xff")
 
 
-def read_csv(path: Path, encoding: str | None) -> RawTable:
+def read_csv(path: Path, encoding: str | None, max_rows: int | None = None) -> RawTable:
+    """A CSV file's table: the header found in the first rows, every row below it as text."""
     utf8, used = to_utf8(path.read_bytes(), encoding, path.name)
     head = utf8[:200_000].decode("utf-8", errors="ignore")  # enough to find the header
     delimiter = _sniff_delimiter(head)
     header_index, header = find_header(_first_records(head, delimiter), path.name)
+    unreadable = None
     try:
         frame = pl.read_csv(
             utf8,
@@ -39,12 +41,14 @@ def read_csv(path: Path, encoding: str | None) -> RawTable:
         )
     except pl.exceptions.NoDataError:
         frame = pl.DataFrame()
-    except pl.exceptions.PolarsError as error:
-        raise InputUnreadableError(f"{path.name}: cannot be read as CSV ({first_line(error)})") from None
+    except pl.exceptions.PolarsError:  # a stray quote: read line by line, and say which lines
+        header_index, header, frame, unreadable = _read_leniently(utf8.decode("utf-8"), delimiter, path.name)
+    check_row_count(frame.height, max_rows)
     # One chunk per column: a step that adds a column to a many-chunk frame would
     # otherwise copy every column to line the chunks up, and some steps do that often.
     frame = frame.rechunk()
-    return RawTable(tuple(header), numbered_columns(frame), header_index + 1, encoding=used)
+    return RawTable(tuple(header), numbered_columns(frame), header_index + 1, encoding=used,
+                    unreadable_rows=unreadable)  # fmt: skip
 
 
 def to_utf8(data: bytes, encoding: str | None, name: str) -> tuple[bytes, str]:
@@ -118,3 +122,80 @@ def _first_records(text: str, delimiter: str) -> list[list[str]]:
         return list(itertools.islice(reader, HEADER_SEARCH_ROWS))
     except csv.Error:
         return []
+
+
+# ---------------------------------------------------------------- stray quotes
+
+_LINE_END = re.compile(r"\r\n|\n|\r")
+LONGEST_QUOTED_CELL_LINES = 50  # a quoted cell running over more lines than this has lost its closing quote
+
+
+def _read_leniently(text: str, delimiter: str, where: str) -> tuple[int, list[str | None], pl.DataFrame, pl.DataFrame]:
+    """Every record, a line whose quotes do not pair up read as its plain cells and listed.
+
+    A quote that opens a cell and never closes would otherwise swallow every line after
+    it; here only its own line is affected, and the row is rejected naming the line.
+    """
+    records, broken = _records_with_stray_quotes(text, delimiter)
+    header_index, header = find_header(records[:HEADER_SEARCH_ROWS], where)
+    width = len(header)
+    body = [(record + [""] * width)[:width] for record in records[header_index + 1 :]]
+    frame = pl.DataFrame(
+        {f"c{i}": [cells[i] or None for cells in body] for i in range(width)},
+        schema={f"c{i}": pl.String for i in range(width)},
+    )
+    unreadable = pl.DataFrame(
+        [
+            (index + 1, _stray_quote_reason(line, line_text))
+            for index, line, line_text in broken
+            if index > header_index
+        ],
+        schema={"source_row": pl.Int64, "reason": pl.String},
+        orient="row",
+    )
+    return header_index, header, frame, unreadable
+
+
+def _stray_quote_reason(line: int, line_text: str) -> str:
+    shown = line_text if len(line_text) <= 60 else line_text[:57] + "..."
+    return (
+        f'line {line} of the file has a quote (") that does not pair up: {shown!r}; its cells were read '
+        "as written and the lines after it as usual. Correct the quote in the file and run again"
+    )
+
+
+def _records_with_stray_quotes(text: str, delimiter: str) -> tuple[list[list[str]], list[tuple[int, int, str]]]:
+    """The records of a CSV text, and (record index, line number, line) of each line with a stray quote."""
+    lines = _LINE_END.split(text)
+    if lines and lines[-1] == "":
+        lines.pop()
+    records: list[list[str]] = []
+    broken: list[tuple[int, int, str]] = []
+    position = 0
+    while position < len(lines):
+        line = lines[position]
+        if '"' not in line:
+            records.append(line.split(delimiter))
+            position += 1
+            continue
+        record, used = _quoted_record(lines, position, delimiter)
+        if record is None:
+            broken.append((len(records), position + 1, line))
+            record, used = line.split(delimiter), 1
+        records.append(record)
+        position += used
+    return records, broken
+
+
+def _quoted_record(lines: list[str], start: int, delimiter: str) -> tuple[list[str] | None, int]:
+    """The record starting on this line and the lines it takes, or None when its quotes do not pair up."""
+    for count in range(1, min(LONGEST_QUOTED_CELL_LINES, len(lines) - start) + 1):
+        chunk = "\n".join(lines[start : start + count]) + "\n"
+        try:
+            parsed = list(csv.reader(io.StringIO(chunk), delimiter=delimiter, strict=True))
+        except csv.Error as error:
+            if "unexpected end of data" in str(error):
+                continue  # a quoted cell running on to the next line
+            return None, 1
+        return (parsed[0] if parsed else []), count
+    return None, 1

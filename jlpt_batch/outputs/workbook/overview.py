@@ -83,6 +83,7 @@ def _run_facts(book: Book, run: CohortRun, settings: Settings, figures: CohortSt
         ("Heading row in the input", source.header_row),
         *((book.words.text(count.label_key), counts[count]) for count in shown),
         ("Empty rows skipped", source.rows_skipped_empty),
+        *(("Note on reading the file", note) for note in source.notes),
         ("Scores from", _exam_words(settings)),
         ("As of", settings.as_of.isoformat()),
         ("National figures", f"{figures.national_label}; {region_words(figures.levels['region'])}"),
