@@ -7,9 +7,16 @@ counts and warnings travel back.
 
 from __future__ import annotations
 
+import contextlib
+import ctypes
+import os
+import signal
+import sys
+import threading
+import time
 from collections.abc import Callable, Iterator, Mapping
 from concurrent.futures import ALL_COMPLETED, FIRST_COMPLETED, Future, ProcessPoolExecutor, wait
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from multiprocessing import get_context
 from typing import Any
 
@@ -26,6 +33,7 @@ class WorkerSetup:
     context: SheetContext
     paper: str
     duplex: bool
+    parent: int = field(default_factory=os.getpid)  # the run's process: a worker ends when it does
 
 
 @dataclass(frozen=True)
@@ -46,6 +54,28 @@ _worker: WorkerSetup | None = None
 def _init_worker(setup: WorkerSetup) -> None:
     global _worker
     _worker = setup
+    if os.getpid() != setup.parent:
+        end_with_parent(setup.parent)
+
+
+PR_SET_PDEATHSIG = 1  # prctl option: the signal a process gets when its parent dies (Linux)
+PARENT_CHECK_SECONDS = 1.0
+
+
+def end_with_parent(parent: int) -> None:
+    """End this worker when the run's process dies, however it dies (SIGKILL, power loss of the
+    terminal): the kernel is asked to send SIGKILL (Linux), and a watch thread checks every second
+    that the parent is still this process's parent (everywhere)."""
+    if sys.platform.startswith("linux"):
+        with contextlib.suppress(OSError, AttributeError):  # the watch thread below still ends the worker
+            ctypes.CDLL(None, use_errno=True).prctl(PR_SET_PDEATHSIG, signal.SIGKILL)
+    threading.Thread(target=_watch_parent, args=(parent,), name="watch-parent", daemon=True).start()
+
+
+def _watch_parent(parent: int) -> None:
+    while os.getppid() == parent:
+        time.sleep(PARENT_CHECK_SECONDS)
+    os._exit(1)  # the parent is gone: nobody will collect this worker's work
 
 
 def run_tasks(
