@@ -14,7 +14,14 @@ import polars as pl
 from jlpt_batch.contract import COLUMN_KEYS, COLUMNS, KEEP, CohortRun, Column, Count, SourceInfo
 from jlpt_batch.judging.judge import judge
 from jlpt_batch.outputs import OUTPUTS
-from jlpt_batch.outputs.folder import check_output_folder, mark_as_ours, output_errors, replace_folder, staging_folder
+from jlpt_batch.outputs.folder import (
+    check_output_folder,
+    check_room,
+    mark_as_ours,
+    output_errors,
+    replace_folder,
+    staging_folder,
+)
 from jlpt_batch.reading import read_table
 from jlpt_batch.reading.validate import Prepared, prepare
 from jlpt_batch.settings import Settings
@@ -87,11 +94,13 @@ def _as_rejected(column: Column, rejected: pl.Expr) -> pl.Expr:
 
 def run(settings: Settings) -> Report:
     """Judge the input and write every wanted output (see ``outputs.OUTPUTS``) into settings.out_dir."""
+    with output_errors(settings.out_dir):
+        check_output_folder(settings)  # before the reading: a bad --out is said at once
     start = time.perf_counter()
     cohort = load_cohort(settings)
     report = Report(cohort, seconds={"read and judge": time.perf_counter() - start})
     with output_errors(settings.out_dir):
-        check_output_folder(settings)
+        check_room(settings.out_dir, cohort.count(Count.READ))
     with output_errors(settings.out_dir), staging_folder(settings.out_dir) as staging:
         _write_outputs(cohort, staging, settings, report)
         replace_folder(staging, settings.out_dir)
