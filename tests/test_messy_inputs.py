@@ -684,12 +684,12 @@ class Checked:
     error: str = ""  # the one-line error of an unreadable file
 
 
-def run_command(path: Path, out: Path):
+def run_command(path: Path, out: Path, *options: str):
     """The real command, from a folder of its own so that no settings file is picked up."""
     runner = CliRunner()
     with contextlib.chdir(path.parent):
         try:
-            return runner.invoke(main, ["run", str(path), "--out", str(out), *RUN_OPTIONS])
+            return runner.invoke(main, ["run", str(path), "--out", str(out), *RUN_OPTIONS, *options])
         except (KeyboardInterrupt, SystemExit):
             raise
         except BaseException as crash:  # a panic inside polars is a BaseException and escapes click

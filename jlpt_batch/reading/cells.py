@@ -9,6 +9,7 @@ on another student's row. The limits here bound what any file, honest or hostile
 
 from __future__ import annotations
 
+import contextlib
 import zipfile
 from array import array
 from collections.abc import Callable
@@ -147,6 +148,9 @@ class CappedStream:
     def __init__(self, raw: IO[bytes], cap: int, describe: Callable[[], str]) -> None:
         self._raw, self._cap, self._describe, self._read = raw, cap, describe, 0
 
+    def close(self) -> None:
+        self._raw.close()
+
     def read(self, size: int = READ_BLOCK) -> bytes:
         data = self._raw.read(READ_BLOCK if size is None or size < 0 else min(size, READ_BLOCK))
         self._read += len(data)
@@ -155,8 +159,10 @@ class CappedStream:
         return data
 
 
-def open_part(archive: zipfile.ZipFile, name: str, where: str, cap: int = MAX_PART_BYTES) -> CappedStream:
-    """A part of a zip-based workbook, refused if it says or turns out to be larger than ``cap``."""
+def open_part(archive: zipfile.ZipFile, name: str, where: str, cap: int | None = None) -> CappedStream:
+    """A part of a zip-based workbook, refused if it says or turns out to be larger than ``cap``
+    (by default ``MAX_PART_BYTES``)."""
+    cap = MAX_PART_BYTES if cap is None else cap
 
     def too_big() -> str:
         return (
@@ -170,11 +176,14 @@ def open_part(archive: zipfile.ZipFile, name: str, where: str, cap: int = MAX_PA
     return CappedStream(archive.open(info), cap, too_big)
 
 
-def read_part(archive: zipfile.ZipFile, name: str, where: str, cap: int = MAX_PART_BYTES) -> bytes:
+def read_part(archive: zipfile.ZipFile, name: str, where: str, cap: int | None = None) -> bytes:
     """A whole part as bytes, within ``cap``."""
     stream, blocks = open_part(archive, name, where, cap), []
-    while block := stream.read():
-        blocks.append(block)
+    try:
+        while block := stream.read():
+            blocks.append(block)
+    finally:
+        stream.close()
     return b"".join(blocks)
 
 
@@ -191,6 +200,11 @@ def parse_xml(parser: XMLParserType, stream: CappedStream, where: str) -> None:
     """Feed a part to an expat parser block by block; a DOCTYPE or broken XML is one clear error."""
     parser.StartDoctypeDeclHandler = refuse_doctype
     parser.EntityDeclHandler = refuse_doctype
+    with contextlib.closing(stream):
+        _parse_blocks(parser, stream, where)
+
+
+def _parse_blocks(parser: XMLParserType, stream: CappedStream, where: str) -> None:
     try:
         while block := stream.read():
             parser.Parse(block, False)

@@ -58,7 +58,8 @@ def _zip_kind(path: Path) -> str:
         with zipfile.ZipFile(path) as archive:
             names = {name.lower() for name in archive.namelist()}
             if "mimetype" in names:
-                mime = archive.open("mimetype").read(100).decode("ascii", "replace").strip()
+                with archive.open("mimetype") as member:
+                    mime = member.read(100).decode("ascii", "replace").strip()
                 if mime == "application/vnd.oasis.opendocument.spreadsheet":
                     return "ods"
                 return "word" if "opendocument.text" in mime else "zip"

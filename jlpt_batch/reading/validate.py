@@ -285,13 +285,7 @@ def _cell_reason(where: pl.Expr) -> pl.Expr:
             )
         )
         .when(text.str.len_chars() > MAX_CELL_CHARS)
-        .then(
-            pl.format(
-                f"{{}} holds {{}} characters, more than the {MAX_CELL_CHARS:,} a cell may hold; shorten it",
-                where,
-                text.str.len_chars(),
-            )
-        )
+        .then(pl.format(f"{{}} holds more than the {MAX_CELL_CHARS:,} characters a cell may hold; shorten it", where))
     )
 
 

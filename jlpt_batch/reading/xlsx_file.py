@@ -421,7 +421,7 @@ class _SheetParser:
                     raise self.damaged(f"a cell in row {row} points at a shared string that does not exist")
                 kind, shown, number = Kind.TEXT, strings[index], None
             elif cell_type == "inlineStr" and inline is not None:
-                kind, shown, number = Kind.TEXT, "".join(inline), None
+                kind, shown, number = Kind.TEXT, "".join(inline)[: MAX_CELL_CHARS + 1], None
             elif raw is None:
                 return  # a formatted blank cell holds nothing
             elif raw == "":
