@@ -22,6 +22,7 @@ from jlpt_batch.outputs.folder import (
     replace_folder,
     staging_folder,
 )
+from jlpt_batch.outputs.sheets import OUTPUT as SHEETS
 from jlpt_batch.reading import read_table
 from jlpt_batch.reading.validate import Prepared, prepare
 from jlpt_batch.settings import Settings
@@ -100,7 +101,8 @@ def run(settings: Settings) -> Report:
     cohort = load_cohort(settings)
     report = Report(cohort, seconds={"read and judge": time.perf_counter() - start})
     with output_errors(settings.out_dir):
-        check_room(settings.out_dir, cohort.count(Count.READ))
+        sheets = cohort.count(Count.JUDGED) if settings.writes(SHEETS.name) else 0
+        check_room(settings.out_dir, cohort.count(Count.READ), sheets)
     with output_errors(settings.out_dir), staging_folder(settings.out_dir) as staging:
         _write_outputs(cohort, staging, settings, report)
         replace_folder(staging, settings.out_dir)

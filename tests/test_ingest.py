@@ -278,3 +278,14 @@ def test_more_rows_than_max_rows(tmp_path):
     rows = [ENGLISH_HEADER] + [[str(i), "A", "1A", "N3", "40", "40", "", "40"] for i in range(5)]
     with pytest.raises(InputUnreadableError, match="5 candidate rows is more than --max-rows 4"):
         load(write_csv(tmp_path / "c.csv", rows), max_rows=4)
+
+
+def test_a_utf8_file_that_stops_being_utf8_after_its_first_megabyte_names_the_line(tmp_path):
+    # UTF-8 is judged from the first megabyte; the reader checks the rest and the whole file decides.
+    lines = ["ID,Level,Language Knowledge,Reading,Listening"] + [f"{i},N3,40,40,40" for i in range(80_000)]
+    data = b"\xef\xbb\xbf" + "\r\n".join(lines).encode() + "\r\n99999,N3,40,40,40,鈴木\r\n".encode("cp932")
+    path = tmp_path / "c.csv"
+    path.write_bytes(data)
+    assert len(data) > 1 << 20
+    with pytest.raises(InputUnreadableError, match=r"c.csv: line 80002 is not valid utf-8"):
+        load(path)

@@ -25,9 +25,11 @@ from jlpt_batch.settings import Settings
 OUTPUT_MARKER = ".jlpt-batch-output"
 # Left in every staging folder: which process made it, so a later run can tell it is abandoned.
 STAGING_MARKER = ".jlpt-batch-staging"
-# Room each judged student's files take (own sheet, bundle page, rows of results and workbook),
-# with a margin: a disk with less free space is reported before the long work starts.
-BYTES_PER_STUDENT = 160_000
+# Room the outputs take, with a margin (measured: a sheet about 43 KB, its bundle page 8 KB, a row of
+# results.csv and of the workbook a few hundred bytes): a disk with less free space is said before
+# the long work starts.
+BYTES_PER_ROW = 1_000
+BYTES_PER_SHEET = 80_000
 BYTES_AT_LEAST = 20_000_000
 
 
@@ -61,17 +63,18 @@ def _is_ours(out: Path) -> bool:
     return (out / OUTPUT_MARKER).exists() or (out.is_dir() and not any(out.iterdir()))
 
 
-def check_room(out_dir: Path, students: int) -> None:
-    """Before the long work: the folder beside the output can be written, and its disk has room."""
+def check_room(out_dir: Path, rows: int, sheets: int) -> None:
+    """Before the long work: the folder beside the output can be written, and its disk has room
+    for ``rows`` rows of results and ``sheets`` feedback sheets."""
     parent = out_dir.resolve().parent
     parent.mkdir(parents=True, exist_ok=True)
     with tempfile.TemporaryFile(dir=parent):
         pass  # an OSError here says read-only or not allowed, as a write would later
     free = shutil.disk_usage(parent).free
-    needed = max(BYTES_AT_LEAST, students * BYTES_PER_STUDENT)
+    needed = max(BYTES_AT_LEAST, rows * BYTES_PER_ROW + sheets * BYTES_PER_SHEET)
     if free < needed:
         raise OutputNotWrittenError(
-            f"the disk of {out_dir} has {free / 1e6:,.0f} MB free, and {students:,} students' outputs need "
+            f"the disk of {out_dir} has {free / 1e6:,.0f} MB free, and the outputs of {rows:,} rows need "
             f"about {needed / 1e6:,.0f} MB; free some space, or choose another --out on a disk with room"
         )
 

@@ -23,10 +23,21 @@ UTF16_BOMS = (b"\xff\xfe", b"\xfe\xff")
 
 def read_csv(path: Path, encoding: str | None, max_rows: int | None = None) -> RawTable:
     """A CSV file's table: the header found in the first rows, every row below it as text."""
-    utf8, used = to_utf8(path.read_bytes(), encoding, path.name)
+    data = path.read_bytes()
+    try:
+        return _table(*to_utf8(data, encoding, path.name, trust_head=True), path.name, max_rows)
+    except _NotUtf8After:  # valid at the start only: the whole file decides (cp932, or the line at fault)
+        return _table(*to_utf8(data, encoding, path.name), path.name, max_rows)
+
+
+class _NotUtf8After(Exception):
+    """A file taken for UTF-8 from its first megabyte turned out not to be."""
+
+
+def _table(utf8: bytes, used: str, name: str, max_rows: int | None) -> RawTable:
     head = utf8[:200_000].decode("utf-8", errors="ignore")  # enough to find the header
     delimiter = _sniff_delimiter(head)
-    header_index, header = find_header(_first_records(head, delimiter), path.name)
+    header_index, header = find_header(_first_records(head, delimiter), name)
     unreadable = None
     try:
         frame = pl.read_csv(
@@ -41,8 +52,10 @@ def read_csv(path: Path, encoding: str | None, max_rows: int | None = None) -> R
         )
     except pl.exceptions.NoDataError:
         frame = pl.DataFrame()
-    except pl.exceptions.PolarsError:  # a stray quote: read line by line, and say which lines
-        header_index, header, frame, unreadable = _read_leniently(utf8.decode("utf-8"), delimiter, path.name)
+    except pl.exceptions.PolarsError:  # not UTF-8 after all, or a stray quote: read line by line
+        if used in ("utf-8", "utf-8-sig") and not _is_utf8(utf8):
+            raise _NotUtf8After from None
+        header_index, header, frame, unreadable = _read_leniently(utf8.decode("utf-8"), delimiter, name)
     check_row_count(frame.height, max_rows)
     # One chunk per column: a step that adds a column to a many-chunk frame would
     # otherwise copy every column to line the chunks up, and some steps do that often.
@@ -51,24 +64,28 @@ def read_csv(path: Path, encoding: str | None, max_rows: int | None = None) -> R
                     unreadable_rows=unreadable)  # fmt: skip
 
 
-def to_utf8(data: bytes, encoding: str | None, name: str) -> tuple[bytes, str]:
+HEAD_CHECKED = 1 << 20  # bytes checked to take a file for UTF-8; the reader checks the rest as it goes
+
+
+def to_utf8(data: bytes, encoding: str | None, name: str, *, trust_head: bool = False) -> tuple[bytes, str]:
     """CSV bytes as UTF-8 for the reader, and the encoding they came in.
 
     The given encoding, else UTF-8 (BOM aware), UTF-16 with a BOM, else cp932 (what
     Japanese Excel saves as CSV; a superset of Shift_JIS that also has 髙, 﨑, ①).
     UTF-8 input is passed through as it is: decoding a large file only to check it
-    would double the memory a run needs.
+    would double the memory a run needs. ``trust_head``: UTF-8 is judged from the
+    first megabyte (polars checks every byte as it reads and says if one is not).
     """
     if encoding:
         return _decode_as(data, encoding, name).encode("utf-8"), encoding
     if data.startswith(UTF8_BOM):
         body = data[len(UTF8_BOM) :]
-        if not _is_utf8(body):
+        if not trust_head and not _is_utf8(body):
             _decode_as(body, "utf-8", name)  # raises, naming the line that is not UTF-8
         return body, "utf-8-sig"
     if data.startswith(UTF16_BOMS):
         return _decode_as(data, "utf-16", name).encode("utf-8"), "utf-16"
-    if _is_utf8(data):
+    if _is_utf8(data[:HEAD_CHECKED], final=len(data) <= HEAD_CHECKED) if trust_head else _is_utf8(data):
         return data, "utf-8"
     try:
         return data.decode("cp932").encode("utf-8"), "cp932"
@@ -79,14 +96,15 @@ def to_utf8(data: bytes, encoding: str | None, name: str) -> tuple[bytes, str]:
         ) from None
 
 
-def _is_utf8(data: bytes) -> bool:
-    """Whether the bytes are valid UTF-8, checked a megabyte at a time to keep memory flat."""
+def _is_utf8(data: bytes, final: bool = True) -> bool:
+    """Whether the bytes are valid UTF-8, checked a megabyte at a time to keep memory flat
+    (``final=False``: they may stop inside a character, as a file's first megabyte may)."""
     decoder = codecs.getincrementaldecoder("utf-8")()
     view = memoryview(data)
     try:
         for start in range(0, len(view), 1 << 20):
             decoder.decode(view[start : start + (1 << 20)])
-        decoder.decode(b"", final=True)
+        decoder.decode(b"", final=final)
     except UnicodeDecodeError:
         return False
     return True

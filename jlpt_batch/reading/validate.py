@@ -20,7 +20,7 @@ from jlpt_batch.reading.cells import MAX_CELL_CHARS, Kind, column_letters
 from jlpt_batch.reading.headers import map_headers
 from jlpt_batch.reading.layout import fill_grouped_class, fill_merged_class, reading_notes
 from jlpt_batch.reading.table import RawTable, check_row_count
-from jlpt_batch.rules import BAND_PARTS, LEVELS, SECTION_KEYS, Rules, load_rules, rules_of_rows
+from jlpt_batch.rules import BAND_PARTS, LEVELS, SECTION_KEYS, Rules, load_rules
 
 ABSENT_MARKERS = ("-", "*", "absent", "欠席", "欠", "ー", "—", "–", "―")
 REGION_ALIASES = {
@@ -127,7 +127,8 @@ def _text_frame(raw: RawTable, columns: dict[str, int], kept_rows: pl.Series) ->
     # Cleaning already turned blank cells of the mapped columns into nulls.
     # A row with a cell that cannot be read is rejected, never skipped as blank.
     blank = pl.col("_unmapped_blank") & pl.all_horizontal(pl.col(key).is_null() for key in present)
-    blank = blank & ~pl.col("source_row").is_in(kept_rows.implode())
+    if kept_rows.len():
+        blank = blank & ~pl.col("source_row").is_in(kept_rows.implode())
     frame = _with_missing_columns(frame.with_columns(blank.alias("_blank")).drop("_unmapped_blank"))
     if "class" in columns and raw.merges:
         frame = fill_merged_class(frame, raw.merges.get(columns["class"], []))
@@ -170,23 +171,43 @@ def _cleaning_needed(rows: pl.DataFrame, names: dict[str, str]) -> list[dict[str
     """Which columns hold any non-ASCII cell, any cell to trim or empty, and any cell too long.
 
     Most columns of most files need none of it, and a column left alone costs no copy:
-    on a million rows the copies would be most of the memory the run needs.
+    on a million rows the copies would be most of the memory the run needs. A number
+    column whose every cell is a plain integer (the usual case) needs no look at all.
     """
-    columns = list(names.values())
+    plain = _plain_integer_columns(rows, names)
+    looked_at = {key: name for key, name in names.items() if key not in plain}
     flags = rows.select(
-        *[_non_ascii(pl.col(name)).any().alias(f"{name}:wide") for name in columns],
-        *[pl.col(name).str.contains(rf"^{_EDGE}|{_EDGE}$|^$").any().alias(f"{name}:trim") for name in columns],
-        *[(pl.col(name).str.len_bytes() > MAX_CELL_CHARS).any().alias(f"{name}:long") for name in columns],
-    ).row(0, named=True)
+        *[_non_ascii(pl.col(name)).any().alias(f"{name}:wide") for key, name in looked_at.items()
+          if key not in _AS_WRITTEN],
+        *[_needs_trim(pl.col(name), key).any().alias(f"{name}:trim") for key, name in looked_at.items()],
+        *[(pl.col(name).str.len_bytes() > MAX_CELL_CHARS).any().alias(f"{name}:long") for name in looked_at.values()],
+    ).row(0, named=True) if looked_at else {}  # fmt: skip
     return [
-        {"has_non_ascii": bool(flags[f"{n}:wide"]), "needs_trim": bool(flags[f"{n}:trim"]),
-         "may_be_long": bool(flags[f"{n}:long"])}
-        for n in columns
+        {"has_non_ascii": bool(flags.get(f"{n}:wide")), "needs_trim": bool(flags.get(f"{n}:trim")),
+         "may_be_long": bool(flags.get(f"{n}:long"))}
+        for n in names.values()
     ]  # fmt: skip
 
 
-# Space and control characters: what may go from either end of a cell (and nothing else).
-_EDGE = r"[\s\x00-\x1f\x7f-\x9f]"
+def _plain_integer_columns(rows: pl.DataFrame, names: dict[str, str]) -> set[str]:
+    """Columns whose every cell is empty or digits (scores, and ids like 000123): nothing to clean."""
+    keys = [key for key in names if key not in _AS_WRITTEN]
+    if not keys:
+        return set()
+    counts = rows.select(
+        *[pl.col(names[key]).cast(pl.Int64, strict=False).null_count().alias(f"{key}:int") for key in keys],
+        *[pl.col(names[key]).null_count().alias(f"{key}:null") for key in keys],
+    ).row(0, named=True)
+    return {key for key in keys if counts[f"{key}:int"] == counts[f"{key}:null"]}
+
+
+def _needs_trim(cell: pl.Expr, key: str) -> pl.Expr:
+    """Space (and for names, control characters) at either end, or an empty cell."""
+    stripped = cell.str.strip_chars(_EDGE_CHARS if key in _AS_WRITTEN else None)
+    return (stripped.str.len_bytes() != cell.str.len_bytes()) | (cell.str.len_bytes() == 0)
+
+
+# Space and control characters: what may go from either end of a name or class (and nothing else).
 _EDGE_CHARS = "".join(map(chr, [*range(0x21), *range(0x7F, 0xA1)])) + (
     "\u1680\u2000\u2001\u2002\u2003\u2004\u2005\u2006\u2007\u2008\u2009\u200a\u2028\u2029\u202f\u205f\u3000"
 )
@@ -206,7 +227,7 @@ def _clean(cell: pl.Expr, key: str, *, has_non_ascii: bool, needs_trim: bool, ma
         length = cell.str.len_chars()
         stub = pl.format("{}… ({} characters)", cell.str.slice(0, LONG_CELL_SHOWN), length)
         cell = pl.when(length > MAX_CELL_CHARS).then(stub).otherwise(cell)
-    if not (has_non_ascii or needs_trim):
+    if not (needs_trim or (has_non_ascii and key not in _AS_WRITTEN)):
         return cell
     if has_non_ascii and key not in _AS_WRITTEN:
         cell = pl.when(_non_ascii(cell)).then(cell.str.normalize("NFKC")).otherwise(cell)
@@ -320,20 +341,21 @@ def _parsed(frame: pl.DataFrame, rules: Rules) -> pl.DataFrame:
         _mapped(frame, "language", _language).alias("_language"),
         # Parsed once for the checks. Columns the file lacks stay single null values,
         # which keeps a million-row file well under a gigabyte.
-        *[_is_absent(frame, key).alias(f"{key}__absent") for key in given],
-        *[_number(frame, key).alias(f"{key}__num") for key in given],
-        *[_is_whole_number(frame, key).alias(f"{key}__whole") for key in given],
-        *[_is_date(frame, key).alias(f"{key}__date") for key in given],
+        *[column for key in given for column in _parsed_number(frame, key)],
         *[_is_unreadable(frame, key).alias(f"{key}__unreadable") for key in NUMBER_KEYS],
         *[pl.lit(True).alias(f"{key}__absent") for key in missing],
         *[pl.lit(None, pl.Float64).alias(f"{key}__num") for key in missing],
         *[pl.lit(False).alias(f"{key}__whole") for key in missing],
         *[pl.lit(False).alias(f"{key}__date") for key in missing],
     )
-    # Only the section ranges are needed from the rules here.
-    maxima = rules_of_rows(frame["_level"], rules, [f"{key}_max" for key in SECTION_KEYS])
-    maxima = maxima.rename(lambda name: f"rule_{name}")
-    return pl.concat([frame, maxima], how="horizontal")
+    # Only the section ranges are needed from the rules here: a lookup by level, no join.
+    return frame.with_columns(_section_maximum(key, rules).alias(f"rule_{key}_max") for key in SECTION_KEYS)
+
+
+def _section_maximum(key: str, rules: Rules) -> pl.Expr:
+    """Each row's maximum for a section, from its level's rules; null where the level has no such section."""
+    maxima = {level: section.maximum for level in LEVELS if (section := rules.level(level).section(key)) is not None}
+    return pl.col("_level").replace_strict(maxima, default=None, return_dtype=pl.Int16)
 
 
 def _mapped(frame: pl.DataFrame, column: str, parse: Callable[[str], str | None]) -> pl.Expr:
@@ -357,6 +379,30 @@ def _level(text: str) -> str | None:
 
 def _language(text: str) -> str:
     return LANGUAGE_ALIASES.get(text.lower(), text.lower())
+
+
+def _parsed_number(frame: pl.DataFrame, key: str) -> list[pl.Expr | pl.Series]:
+    """A number column's absent marks, numbers, wholeness and dates.
+
+    A CSV column of plain integers (the usual case) takes one cast; anything else (markers,
+    decimals, full-width digits, a workbook's kinds) the full look.
+    """
+    if f"{key}__kind" not in frame.columns:
+        text = frame.get_column(key)
+        integers = text.cast(pl.Int64, strict=False)
+        if integers.null_count() == text.null_count():
+            return [
+                text.is_null().alias(f"{key}__absent"),
+                integers.cast(pl.Float64).alias(f"{key}__num"),
+                text.is_not_null().alias(f"{key}__whole"),
+                pl.lit(False).alias(f"{key}__date"),
+            ]
+    return [
+        _is_absent(frame, key).alias(f"{key}__absent"),
+        _number(frame, key).alias(f"{key}__num"),
+        _is_whole_number(frame, key).alias(f"{key}__whole"),
+        _is_date(frame, key).alias(f"{key}__date"),
+    ]
 
 
 def _kind(frame: pl.DataFrame, key: str) -> pl.Expr:
@@ -390,8 +436,7 @@ def _is_whole_number(frame: pl.DataFrame, key: str) -> pl.Expr:
     whole = number.is_finite() & (number == number.floor())
     text = pl.col(key)
     # Only text with a point or an exponent needs the exact look; most columns have none.
-    odd = text.str.contains(".", literal=True) | text.str.contains("e", literal=True)
-    odd = odd | text.str.contains("E", literal=True)
+    odd = text.str.contains(r"[.eE]")
     if frame.select(odd.any()).item():
         whole = whole & pl.when(odd).then(text.str.contains(_WHOLE_TEXT)).otherwise(True)
     if f"{key}__kind" not in frame.columns:
