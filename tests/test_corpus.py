@@ -277,7 +277,7 @@ def test_the_same_cell_written_twice_is_refused(tmp_path):
     with zipfile.ZipFile(path, "w") as archive:
         for name, data in parts.items():
             archive.writestr(name, data)
-    refused(tmp_path, path, "is damaged (cell A2 is written twice or out of order)")
+    refused(tmp_path, path, "is damaged (cell A2 is written twice, out of order or outside row 2)")
 
 
 # ---------------------------------------------------------------- CSV as programs save it

@@ -23,6 +23,7 @@ from jlpt_batch.reading.cells import (
     MAX_COLUMN,
     MAX_ROW,
     MAX_SMALL_PART_BYTES,
+    CappedStream,
     CellSink,
     Kind,
     Merge,
@@ -316,32 +317,37 @@ class _SheetParser:
             raise self.damaged(f"the cell reference {text!r} lies outside any worksheet")
         return row, col
 
-    def parse(self, stream: object) -> list[Merge]:
-        sink, strings, formats = self.sink, self.strings, self.formats
+    def parse(self, stream: CappedStream) -> list[Merge]:
+        """Stream the worksheet into the sink; the merged ranges.
+
+        This loop runs for every cell of the file, so it is written for speed: the state
+        lives in closure variables, element names are looked up once, and cells go
+        straight into the sink's arrays.
+        """
+        sink, strings, formats, damaged = self.sink, self.strings, self.formats, self.damaged
         rows, cols, kinds, texts, nums = sink.rows, sink.cols, sink.kinds, sink.texts, sink.nums
-        chunk_full = sink.chunk_full
-        string_count, style_count = len(strings), len(formats)
-        general = formats[0]
+        string_count, general = len(strings), formats[0]
+        style_of = {str(index): found for index, found in enumerate(formats)}
         kind_of_name: dict[str, int] = {}
         column_of: dict[str, int] = {}
-        # state of the current row and cell
+        text_kind, number_kind, date_kind = Kind.TEXT, Kind.NUMBER, Kind.DATE
+        distrust_formulas, chunk = self.distrust_formulas, CellSink.CHUNK
+        # the current row and cell
         row = col = 0
-        cell_type, style = "n", 0
-        value: list[str] | None = None  # pieces of <v>; None: the cell has no <v>
-        formula: list[str] | None = None
+        row_text = "0"
+        cell_type, style = "n", general
+        value: str | None = None  # the text of <v>; None: the cell has no <v>
+        formula: str | None = None
         inline: list[str] | None = None
         collecting = 0  # 0 nothing, 1 value, 2 formula, 3 inline text
-        length = 0
-        phonetic = 0
+        length = phonetic = 0
 
         def element_kind(name: str) -> int:
-            found = kind_of_name.get(name)
-            if found is None:
-                found = kind_of_name[name] = _ELEMENTS.get(_local(name), 0)
+            found = kind_of_name[name] = _ELEMENTS.get(_local(name), 0)
             return found
 
         def start(name: str, attributes: dict[str, str]) -> None:
-            nonlocal row, col, cell_type, style, value, formula, inline, collecting, length, phonetic
+            nonlocal row, row_text, col, cell_type, style, value, formula, inline, collecting, length, phonetic
             kind = kind_of_name.get(name)
             if kind is None:
                 kind = element_kind(name)
@@ -352,30 +358,26 @@ class _SheetParser:
                     found = column_of.get(letters)
                     if found is None:
                         found = column_of[letters] = self.reference(ref)[1]
-                    if ref[len(letters) :] != row_text[0]:
-                        raise self.damaged(f"cell {ref} is inside row {row}")
-                    if found <= col:
-                        raise self.damaged(f"cell {ref} is written twice or out of order")
+                    if found <= col or ref[len(letters) :] != row_text:
+                        raise damaged(f"cell {ref} is written twice, out of order or outside row {row}")
                     col = found
                 else:
                     col += 1
                     if col > MAX_COLUMN:
-                        raise self.damaged(f"row {row} has more than {MAX_COLUMN:,} cells")
+                        raise damaged(f"row {row} has more than {MAX_COLUMN:,} cells")
                 cell_type = attributes.get("t", "n")
-                style_text = attributes.get("s")
-                style = int(style_text) if style_text and style_text.isdigit() else 0
+                style = style_of.get(attributes.get("s", "0"), general)
                 value = formula = inline = None
             elif kind == _V:
-                collecting, value, length = 1, [], 0
-            elif kind == _F:
-                collecting, formula, length = 2, [], 0
+                collecting, value = 1, ""
             elif kind == _ROW:
                 number = attributes.get("r")
                 new = int(number) if number and number.isdigit() else row + 1
                 if not row < new <= MAX_ROW:
-                    raise self.damaged(f"row {new} comes after row {row} or lies beyond row {MAX_ROW:,}")
-                row, col = new, 0
-                row_text[0] = str(new)
+                    raise damaged(f"row {new} comes after row {row} or lies beyond row {MAX_ROW:,}")
+                row, col, row_text = new, 0, str(new)
+            elif kind == _F:
+                collecting, formula = 2, ""
             elif kind == _IS:
                 inline, length = [], 0
             elif kind == _T:
@@ -390,69 +392,76 @@ class _SheetParser:
                 self.merges.append((top, left, bottom, right))
 
         def text(data: str) -> None:
-            nonlocal length
-            if collecting == 1 and value is not None and length <= MAX_CELL_CHARS:
-                value.append(data)
-                length += len(data)
-            elif collecting == 3 and inline is not None and length <= MAX_CELL_CHARS:
-                inline.append(data)  # a longer cell is kept just long enough to reject its row
-                length += len(data)
-            elif collecting == 2 and formula is not None and length < MAX_FORMULA_CHARS:
-                formula.append(data)
-                length += len(data)
+            nonlocal value, formula, length
+            if collecting == 1:
+                if len(value) <= MAX_CELL_CHARS:  # type: ignore[arg-type]
+                    value += data  # type: ignore[operator]
+            elif collecting == 3:
+                if length <= MAX_CELL_CHARS:  # a longer cell is kept just long enough to reject its row
+                    inline.append(data)  # type: ignore[union-attr]
+                    length += len(data)
+            elif collecting == 2 and len(formula) < MAX_FORMULA_CHARS:  # type: ignore[arg-type]
+                formula += data  # type: ignore[operator]
 
         def end(name: str) -> None:
             nonlocal collecting, phonetic
             kind = kind_of_name.get(name)
-            if kind == _C:
-                cell()
-            elif kind in (_V, _F, _T):
+            if kind in (_V, _T, _F):
                 collecting = 0
+            elif kind == _C:
+                cell()
             elif kind == _RPH:
                 phonetic -= 1
 
         def cell() -> None:
-            raw = "".join(value)[: MAX_CELL_CHARS + 1] if value is not None else None
-            if formula is not None and (not raw or self.distrust_formulas):
-                kind, shown, number = Kind.FORMULA, "=" + "".join(formula)[:MAX_FORMULA_CHARS], None
+            raw = value
+            number = None
+            if formula is not None and (not raw or distrust_formulas):
+                kind, shown = Kind.FORMULA, "=" + formula[:MAX_FORMULA_CHARS]
             elif cell_type == "s" and raw:
-                index = int(raw) if raw.isdigit() else -1
-                if not 0 <= index < string_count:
-                    raise self.damaged(f"a cell in row {row} points at a shared string that does not exist")
-                kind, shown, number = Kind.TEXT, strings[index], None
-            elif cell_type == "inlineStr" and inline is not None:
-                kind, shown, number = Kind.TEXT, "".join(inline)[: MAX_CELL_CHARS + 1], None
+                if not raw.isdigit() or int(raw) >= string_count:
+                    raise damaged(f"a cell in row {row} points at a shared string that does not exist")
+                kind, shown = text_kind, strings[int(raw)]
             elif raw is None:
-                return  # a formatted blank cell holds nothing
-            elif raw == "":
-                kind, shown, number = Kind.EMPTY_VALUE, "", None
+                if cell_type != "inlineStr" or inline is None:
+                    return  # a formatted blank cell holds nothing
+                kind, shown = text_kind, "".join(inline)[: MAX_CELL_CHARS + 1]
             elif cell_type == "n":
-                show, is_date = formats[style] if style < style_count else general
-                try:
-                    number = float(raw)
-                    shown = show(raw)
-                except (ValueError, OverflowError):
-                    raise self.damaged(f"a number cell in row {row} holds {raw[:40]!r}") from None
-                kind = Kind.DATE if is_date else Kind.NUMBER
-            elif cell_type == "e":
-                kind, shown, number = Kind.ERROR, raw, None
-            elif cell_type == "b":
-                kind, shown, number = Kind.BOOLEAN, ("TRUE" if raw in ("1", "true") else "FALSE"), None
-            elif cell_type == "d":
-                kind, shown, number = Kind.DATE, raw, None
-            else:  # "str": a formula's text result
-                kind, shown, number = Kind.TEXT, raw, None
+                if raw == "":
+                    kind, shown = Kind.EMPTY_VALUE, ""
+                else:
+                    show, is_date = style
+                    try:
+                        number, shown = float(raw), show(raw)
+                    except (ValueError, OverflowError):
+                        raise damaged(f"a number cell in row {row} holds {raw[:40]!r}") from None
+                    kind = date_kind if is_date else number_kind
+            else:
+                kind, shown = _other_kind(cell_type, raw)
             rows.append(row)
             cols.append(col)
             kinds.append(kind)
             texts.append(shown)
             nums.append(number)
-            chunk_full()
+            if len(texts) >= chunk:
+                sink.flush()
 
-        row_text = ["0"]
         parser = ParserCreate()
         parser.buffer_text = True
         parser.buffer_size = 1 << 16
         parser.StartElementHandler, parser.EndElementHandler, parser.CharacterDataHandler = start, end, text
-        parse_xml(parser, stream, self.where)  # type: ignore[arg-type]
+        parse_xml(parser, stream, self.where)
         return self.merges
+
+
+def _other_kind(cell_type: str, raw: str) -> tuple[Kind, str]:
+    """A cell that is not a number nor shared or inline text: what it holds, and what it shows."""
+    if raw == "":
+        return Kind.EMPTY_VALUE, ""
+    if cell_type == "e":
+        return Kind.ERROR, raw
+    if cell_type == "b":
+        return Kind.BOOLEAN, "TRUE" if raw in ("1", "true") else "FALSE"
+    if cell_type == "d":  # an ISO 8601 date written as text
+        return Kind.DATE, raw
+    return Kind.TEXT, raw  # "str": a formula's text result
