@@ -199,17 +199,16 @@ def write_inflating_xlsx(path: Path, inflated_bytes: int, *, lie: bool = False) 
             '<c r="A1" t="inlineStr"><is><t>受験番号</t></is></c></row>').encode()  # fmt: skip
     tail = b"</sheetData></worksheet>"
     _xlsx_package(path, b"", _styles(["General"]), _shared_strings([], {}), False)
-    with zipfile.ZipFile(path, "a", zipfile.ZIP_DEFLATED, compresslevel=9) as archive:
-        archive.writestr("xl/worksheets/empty.xml", "")
-        info = zipfile.ZipInfo("xl/worksheets/sheet1.xml")
-        info.compress_type = zipfile.ZIP_DEFLATED
-    # write the big member through a streaming writer (a second archive replaces the first)
     rebuilt = path.with_suffix(".tmp")
-    with zipfile.ZipFile(path) as source, zipfile.ZipFile(rebuilt, "w", zipfile.ZIP_DEFLATED) as target:
+    with (
+        zipfile.ZipFile(path) as source,
+        zipfile.ZipFile(rebuilt, "w", zipfile.ZIP_DEFLATED, compresslevel=9) as target,
+    ):
         for item in source.infolist():
-            if item.filename not in ("xl/worksheets/sheet1.xml", "xl/worksheets/empty.xml"):
+            if item.filename != "xl/worksheets/sheet1.xml":
                 target.writestr(item, source.read(item))
-        with target.open("xl/worksheets/sheet1.xml", "w", force_zip64=inflated_bytes > 1 << 31) as member:
+        big = inflated_bytes + len(head) + len(tail) > zipfile.ZIP64_LIMIT
+        with target.open("xl/worksheets/sheet1.xml", "w", force_zip64=big) as member:
             member.write(head)
             block = b" " * (1 << 20)
             for _ in range(inflated_bytes >> 20):
