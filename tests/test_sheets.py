@@ -211,5 +211,8 @@ def test_names_that_could_break_a_sheet_stay_whole_in_results_and_tidy_on_paper(
         assert len(page_texts(out / "sheets" / f"{candidate_id}.pdf")) == 1
     long_sheet = page_texts(out / "sheets" / "00001.pdf")[0]
     assert "Maximiliana Maximiliana" in long_sheet and "…" in long_sheet and "Endname" not in long_sheet
+    from pypdf import PdfReader
+
+    assert len(PdfReader(out / "sheets" / "00001.pdf").metadata.title) == 200  # the metadata shortened too
     assert "Ana Maria Lima" in page_texts(out / "sheets" / "00002.pdf")[0]
     assert "يلع دمحم" in page_texts(out / "sheets" / "00004.pdf")[0]

@@ -60,11 +60,16 @@ def page_frame(paper: str) -> Frame:
     return Frame(MARGIN_X, width - MARGIN_X, height - MARGIN_TOP, MARGIN_BOTTOM)
 
 
+# Characters of the PDF's title and author: a name of any length (up to the 131,068 a cell may
+# hold) is shortened on the page already, and must not fill the file's metadata either.
+MAX_METADATA_CHARS = 200
+
+
 def new_canvas(target: str | BinaryIO, paper: str, lang: str, title: str, author: str) -> Canvas:
     """A canvas set up for deterministic output and the page size of the run."""
     canvas = Canvas(target, pagesize=PAGE_SIZES[paper], invariant=1, pageCompression=1, lang=lang)
-    canvas.setTitle(fonts.clean(title))
-    canvas.setAuthor(fonts.clean(author))
+    canvas.setTitle(fonts.clean(title)[:MAX_METADATA_CHARS])
+    canvas.setAuthor(fonts.clean(author)[:MAX_METADATA_CHARS])
     canvas.setCreator("jlpt-batch")
     return canvas
 
