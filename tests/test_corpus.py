@@ -318,8 +318,10 @@ def test_the_workbook_says_which_rows_took_a_class(tmp_path):
     result = CliRunner().invoke(main, args)
     assert result.exit_code == 0, result.output
     book = openpyxl.load_workbook(tmp_path / "out" / "summary.xlsx", read_only=True)
-    facts = {row[0]: row[1] for row in book["Overview"].iter_rows(values_only=True) if len(row) > 1 and row[0]}
-    assert "4 rows took the class above them (rows 3-4, 6-7)" in facts["Note on reading the file"]
+    rows = [row for row in book["Overview"].iter_rows(values_only=True) if len(row) > 1]
+    start = next(i for i, row in enumerate(rows) if row[0] == "Note on reading the file")
+    note = " ".join(row[1] for row in rows[start:] if row[0] in ("Note on reading the file", "", None) and row[1])
+    assert "4 rows took the class above them (rows 3-4, 6-7); give --no-fill-class" in note
 
 
 def test_cp932_names_replaced_by_question_marks_are_said_with_the_rows(tmp_path):
