@@ -32,6 +32,7 @@ from hypothesis import strategies as st
 from jlpt_batch.cli import main
 from jlpt_batch.contract import COLUMN_KEYS, FAIL, PASS, REJECTED
 from jlpt_batch.judging.plain_judge import judge_row
+from jlpt_batch.reading.cells import MAX_CELL_CHARS
 from jlpt_batch.reading.headers import HEADER_ALIASES, REQUIRED, canonical_column
 from jlpt_batch.reading.validate import ABSENT_MARKERS
 from jlpt_batch.rules import LEVELS, SECTION_KEYS, LevelRule, load_rules
@@ -93,6 +94,17 @@ class Padded:
 
 
 @dataclass(frozen=True)
+class LongName:
+    """A name longer than a cell may hold (``part`` repeated); its repr stays short."""
+
+    part: str
+    times: int
+
+    def __str__(self) -> str:
+        return self.part * self.times
+
+
+@dataclass(frozen=True)
 class Uncalculated:
     """A formula whose result was never saved (files written by scripts and web exports)."""
 
@@ -126,8 +138,13 @@ def as_written(value: object) -> str | None:
     return cell_text(value).strip(EDGE) or None
 
 
+def too_long(value: object) -> bool:
+    """Longer than the characters a cell may hold: the row is rejected naming the cell."""
+    return isinstance(value, (str, LongName)) and len(str(value)) > MAX_CELL_CHARS
+
+
 def cell_text(value: object) -> str:
-    if isinstance(value, Padded):
+    if isinstance(value, (Padded, LongName)):
         return str(value)
     if isinstance(value, Uncalculated):
         return "=" + value.expression
@@ -311,6 +328,9 @@ def names(draw, style: Style) -> str | None:
     alphabet = JAPANESE_ALPHABET if style.cp932 else WIDE_ALPHABET
     pool = JAPANESE_NAMES if style.cp932 else NAMES
     very_long = st.builds(lambda part, size: (part * size)[:size], st.sampled_from(pool), st.integers(1000, 6000))
+    # longer than a cell may be (openpyxl and .xls cut a text at Excel's 32,767 characters)
+    if style.kind in ("csv", "ods", "xlsb") and draw(st.integers(0, 59)) == 0:
+        return LongName(draw(st.sampled_from(pool)), MAX_CELL_CHARS // 4 + 1)  # type: ignore[return-value]
     text = draw(st.none() | st.sampled_from(pool) | st.text(st.sampled_from(alphabet), max_size=24) | very_long)
     if text is not None and style.kind != "csv":
         text = XLSX_ILLEGAL.sub("", text)
@@ -425,9 +445,10 @@ def data_rows(draw, columns: tuple[Column, ...], style: Style, number: int) -> R
     cells = {"candidate_id": draw(candidate_ids(style, number)), "name": draw(names(style)),
              "class": None if draw(st.integers(0, 4)) == 0 else draw(st.sampled_from(style.pool(CLASSES)))}  # fmt: skip
     cells["level"] = draw(st.sampled_from(level_forms(level) if level_ok else [*style.pool(BAD_LEVELS), None, " "]))
+    name_fault = {"name"} if too_long(cells["name"]) else set()
     sections, scores, problems = draw(section_cells(style, keys, level if level_ok else None))
     cells |= sections
-    problems |= set() if level_ok else {"level"}
+    problems |= (set() if level_ok else {"level"}) | name_fault
     complete = level_ok and not problems and None not in scores.values()
     cells["total"], total_fault = draw(total_cell(style, scores, complete))
     cells["vocabulary_correct"], cells["vocabulary_questions"], counts, count_faults = draw(vocabulary_counts(style))
@@ -604,6 +625,8 @@ def _corpus_cell(value: object, kind: str, shown: dict[tuple[int, int], str], pl
     """A generated value as the corpus writers take it (and the text an .ods shows for it)."""
     if value is None or value == "":
         return None
+    if isinstance(value, LongName):
+        return str(value)
     if isinstance(value, Padded):
         shown[place] = str(value)
         return corpus.num(value.number, "00000")
@@ -650,6 +673,8 @@ def _line_cells(cohort: MessyCohort, line) -> tuple:
 def _put(sheet, row: int, column: int, value: object) -> None:
     if value is None or value == "":
         return
+    if isinstance(value, LongName):
+        value = str(value)
     if isinstance(value, Padded):
         sheet.cell(row=row, column=column, value=value.number).number_format = "00000"
         return
@@ -879,10 +904,16 @@ def check_rows(cohort: MessyCohort, rows: list[Expected], written: list[dict[str
 
 
 def check_identity(cohort: MessyCohort, expected: Expected, line: dict[str, str]) -> None:
-    """Id, name and class come through whole (merged class cells filled down)."""
+    """Id, name and class come through whole (merged class cells filled down); a name longer
+    than a cell may be is kept as its first hundred characters and its length."""
     row = expected.row
     assert line["candidate_id"] == defused(read_id(cohort, row)), line["source_row"]
-    assert line["name"] == defused(as_written(cohort.cell(row, "name"))), line["source_row"]
+    name = as_written(cohort.cell(row, "name"))
+    if too_long(name):
+        shown = line["name"]
+        assert shown.startswith(defused(name)[:100]) and shown.endswith(" characters)"), line["source_row"]
+    else:
+        assert line["name"] == defused(name), line["source_row"]
     assert line["class"] == defused(expected.class_text), line["source_row"]
 
 
