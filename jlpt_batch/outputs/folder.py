@@ -109,6 +109,7 @@ def replace_folder(staging: Path, out_dir: Path) -> None:
 
 
 def mark_as_ours(folder: Path) -> None:
+    """Leave the marker that lets a later run replace this folder."""
     (folder / OUTPUT_MARKER).write_text("written by jlpt-batch; this folder is replaced on the next run\n")
 
 

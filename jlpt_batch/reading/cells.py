@@ -121,6 +121,7 @@ class CellSink:
 
 
 def check_merges(merges: list[Merge], where: str) -> tuple[Merge, ...]:
+    """The merged ranges, refused past ``MAX_MERGES`` (each costs memory; no cohort has that many)."""
     if len(merges) > MAX_MERGES:
         raise InputUnreadableError(
             f"{where} has more than {MAX_MERGES:,} merged ranges; unmerge the cells (Home > Merge & Center) "

@@ -64,6 +64,7 @@ def canonical_column(text: object) -> str | None:
 
 
 def is_candidate_id_header(text: object) -> bool:
+    """Whether a cell's text is one of the candidate-id headers (what marks the header row)."""
     return canonical_column(text) == "candidate_id"
 
 

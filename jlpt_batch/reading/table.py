@@ -59,6 +59,7 @@ def find_header(records: Sequence[Sequence[object]], where: str) -> tuple[int, l
 
 
 def no_header(where: str) -> InputUnreadableError:
+    """The error of a file with no header row: what to add, and where it was looked for."""
     return InputUnreadableError(
         f"{where}: no header row with a candidate id column (e.g. 'Candidate No', 'ID', '受験番号') "
         f"in the first {HEADER_SEARCH_ROWS} rows; add one above the scores"
@@ -74,10 +75,12 @@ def check_row_count(count: int, max_rows: int | None) -> None:
 
 
 def numbered_columns(frame: pl.DataFrame) -> pl.DataFrame:
+    """The frame's columns renamed c0, c1, ...: the table's columns by position."""
     return frame.rename({name: f"c{i}" for i, name in enumerate(frame.columns)})
 
 
 def first_line(error: BaseException) -> str:
+    """The first line of a library's error message (at most 200 characters), to quote in one line."""
     text = str(error).strip().splitlines()
     return text[0][:200] if text else type(error).__name__
 

@@ -56,6 +56,7 @@ class UniqueNames:
 
 
 def sheet_stems(students: pl.DataFrame) -> list[str]:
+    """Each student's sheet file stem, from the id (the row number where there is none), never two alike."""
     names = UniqueNames()
     ids, rows = students["candidate_id"].to_list(), students["source_row"].to_list()
     return [names.claim(safe_stem(cid, f"row-{row}")) for cid, row in zip(ids, rows, strict=True)]

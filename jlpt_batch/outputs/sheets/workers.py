@@ -30,6 +30,8 @@ from jlpt_batch.outputs.sheets.progress import Progress
 
 @dataclass(frozen=True)
 class WorkerSetup:
+    """What every worker needs before its first task: the run's wording, paper and duplex, its parent."""
+
     context: SheetContext
     paper: str
     duplex: bool
@@ -38,6 +40,8 @@ class WorkerSetup:
 
 @dataclass(frozen=True)
 class TaskResult:
+    """What a task reports back: counts and warnings, never the drawn pages."""
+
     index: int
     students: int  # students this task accounts for in the progress count
     sheets: int
@@ -176,6 +180,7 @@ def _undrawable_wording(model: SheetModel) -> list[str]:
 
 
 def merge_warnings(results: list[TaskResult]) -> list[str]:
+    """The tasks' warnings as the run reports them: each name once, undrawable wording in one line."""
     warnings = [warning for result in results for warning in result.name_warnings]
     wording = sorted({char for result in results for char in result.undrawable_wording})
     if wording:
