@@ -161,3 +161,22 @@ def test_only_folders_provably_ours_and_dead_are_removed(tmp_path):
     (not_ours / "notes.txt").write_text("someone else's folder with a look-alike name")
     assert remove_abandoned(out) == [ours_dead]
     assert sorted(p.name for p in tmp_path.iterdir()) == sorted([alive_here.name, not_ours.name])
+
+
+@pytest.mark.skipif(not SAMPLE.exists(), reason="needs the sample cohort")
+def test_ctrl_c_while_the_workers_start_prints_no_traceback(tmp_path):
+    """The terminal sends Ctrl-C to every process of the run, workers still starting up included."""
+    process = subprocess.Popen(command(tmp_path / "out", "--jobs", "2"), stdout=subprocess.PIPE,
+                               stderr=subprocess.PIPE, text=True, start_new_session=True)  # fmt: skip
+    deadline = time.monotonic() + 60
+    while not children_of(process.pid) and time.monotonic() < deadline:
+        assert process.poll() is None, process.communicate()
+        time.sleep(0.01)
+    workers = children_of(process.pid)
+    os.killpg(process.pid, signal.SIGINT)
+    _, stderr = process.communicate(timeout=60)
+    assert process.returncode == 130, stderr
+    assert stderr == "Error: interrupted; nothing was written and earlier outputs are intact\n"
+    time.sleep(0.5)
+    assert not [pid for pid in workers if alive(pid)]
+    assert list(tmp_path.iterdir()) == []

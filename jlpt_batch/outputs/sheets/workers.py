@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import contextlib
 import ctypes
+import multiprocessing
 import os
 import signal
 import sys
@@ -59,7 +60,55 @@ def _init_worker(setup: WorkerSetup) -> None:
     global _worker
     _worker = setup
     if os.getpid() != setup.parent:
+        _leave_interrupts_to_parent()
         end_with_parent(setup.parent)
+
+
+def _leave_interrupts_to_parent() -> None:
+    """A worker ignores Ctrl-C: the terminal sends it to the whole process group, and a worker
+    interrupted while it starts or waits would print a traceback. The run's process stops the
+    workers itself (``_run_in_pool``). SIGINT was held back since the worker was spawned
+    (``_spawning``), so one pressed meanwhile is dropped here, not delivered."""
+    signal.signal(signal.SIGINT, signal.SIG_IGN)
+    if hasattr(signal, "pthread_sigmask"):
+        signal.pthread_sigmask(signal.SIG_UNBLOCK, {signal.SIGINT})
+
+
+HELD_SIGNALS = (signal.SIGINT, signal.SIGTERM)
+
+
+@contextlib.contextmanager
+def _spawning() -> Iterator[None]:
+    """Ctrl-C and SIGTERM held back (not lost) while a worker may be spawned.
+
+    Spawning writes the worker's start-up data down a pipe; a KeyboardInterrupt in the middle
+    would leave the new worker reading half of it, and it would print a traceback. So the
+    signals are noted and raised again once the spawn is done, and the new process starts
+    with SIGINT blocked (``_leave_interrupts_to_parent`` then ignores it).
+    """
+    if threading.current_thread() is not threading.main_thread() or not hasattr(signal, "pthread_sigmask"):
+        yield  # signal handlers belong to the main thread; elsewhere workers get no group signals
+        return
+    held: list[int] = []
+    previous = {signum: signal.signal(signum, lambda signum, _: held.append(signum)) for signum in HELD_SIGNALS}
+    mask = signal.pthread_sigmask(signal.SIG_BLOCK, {signal.SIGINT})
+    try:
+        yield
+    finally:
+        signal.pthread_sigmask(signal.SIG_SETMASK, mask)
+        for signum, handler in previous.items():
+            signal.signal(signum, handler)
+        for noted in dict.fromkeys(held):  # each once, in the order they came
+            signal.raise_signal(noted)
+
+
+def _stop_workers() -> None:
+    """End the workers at once (the run was interrupted or failed): nothing they draw is wanted,
+    and the staging folder is removed only once none of them can write into it."""
+    for child in multiprocessing.active_children():
+        child.terminate()
+    for child in multiprocessing.active_children():
+        child.join(timeout=5)
 
 
 PR_SET_PDEATHSIG = 1  # prctl option: the signal a process gets when its parent dies (Linux)
@@ -112,10 +161,14 @@ def _run_in_pool(tasks: Iterator[Task], setup: WorkerSetup, workers: int, finish
     pending: set[Future[TaskResult]] = set()
     try:
         for task in tasks:
-            pending.add(pool.submit(_render, task))
+            with _spawning():  # a submit may start a worker
+                pending.add(pool.submit(_render, task))
             if len(pending) >= 2 * workers:
                 pending = _collect(pending, finished, FIRST_COMPLETED)
         _collect(pending, finished, ALL_COMPLETED)
+    except BaseException:
+        _stop_workers()
+        raise
     finally:
         pool.shutdown(wait=True, cancel_futures=True)
 
