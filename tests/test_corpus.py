@@ -215,10 +215,15 @@ def test_an_inflating_sheet_is_refused_from_its_directory_or_while_inflating(tmp
     refused(tmp_path, lying, "lying.xlsx")
 
 
-def test_a_cell_longer_than_any_cell_may_be_rejects_its_row(tmp_path):
+@pytest.mark.parametrize(("writer", "text"), [
+    (lambda path, rows: write_xlsx(path.with_suffix(".xlsx"), rows, shared=False), "長" * 200_000),
+    (lambda path, rows: write_xlsb(path.with_suffix(".xlsb"), rows), "👩\u200d👧 " * 60_000),  # pairs of UTF-16 units
+    (lambda path, rows: write_ods(path.with_suffix(".ods"), rows), "長" * 200_000),
+], ids=["xlsx", "xlsb", "ods"])  # fmt: skip
+def test_a_cell_longer_than_any_cell_may_be_rejects_its_row(tmp_path, writer, text):
     rows = cohort_rows(num(30), num(30))
-    rows[3][1] = "長" * 200_000
-    path = write_xlsx(tmp_path / "long.xlsx", rows, shared=False)
+    rows[3][1] = text
+    path = writer(tmp_path / "long", rows)
     exit_code, written, _ = outcome(tmp_path, path)
     assert exit_code == 3
     assert written[4]["error"] == (

@@ -348,14 +348,19 @@ def _parsed(frame: pl.DataFrame, rules: Rules) -> pl.DataFrame:
         *[pl.lit(False).alias(f"{key}__whole") for key in missing],
         *[pl.lit(False).alias(f"{key}__date") for key in missing],
     )
-    # Only the section ranges are needed from the rules here: a lookup by level, no join.
-    return frame.with_columns(_section_maximum(key, rules).alias(f"rule_{key}_max") for key in SECTION_KEYS)
+    # Only the section ranges are needed from the rules here: looked up by the level's place, no join.
+    place = pl.col("_level").replace_strict({level: i for i, level in enumerate(LEVELS)}, default=None,
+                                            return_dtype=pl.UInt32)  # fmt: skip
+    frame = frame.with_columns(place.alias("_level_place"))
+    maxima = [_section_maximum(key, rules).alias(f"rule_{key}_max") for key in SECTION_KEYS]
+    return frame.with_columns(maxima).drop("_level_place")
 
 
 def _section_maximum(key: str, rules: Rules) -> pl.Expr:
     """Each row's maximum for a section, from its level's rules; null where the level has no such section."""
-    maxima = {level: section.maximum for level in LEVELS if (section := rules.level(level).section(key)) is not None}
-    return pl.col("_level").replace_strict(maxima, default=None, return_dtype=pl.Int16)
+    sections = [rules.level(level).section(key) for level in LEVELS]
+    maxima = pl.Series([None if section is None else section.maximum for section in sections], dtype=pl.Int16)
+    return pl.lit(maxima).gather(pl.col("_level_place"))
 
 
 def _mapped(frame: pl.DataFrame, column: str, parse: Callable[[str], str | None]) -> pl.Expr:

@@ -73,13 +73,19 @@ def _records(data: bytes) -> Iterator[tuple[int, int, int]]:
 
 
 def _wide_string(data: bytes, position: int) -> tuple[str, int]:
-    """A length-prefixed UTF-16 string, cut at one character past the cell limit."""
+    """A length-prefixed UTF-16 string, and where the record goes on.
+
+    A string longer than a cell may hold is cut (kept just long enough to reject its row):
+    twice the limit in UTF-16 units is at least one character more than the limit, whatever
+    characters they are, and a pair cut in half at the end is dropped.
+    """
     count = _U32(data, position)[0]
     end = position + 4 + 2 * count
     if end > len(data):
         raise _Damaged
-    shown = min(count, MAX_CELL_CHARS + 1)
-    return data[position + 4 : position + 4 + 2 * shown].decode("utf-16-le", "replace"), end
+    units = min(count, 2 * (MAX_CELL_CHARS + 1))
+    text = data[position + 4 : position + 4 + 2 * units].decode("utf-16-le", "replace" if units == count else "ignore")
+    return text, end
 
 
 def _rk(value: int) -> float:
