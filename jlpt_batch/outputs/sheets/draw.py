@@ -61,8 +61,20 @@ def page_frame(paper: str) -> Frame:
 
 
 def new_canvas(target: str | BinaryIO, paper: str, lang: str, title: str, author: str) -> Canvas:
-    """A canvas set up for deterministic output and the page size of the run."""
-    canvas = Canvas(target, pagesize=PAGE_SIZES[paper], invariant=1, pageCompression=1, lang=lang)
+    """A canvas set up for deterministic output and the page size of the run.
+
+    Its initial font is the language's own bundled font: reportlab's default, Helvetica,
+    is never drawn but would be listed as a font the file uses and does not embed.
+    """
+    initial = fonts.primary_face(lang).name
+    canvas = Canvas(
+        target,
+        pagesize=PAGE_SIZES[paper],
+        invariant=1,
+        pageCompression=1,
+        lang=lang,
+        initialFontName=initial,  # type: ignore[arg-type]  # reportlab's stubs type it as a number
+    )
     canvas.setTitle(fonts.clean(title))
     canvas.setAuthor(fonts.clean(author))
     canvas.setCreator("jlpt-batch")
