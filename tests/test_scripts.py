@@ -139,3 +139,48 @@ def test_a_shaped_sheet_has_the_same_bytes_whatever_was_drawn_before_it():
     alone = digest("क्षितिज")
     assert digest("सुमन श्रेष्ठ", "श्री", "क्षितिज") == alone
     assert hashlib.sha256(render("क्षितिज")).hexdigest() == alone  # and in this process, whatever came before
+
+
+# --- who the sheet belongs to: never cut off -------------------------------------------------
+
+LONG_NAMES = [  # 60 characters or more each
+    "Wijesinghe Mudiyanselage Don Chamara Kumara Bandara Jayasekara",
+    "Nguyễn Thị Phương Thảo Hoàng Minh Châu Trần Bảo Ngọc Lê Văn Đức",
+    "ශ්‍රී විජේසිංහ මුදියන්සේලාගේ දොන් චාමර කුමාර බණ්ඩාර ජයසේකර මහතා",
+    "सुमन बहादुर श्रेष्ठ क्षत्री गुरुङ तामाङ मगर राई लिम्बु शेर्पा",
+    "สมชาย ใจดี ประเสริฐวงศ์ศักดิ์ศรี มหาสารคามสุขสวัสดิ์ ณ อยุธยา",
+    "အောင်ဆန်းစုကြည် မောင်မောင်ဦး ကျော်ကျော်ထွန်း ဝင်းနိုင် သန်းထိုက်",
+    "𠮷田 山田 佐々木 長谷川 小鳥遊 勅使河原 左衛門三郎 右衛門之助 太郎兵衛 𠮷川 吉野 𠮷岡 花子 𩸽 髙橋 﨑 美咲",
+]
+
+
+@pytest.mark.parametrize("lang", ["en", "ja"])
+@pytest.mark.parametrize("name", LONG_NAMES)
+def test_a_long_name_and_a_20_character_id_print_whole(name, lang):
+    candidate_id = "20A1010101-30001-XYZ"  # 20 characters
+    assert len(candidate_id) == 20 and len(name) >= 60
+    text = extracted_text(render(name, lang, candidate_id))
+    assert candidate_id in text
+    # A wrapped name's second line is read after the other cells' first lines: take those out.
+    squeezed = text.replace(" ", "").replace(f"{candidate_id}2AN3", "")
+    assert name.replace(" ", "") in squeezed, "the name is not all there"
+    assert draw.ELLIPSIS not in text[: text.index(candidate_id)]
+
+
+def test_neighbouring_candidate_numbers_stay_apart():
+    first, second = (extracted_text(render("Tanaka Hana", "en", f"20A1010101-3000{n}")) for n in (1, 2))
+    assert "20A1010101-30001" in first and "20A1010101-30002" in second
+
+
+def test_the_name_in_latin_letters_is_printed_with_the_name():
+    model = build_sheet(student("00123", "सुमन श्रेष्ठ", "2A", 2, name_latin="Suman Shrestha"), CONTEXT)
+    assert model.name_latin == "Suman Shrestha"
+    buffer = io.BytesIO()
+    draw.write_sheet(model, buffer, "a4")
+    text = extracted_text(buffer.getvalue())
+    assert "सुमन श्रेष्ठ" in text and "Suman Shrestha" in text
+
+
+def test_no_latin_line_when_the_name_is_already_in_latin_letters():
+    model = build_sheet(student("00123", "Suman Shrestha", "2A", 2, name_latin="Suman Shrestha"), CONTEXT)
+    assert model.name_latin == ""

@@ -102,6 +102,7 @@ class _SheetWriter:
             bars=(*map(self.section_bar, student.sections), self.total_bar()),
             blocks=self.blocks(),
             footer=self.footer(),
+            name_latin=student.name_latin if student.name_latin != student.name else "",
         )
 
     # header and result ------------------------------------------------------------

@@ -22,7 +22,7 @@ from reportlab.lib.pagesizes import A4, letter  # noqa: E402
 from reportlab.pdfgen.canvas import Canvas  # noqa: E402
 
 from jlpt_batch.contract import Outcome  # noqa: E402
-from jlpt_batch.outputs.sheets import fonts  # noqa: E402
+from jlpt_batch.outputs.sheets import fonts, header  # noqa: E402
 from jlpt_batch.outputs.sheets.model import Bar, Block, CoverModel, ScoreRow, SheetModel  # noqa: E402
 from jlpt_batch.outputs.sheets.text import ELLIPSIS, Line, Pen  # noqa: E402
 
@@ -31,7 +31,6 @@ MARGIN_X = 42.0
 MARGIN_TOP = 38.0
 MARGIN_BOTTOM = 34.0
 BODY_SIZES = (10.5, 10.0, 9.5, 9.0, 8.5, 8.0, 7.5, 7.0)  # tried in turn until the blocks fit the page
-NAME_SHARE = 0.46  # of the header row's width, for the student's name
 
 
 # --- the sheet --------------------------------------------------------------------------
@@ -81,12 +80,16 @@ def new_canvas(target: str | BinaryIO, paper: str, lang: str, title: str, author
     return canvas
 
 
-def draw_sheet(canvas: Canvas, model: SheetModel, paper: str) -> None:
-    """Draw one student's sheet on the current page and finish the page."""
+def draw_sheet(canvas: Canvas, model: SheetModel, paper: str) -> tuple[tuple[str, str], ...]:
+    """Draw one student's sheet on the current page and finish the page.
+
+    Returns (label, value) of the header fields too long to print whole (normally none).
+    """
     pen = Pen(canvas, model.lang)
     frame = page_frame(paper)
     y = _draw_top_line(pen, model, frame, frame.top)
-    y = _draw_header_fields(pen, model, frame, y - 8)
+    cells = header.layout(pen, model, frame.width)
+    y = header.draw(pen, cells, frame.left, y - 8)
     y = _draw_result(pen, model, frame, y - 12)
     y = _draw_score_table(pen, model, frame, y - 14)
     y = _draw_bars(pen, model.bars, frame, y - 10)
@@ -94,6 +97,7 @@ def draw_sheet(canvas: Canvas, model: SheetModel, paper: str) -> None:
     _draw_blocks(pen, model.blocks, frame, y - 12, footer_top + 10)
     pen.finish_page()
     canvas.showPage()
+    return header.shortened(cells)
 
 
 def _draw_top_line(pen: Pen, model: SheetModel, frame: Frame, top: float) -> float:
@@ -104,43 +108,6 @@ def _draw_top_line(pen: Pen, model: SheetModel, frame: Frame, top: float) -> flo
     pen.draw(frame.right, baseline, pen.fit(model.exam_title, exam_width, 10.5), 10.5, "right")
     _rule(pen.canvas, frame.left, frame.right, baseline - 6, 0.8)
     return baseline - 6
-
-
-def _name_index(model: SheetModel) -> int | None:
-    """Which header field holds the student's name (drawn larger, given more room)."""
-    values = [value for _, value in model.header_fields]
-    return values.index(model.name) if model.name in values else None
-
-
-def _header_widths(model: SheetModel, width: float) -> list[float]:
-    """The name gets most of the row; the other fields share the rest."""
-    count, name = len(model.header_fields), _name_index(model)
-    if count <= 1 or name is None:
-        return [width / max(count, 1)] * count
-    other = width * (1 - NAME_SHARE) / (count - 1)
-    return [width * NAME_SHARE if index == name else other for index in range(count)]
-
-
-def _draw_header_fields(pen: Pen, model: SheetModel, frame: Frame, top: float) -> float:
-    """A row of form cells: small label above, value below; the name larger."""
-    height, x = 36.0, frame.left
-    widths = _header_widths(model, frame.width)
-    for index, ((label, value), width) in enumerate(zip(model.header_fields, widths, strict=True)):
-        pen.draw(x + 5, top - 10, pen.fit(label, width - 10, 7.5), 7.5, gray=0.35)
-        size = 14.0 if index == _name_index(model) else 11.5
-        pen.draw(x + 5, top - 28, pen.fit(value, width - 10, size, bold=True), size)
-        x += width
-    _cells_outline(pen.canvas, frame.left, top, widths, height)
-    return top - height
-
-
-def _cells_outline(canvas: Canvas, left: float, top: float, widths: list[float], height: float) -> None:
-    canvas.setLineWidth(0.6)
-    canvas.rect(left, top - height, sum(widths), height, stroke=1, fill=0)
-    x = left
-    for width in widths[:-1]:
-        x += width
-        canvas.line(x, top - height, x, top)
 
 
 def _draw_result(pen: Pen, model: SheetModel, frame: Frame, top: float) -> float:
@@ -504,11 +471,15 @@ def _cover_row(
 # --- files ------------------------------------------------------------------------------------
 
 
-def write_sheet(model: SheetModel, target: str | BinaryIO, paper: str) -> None:
-    """One student's sheet as a one-page PDF file (a path or a binary file object)."""
+def write_sheet(model: SheetModel, target: str | BinaryIO, paper: str) -> tuple[tuple[str, str], ...]:
+    """One student's sheet as a one-page PDF file (a path or a binary file object).
+
+    Returns (label, value) of the header fields too long to print whole (normally none).
+    """
     canvas = new_canvas(target, paper, model.lang, f"{model.exam_title}: {model.name}", model.school)
-    draw_sheet(canvas, model, paper)
+    shortened = draw_sheet(canvas, model, paper)
     canvas.save()
+    return shortened
 
 
 class Bundle:

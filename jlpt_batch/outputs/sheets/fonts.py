@@ -260,6 +260,13 @@ def string_width(text_runs: tuple[Run, ...] | list[Run], size: float) -> float:
     return sum(run_units(f, text) for f, text in text_runs) * size / 1000
 
 
+@cache
+def height_em(face_name: str) -> float:
+    """The face's ascent to descent in font sizes: about 1 for most, over 2 for Myanmar's stacks."""
+    font_face = _tt_font(face_name).face
+    return float(font_face.ascent - font_face.descent) / 1000
+
+
 def describe(chars: list[str]) -> str:
     """``'U+10FFFD'``-style list of characters for a warning message."""
     return ", ".join(f"U+{ord(c):04X}" for c in chars)

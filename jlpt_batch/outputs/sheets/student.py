@@ -43,6 +43,7 @@ class Student:
 
     candidate_id: str
     name: str
+    name_latin: str  # the name in Latin letters, when the file gives it beside a name in another script
     class_name: str
     rule: LevelRule
     sections: tuple[Section, ...]
@@ -61,6 +62,7 @@ class Student:
         return cls(
             candidate_id=str(row.get("candidate_id") or ""),
             name=unicodedata.normalize("NFC", row.get("name") or ""),
+            name_latin=unicodedata.normalize("NFC", row.get("name_latin") or ""),
             class_name=row.get("class") or "",
             rule=rule,
             sections=sections,

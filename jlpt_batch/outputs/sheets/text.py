@@ -11,6 +11,7 @@ from __future__ import annotations
 import re
 import unicodedata
 from collections.abc import Iterator
+from dataclasses import dataclass
 from functools import lru_cache
 from itertools import accumulate
 from typing import TYPE_CHECKING
@@ -162,16 +163,34 @@ def _fit(lang: str, text: str, width: float, size: float, bold: bool, whole: boo
 
 
 @lru_cache(maxsize=4096)
-def _wrap(lang: str, text: str, width: float, size: float, bold: bool, max_lines: int) -> tuple[Line, ...]:
-    """Wrapped lines; with ``max_lines`` (0: no limit) the last one takes the rest, shortened."""
-    styled = _line(lang, text, bold, whole=False)  # prose keeps the sheet's font
+def _wrap(
+    lang: str, text: str, width: float, size: float, bold: bool, max_lines: int, whole: bool = False
+) -> tuple[Line, ...]:
+    """Wrapped lines; with ``max_lines`` (0: no limit) the last one takes the rest, shortened.
+
+    Prose keeps the sheet's font (``whole=False``); a name is kept in one font where one has it all.
+    """
+    styled = _line(lang, text, bold, whole)
     joined = "".join(part for _, part in styled)
     cumulative = list(accumulate(_char_units(styled), initial=0.0))
     spans = _break_points(joined, cumulative, width * 1000 / size, _cut_points(styled))
     if not max_lines or len(spans) <= max_lines:
         return tuple(_slice(styled, start, end) for start, end in spans)
     kept = tuple(_slice(styled, start, end) for start, end in spans[: max_lines - 1])
-    return (*kept, _fit(lang, joined[spans[max_lines - 1][0] :], width, size, bold, False))
+    return (*kept, _fit(lang, joined[spans[max_lines - 1][0] :], width, size, bold, whole))
+
+
+# How a value is fitted into its room: (at most this many lines, at these sizes in turn).
+FitPlan = tuple[tuple[int, tuple[float, ...]], ...]
+
+
+@dataclass(frozen=True)
+class Fitted:
+    """A value laid out in its room: its size, its lines, and whether it is all there."""
+
+    size: float
+    lines: tuple[Line, ...]
+    whole: bool  # False: even the last step of the plan could not hold it, so it ends in an ellipsis
 
 
 class TextObject(PDFTextObject):
@@ -239,6 +258,20 @@ class Pen:
     def wrap_at_most(self, text: str, width: float, size: float, max_lines: int, bold: bool = False) -> list[Line]:
         """Like :meth:`wrap`, but the last allowed line takes the rest, shortened with an ellipsis."""
         return list(_wrap(self.lang, text, width, size, bold, max_lines))
+
+    def fit_whole(self, text: str, width: float, plan: FitPlan, bold: bool = False) -> Fitted:
+        """The largest size, and fewest lines, of the plan at which the whole text fits ``width``.
+
+        Identity (a name, a candidate number) is shrunk or wrapped, never shortened, as long as
+        the plan's last step holds it; only text longer than that ends in an ellipsis.
+        """
+        for max_lines, sizes in plan:
+            for size in sizes:
+                lines = _wrap(self.lang, text, width, size, bold, 0, True)
+                if len(lines) <= max_lines:
+                    return Fitted(size, lines, True)
+        max_lines, size = plan[-1][0], plan[-1][1][-1]
+        return Fitted(size, _wrap(self.lang, text, width, size, bold, max_lines, True), False)
 
     def draw(self, x: float, y: float, line: Line, size: float, align: str = "left", gray: float = 0.0) -> float:
         """Draw one line at baseline ``y``; ``x`` is its left, centre or right edge. Returns width."""
