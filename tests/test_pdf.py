@@ -140,7 +140,7 @@ def test_only_a_name_longer_than_any_cell_can_hold_is_shortened_and_the_drawing_
     name = "Maximiliana " * 90 + "Endname"
     model = sheet(name)
     buffer = io.BytesIO()
-    assert pdf.write_sheet(model, buffer, "a4") == (("Name", name),)
+    assert pdf.write_sheet(model, buffer, "a4").shortened == (("Name", name),)
     text = page_texts(buffer.getvalue())
     assert len(text) == 1
     assert "Maximiliana Maximiliana" in text[0] and pdf.ELLIPSIS in text[0]

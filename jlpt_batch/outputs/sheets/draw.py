@@ -80,11 +80,16 @@ def new_canvas(target: str | BinaryIO, paper: str, lang: str, title: str, author
     return canvas
 
 
-def draw_sheet(canvas: Canvas, model: SheetModel, paper: str) -> tuple[tuple[str, str], ...]:
-    """Draw one student's sheet on the current page and finish the page.
+@dataclass(frozen=True)
+class Drawn:
+    """What drawing a sheet had to do to fit its page."""
 
-    Returns (label, value) of the header fields too long to print whole (normally none).
-    """
+    body_size: float  # the size the paragraphs were set in (BODY_SIZES[0] unless they were long)
+    shortened: tuple[tuple[str, str], ...]  # (label, value) of header fields too long to print whole
+
+
+def draw_sheet(canvas: Canvas, model: SheetModel, paper: str) -> Drawn:
+    """Draw one student's sheet on the current page and finish the page."""
     pen = Pen(canvas, model.lang)
     frame = page_frame(paper)
     y = _draw_top_line(pen, model, frame, frame.top)
@@ -94,10 +99,10 @@ def draw_sheet(canvas: Canvas, model: SheetModel, paper: str) -> tuple[tuple[str
     y = _draw_score_table(pen, model, frame, y - 14)
     y = _draw_bars(pen, model.bars, frame, y - 10)
     footer_top = _draw_footer(pen, model.footer, frame)
-    _draw_blocks(pen, model.blocks, frame, y - 12, footer_top + 10)
+    body_size = _draw_blocks(pen, model.blocks, frame, y - 12, footer_top + 10)
     pen.finish_page()
     canvas.showPage()
-    return header.shortened(cells)
+    return Drawn(body_size, header.shortened(cells))
 
 
 def _draw_top_line(pen: Pen, model: SheetModel, frame: Frame, top: float) -> float:
@@ -350,8 +355,8 @@ def _layout_blocks(pen: Pen, blocks: tuple[Block, ...], width: float, size: floa
     return items
 
 
-def _draw_blocks(pen: Pen, blocks: tuple[Block, ...], frame: Frame, top: float, bottom: float) -> None:
-    """The headed paragraphs, in the largest body size that fits above the footer.
+def _draw_blocks(pen: Pen, blocks: tuple[Block, ...], frame: Frame, top: float, bottom: float) -> float:
+    """The headed paragraphs, in the largest body size that fits above the footer; returns the size.
 
     If even the smallest size does not fit, the last line that fits ends in an
     ellipsis: a sheet is always exactly one page.
@@ -364,9 +369,10 @@ def _draw_blocks(pen: Pen, blocks: tuple[Block, ...], frame: Frame, top: float, 
     for item in items:
         if item.kind != "gap" and y - item.step < bottom:
             pen.text(frame.left + 8, y - size, ELLIPSIS, size)
-            return
+            return size
         _draw_block_item(pen, item, size, frame, y)
         y -= item.step
+    return size
 
 
 def _draw_block_item(pen: Pen, item: _BlockItem, size: float, frame: Frame, y: float) -> None:
@@ -471,15 +477,12 @@ def _cover_row(
 # --- files ------------------------------------------------------------------------------------
 
 
-def write_sheet(model: SheetModel, target: str | BinaryIO, paper: str) -> tuple[tuple[str, str], ...]:
-    """One student's sheet as a one-page PDF file (a path or a binary file object).
-
-    Returns (label, value) of the header fields too long to print whole (normally none).
-    """
+def write_sheet(model: SheetModel, target: str | BinaryIO, paper: str) -> Drawn:
+    """One student's sheet as a one-page PDF file (a path or a binary file object)."""
     canvas = new_canvas(target, paper, model.lang, f"{model.exam_title}: {model.name}", model.school)
-    shortened = draw_sheet(canvas, model, paper)
+    drawn = draw_sheet(canvas, model, paper)
     canvas.save()
-    return shortened
+    return drawn
 
 
 class Bundle:

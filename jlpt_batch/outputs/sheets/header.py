@@ -42,11 +42,17 @@ class Cell:
 
     @property
     def value_height(self) -> float:
-        """From the first line's top to the bottom of the last line of value and note."""
+        """From the top of the value's first line to the baseline of its last line, or of the note under it."""
         height = self.value.size + (len(self.value.lines) - 1) * line_step(self.value)
         if self.latin is not None and self.latin.lines:
-            height += len(self.latin.lines) * line_step(self.latin) + 1
+            height += latin_drop(self.value, self.latin) + (len(self.latin.lines) - 1) * line_step(self.latin)
         return height
+
+
+def latin_drop(value: Fitted, latin: Fitted) -> float:
+    """From the name's last baseline to the first baseline of the Latin line under it: clear of
+    the name's descenders (deep in Myanmar), close enough to read as one."""
+    return line_step(value) - value.size + latin.size + 1
 
 
 def line_step(fitted: Fitted) -> float:
@@ -106,9 +112,9 @@ def draw(pen: Pen, cells: list[Cell], left: float, top: float) -> float:
         label = pen.fit(cell.label, cell.width - 2 * PADDING, LABEL_SIZE)
         pen.draw(x + PADDING, top - 10, label, LABEL_SIZE, gray=0.35)
         y = top - LABEL_ROOM - first_size
-        y = _draw_lines(pen, cell.value, x + PADDING, y, gray=0.0)
+        y = _draw_lines(pen, cell.value, x + PADDING, y, gray=0.0) + line_step(cell.value)  # the last baseline
         if cell.latin is not None:
-            _draw_lines(pen, cell.latin, x + PADDING, y - 1 + line_step(cell.value) - cell.latin.size, gray=0.3)
+            _draw_lines(pen, cell.latin, x + PADDING, y - latin_drop(cell.value, cell.latin), gray=0.3)
         x += cell.width
     _outline(pen, left, top, [cell.width for cell in cells], height)
     return top - height

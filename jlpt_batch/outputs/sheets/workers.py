@@ -113,9 +113,9 @@ def _render(task: Task) -> TaskResult:
     for student in task.students:
         model = build_sheet(student.row, setup.context)
         if student.sheet_path:
-            shortened = draw.write_sheet(model, student.sheet_path, setup.paper)
+            drawn = draw.write_sheet(model, student.sheet_path, setup.paper)
             sheets += 1
-            names += _name_warning(student.row, model) + _shortened_warnings(student.row, shortened)
+            names += _name_warning(student.row, model) + _shortened_warnings(student.row, drawn.shortened)
             wording.update(_undrawable_wording(model))
         if bundle:
             bundle.add(model)
