@@ -146,11 +146,6 @@ def _charset(name: str) -> frozenset[str]:
     return frozenset(chr(code) for code, glyph in char_to_glyph.items() if glyph)
 
 
-def fallback_faces(lang: str, bold: bool = False) -> tuple[Face, ...]:
-    """The faces to try for a sheet language, primary first."""
-    return tuple(face(key, bold) for key in FALLBACK_ORDER.get(lang, DEFAULT_ORDER))
-
-
 def primary_face(lang: str, bold: bool = False) -> Face:
     """The face most text of a sheet in this language is drawn with."""
     return face(FALLBACK_ORDER.get(lang, DEFAULT_ORDER)[0], bold)
@@ -175,7 +170,7 @@ def runs(text: str, lang: str, bold: bool = False, whole: bool = True) -> tuple[
         for candidate in _faces_in_order(lang, bold):
             if chars <= _charset(candidate.name):
                 return ((candidate, _joiners_for(text, candidate)),)
-    return _mixed_runs(text, fallback_faces(lang, bold), face("dejavu", bold))
+    return _mixed_runs(text, lang, bold)
 
 
 def _joiners_for(text: str, chosen: Face) -> str:
@@ -191,16 +186,17 @@ def _faces_in_order(lang: str, bold: bool) -> Iterator[Face]:
         yield face(key, bold)
 
 
-def _mixed_runs(text: str, faces: tuple[Face, ...], last_resort: Face) -> tuple[Run, ...]:
+def _mixed_runs(text: str, lang: str, bold: bool) -> tuple[Run, ...]:
     out: list[tuple[Face, list[str]]] = []
     for char in text:
         if char in JOINERS:  # it belongs to the run it joins, if that font draws it
             if out and char in _charset(out[-1][0].name):
                 out[-1][1].append(char)
             continue
-        chosen = next((f for f in faces if char in _charset(f.name)), None)
+        # faces are loaded only as far as needed: a Japanese sheet borrowing é never loads Thai
+        chosen = next((f for f in _faces_in_order(lang, bold) if char in _charset(f.name)), None)
         if chosen is None:
-            chosen, char = last_resort, REPLACEMENT
+            chosen, char = face("dejavu", bold), REPLACEMENT
         if out and out[-1][0] == chosen:
             out[-1][1].append(char)
         else:
@@ -214,8 +210,10 @@ def undrawable(text: str, lang: str = "en") -> list[str]:
     if not cleaned or set(cleaned) - JOINERS <= _charset(primary_face(lang).name):
         return []
     missing = set(cleaned) - JOINERS
-    for fallback in fallback_faces(lang):
+    for fallback in _faces_in_order(lang, False):
         missing -= _charset(fallback.name)
+        if not missing:
+            return []
     return [char for char in dict.fromkeys(cleaned) if char in missing]
 
 
