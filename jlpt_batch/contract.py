@@ -85,6 +85,7 @@ def _count_columns() -> tuple[Column, ...]:
 COLUMNS: tuple[Column, ...] = (
     Column("candidate_id", pl.String(), Role.INPUT, read=True),
     Column("name", pl.String(), Role.INPUT, read=True),
+    Column("name_latin", pl.String(), Role.INPUT, read=True),  # the name in Latin letters, printed beside it
     Column("class", pl.String(), Role.INPUT, read=True),
     Column("level", pl.String(), Role.INPUT, read=True),
     Column("source_row", pl.Int64(), Role.AUDIT, read=True),

@@ -150,6 +150,15 @@ def test_a_name_no_font_can_draw_is_reported_with_its_row(tmp_path):
     assert "Ana \ufffd Lima" in page_texts(tmp_path / "sheets" / "00001.pdf")[0]
 
 
+def test_a_name_too_long_to_print_whole_is_reported_with_its_row(tmp_path):
+    name = "Maximiliana " * 90 + "Endname"
+    outcome = run_stage(tmp_path, [student("00001", name, "2A", 7), student("00002", "Tanaka Hana", "2A", 8)])
+    assert [w for w in outcome.warnings if "too long" in w] == [
+        f"row 7 (candidate 00001): 'Name' is {len(name)} characters, too long to print whole on the sheet, "
+        "which ends it with …; results.csv keeps it as written"
+    ]
+
+
 def test_languages_without_wording_are_reported(tmp_path):
     outcome = run_stage(tmp_path, [student("00001", "Ana Lima", "2A", 2, language="pt")])
     assert any("'pt'" in warning for warning in outcome.warnings)

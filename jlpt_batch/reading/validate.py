@@ -47,7 +47,7 @@ LANGUAGE_ALIASES = {
     "tiếng việt": "vi",
     "ベトナム語": "vi",
 }
-TEXT_KEYS = ("candidate_id", "name", "class", "level", "region", "language")
+TEXT_KEYS = ("candidate_id", "name", "name_latin", "class", "level", "region", "language")
 COUNT_KEYS = tuple(f"{part}_{kind}" for part in BAND_PARTS for kind in ("correct", "questions"))
 NUMBER_KEYS = (*SECTION_KEYS, "total", *COUNT_KEYS)
 REJECTION_SCHEMA = pl.Schema(

@@ -27,6 +27,7 @@ from jlpt_batch.outputs.sheets.context import SheetContext
 from jlpt_batch.outputs.sheets.model import SheetModel
 from jlpt_batch.outputs.sheets.plan import Task
 from jlpt_batch.outputs.sheets.progress import Progress
+from jlpt_batch.outputs.sheets.text import ELLIPSIS
 
 
 @dataclass(frozen=True)
@@ -199,9 +200,9 @@ def _render(task: Task) -> TaskResult:
     for student in task.students:
         model = build_sheet(student.row, setup.context)
         if student.sheet_path:
-            draw.write_sheet(model, student.sheet_path, setup.paper)
+            drawn = draw.write_sheet(model, student.sheet_path, setup.paper)
             sheets += 1
-            names += _name_warning(student.row, model)
+            names += _name_warning(student.row, model) + _shortened_warnings(student.row, drawn.shortened)
             wording.update(_undrawable_wording(model))
         if bundle:
             bundle.add(model)
@@ -219,6 +220,15 @@ def _name_warning(row: Mapping[str, Any], model: SheetModel) -> list[str]:
         f"row {row['source_row']} (candidate {row['candidate_id']}): the name {model.name!r} has "
         f"characters no bundled font can draw ({fonts.describe(missing)}); the sheet prints "
         f"{fonts.REPLACEMENT} instead, results.csv keeps the name as written"
+    ]
+
+
+def _shortened_warnings(row: Mapping[str, Any], shortened: tuple[tuple[str, str], ...]) -> list[str]:
+    """A header value too long to print whole even small and wrapped: say so, with the row."""
+    return [
+        f"row {row['source_row']} (candidate {row['candidate_id']}): '{label}' is {len(value)} characters, "
+        f"too long to print whole on the sheet, which ends it with {ELLIPSIS}; results.csv keeps it as written"
+        for label, value in shortened
     ]
 
 
