@@ -289,3 +289,15 @@ def test_a_utf8_file_that_stops_being_utf8_after_its_first_megabyte_names_the_li
     assert len(data) > 1 << 20
     with pytest.raises(InputUnreadableError, match=r"c.csv: line 80002 is not valid utf-8"):
         load(path)
+
+
+def test_a_quote_left_open_in_a_long_name_does_not_hide_the_header(tmp_path):
+    # The header is found in the file's first 200,000 characters; a quote opened in a name that
+    # runs past them must cost only its own row.
+    path = tmp_path / "c.csv"
+    name = "Nguyễn Văn An" * 20_000
+    lines = [",".join(ENGLISH_HEADER), f'7,"{name},1A,N3,40,40,,40', "8,Bo,1A,N3,40,40,,40"]
+    path.write_text("\r\n".join(lines) + "\r\n", encoding="utf-8")
+    judged = load(path).judged
+    assert judged["source_row"].to_list() == [2, 3]
+    assert judged["result"].to_list() == ["REJECTED", "PASS"]

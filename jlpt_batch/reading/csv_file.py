@@ -135,11 +135,16 @@ def _line_mentions_id(line: str) -> bool:
 
 
 def _first_records(text: str, delimiter: str) -> list[list[str]]:
+    """The first records of the text, as many as read cleanly: a quote left open in a long
+    cell further down (or cut off by the sample's end) must not hide the header above it."""
     reader = csv.reader(io.StringIO(text[:200_000]), delimiter=delimiter)
+    records: list[list[str]] = []
     try:
-        return list(itertools.islice(reader, HEADER_SEARCH_ROWS))
+        for record in itertools.islice(reader, HEADER_SEARCH_ROWS):
+            records.append(record)
     except csv.Error:
-        return []
+        pass
+    return records
 
 
 # ---------------------------------------------------------------- stray quotes
