@@ -105,6 +105,7 @@ HISTORY_COLUMNS: tuple[str, ...] = tuple(column.key for column in _history_colum
 COLUMNS: tuple[Column, ...] = (
     Column("candidate_id", pl.String(), Role.INPUT, read=True),
     Column("name", pl.String(), Role.INPUT, read=True),
+    Column("name_latin", pl.String(), Role.INPUT, read=True),  # the name in Latin letters, printed beside it
     Column("class", pl.String(), Role.INPUT, read=True),
     Column("level", pl.String(), Role.INPUT, read=True),
     Column("source_row", pl.Int64(), Role.AUDIT, read=True),
@@ -220,6 +221,7 @@ class SourceInfo:
     header_row: int  # 1-based spreadsheet row of the header
     rows_read: int  # non-empty data rows below the header
     rows_skipped_empty: int  # entirely empty rows, skipped and counted
+    notes: tuple[str, ...] = ()  # what the reader noticed about the file and the user should know
 
 
 # A judged row's earlier exams, as the history store gives them (``EarlierExams.exams``):

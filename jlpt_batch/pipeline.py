@@ -16,8 +16,17 @@ from jlpt_batch.history.progress import renamed_warning
 from jlpt_batch.history.run_step import Recorded, open_store, record, with_earlier_exams
 from jlpt_batch.history.store import HistoryStore
 from jlpt_batch.judging.judge import judge
-from jlpt_batch.outputs import OUTPUTS, sheets
-from jlpt_batch.outputs.folder import check_output_folder, mark_as_ours, output_errors, replace_folder, staging_folder
+from jlpt_batch.outputs import OUTPUTS
+from jlpt_batch.outputs.folder import (
+    check_output_folder,
+    check_room,
+    mark_as_ours,
+    output_errors,
+    replace_folder,
+    staging_folder,
+)
+from jlpt_batch.outputs.sheets import EARLIER_SHOWN
+from jlpt_batch.outputs.sheets import OUTPUT as SHEETS
 from jlpt_batch.reading import read_table
 from jlpt_batch.reading.validate import Prepared, prepare
 from jlpt_batch.settings import Settings
@@ -52,8 +61,10 @@ class Report:
 
 def load_cohort(settings: Settings) -> CohortRun:
     """Read, validate and judge the input; nothing is written."""
-    raw = read_table(settings.input_path, sheet=settings.worksheet, encoding=settings.encoding)
-    prepared = prepare(raw, max_rows=settings.max_rows)
+    raw = read_table(
+        settings.input_path, sheet=settings.worksheet, encoding=settings.encoding, max_rows=settings.max_rows
+    )
+    prepared = prepare(raw, max_rows=settings.max_rows, fill_class=settings.fill_class)
     source = SourceInfo(
         path=settings.input_path,
         sha256=_sha256(settings.input_path),
@@ -62,6 +73,7 @@ def load_cohort(settings: Settings) -> CohortRun:
         header_row=raw.header_row,
         rows_read=prepared.rows_read,
         rows_skipped_empty=prepared.rows_skipped_empty,
+        notes=prepared.notes,
     )
     return CohortRun(combine(prepared), prepared.rejections, source)
 
@@ -93,12 +105,15 @@ def _as_rejected(column: Column, rejected: pl.Expr) -> pl.Expr:
 def run(settings: Settings) -> Report:
     """Judge the input and write every wanted output (see ``outputs.OUTPUTS``) into settings.out_dir;
     then record the results in the history store (settings.history), when there is one."""
+    with output_errors(settings.out_dir):
+        check_output_folder(settings)  # before the reading: a bad --out is said at once
+    store = open_store(settings.history)  # likewise a history file that is not a store we can use
     start = time.perf_counter()
     cohort = load_cohort(settings)
     report = Report(cohort, seconds={"read and judge": time.perf_counter() - start})
     with output_errors(settings.out_dir):
-        check_output_folder(settings)
-    store = open_store(settings.history)
+        sheets = cohort.count(Count.JUDGED) if settings.writes(SHEETS.name) else 0
+        check_room(settings.out_dir, cohort.count(Count.READ), sheets)
     if store is not None:
         _look_up_history(store, settings, report)
     with output_errors(settings.out_dir), staging_folder(settings.out_dir) as staging:
@@ -115,7 +130,7 @@ def run(settings: Settings) -> Report:
 def _look_up_history(store: HistoryStore, settings: Settings, report: Report) -> None:
     """Each student's earlier exams, for every output; a warning for an id whose name has changed."""
     # Only the sheets show more than the previous exam.
-    shown = sheets.EARLIER_SHOWN if settings.writes(sheets.OUTPUT.name) else 1
+    shown = EARLIER_SHOWN if settings.writes(SHEETS.name) else 1
     with report.timed("history lookup"):
         report.cohort = with_earlier_exams(report.cohort, store, settings.effective_exam, shown)
     if report.cohort.earlier is not None and (warning := renamed_warning(report.cohort.earlier)):

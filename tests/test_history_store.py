@@ -167,7 +167,8 @@ def test_labels_name_an_exam_as_results_csv_does():
 
 def test_the_store_is_never_created_by_a_run_that_stops_before_its_outputs(tmp_path):
     cohort = write_csv(tmp_path / "c.csv", [HEADER, ["S1", "C1", "Ana", "1A", "N3", 40, 40, 40]])
-    (tmp_path / "out").mkdir()  # not ours: the run stops before writing anything
+    (tmp_path / "out").mkdir()  # not ours (it holds another file): the run stops before writing anything
+    (tmp_path / "out" / "notes.txt").write_text("the school's own file")
     result = invoke("run", cohort, "--out", tmp_path / "out", "--history", tmp_path / "h.db")
     assert result.exit_code == 2
     assert not (tmp_path / "h.db").exists()

@@ -15,6 +15,10 @@ HEADER_ALIASES: dict[str, tuple[str, ...]] = {
     ),
     "student_id": ("student_id", "student id", "student no", "student number", "学籍番号", "学生番号"),
     "name": ("name", "student name", "full name", "氏名", "名前"),
+    "name_latin": (
+        "name_latin", "name (latin)", "name in latin letters", "romanised name", "romanized name",
+        "name (romaji)", "ローマ字", "氏名（ローマ字）", "ローマ字氏名", "英字氏名",
+    ),
     "class": ("class", "class name", "group", "クラス", "組"),
     "level": ("level", "jlpt level", "レベル", "級"),
     "language_knowledge": (
