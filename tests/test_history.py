@@ -108,8 +108,8 @@ def test_the_progress_block_lists_earlier_exams_labelled_as_mock_or_sitting(year
     block = text[text.index("Your progress") :]
     assert block.startswith(
         "Your progress Exam Date Level Knowledge Reading Listening Total Result "
-        "Mock exam 2026-05-10 N3 30 28 15 73 Not passed "
-        "Mock: Autumn practice 2026-10-04 N3 30 30 17 77 Not passed "
+        "Mock exam 2026-05-10 N3 30 28 15 73 Below pass level "
+        "Mock: Autumn practice 2026-10-04 N3 30 30 17 77 Below pass level "
         "JLPT 2026-12-06 N3 38 36 21 95 Passed "
         # a chart per section: its title, its scale, its floor, then each exam's score
         "Knowledge 0 60 19 30 30 38 Reading 0 60 19 28 30 36 Listening 0 60 19 15 17 21 "
@@ -121,7 +121,7 @@ def test_the_progress_block_lists_earlier_exams_labelled_as_mock_or_sitting(year
 
 def test_a_missed_exam_is_simply_not_there(year):
     text = sheet(year, DECEMBER, "S003")
-    assert "Mock exam 2026-05-10 N3 40 40 40 120 Pass level JLPT 2026-12-06 N3 42 45 38 125 Passed" in text
+    assert "Mock exam 2026-05-10 N3 40 40 40 120 At pass level JLPT 2026-12-06 N3 42 45 38 125 Passed" in text
     assert "Autumn practice" not in text
     assert "Biggest change since the mock exam of 10 May 2026: Reading up 5 points, from 40 to 45." in text
 
@@ -140,7 +140,8 @@ def test_an_absent_section_shows_as_an_asterisk(year):
 def test_a_change_of_level_is_said_and_not_compared(year):
     text = sheet(year, AUTUMN, "S002")  # a Vietnamese sheet
     assert (
-        "Thi thử 10/5/2026 N4 80 30 110 Đạt mức đỗ Thi thử: Autumn practice 4/10/2026 N3 35 30 25 90 Chưa đạt" in text
+        "Thi thử 10/5/2026 N4 80 30 110 Đạt mức đỗ "
+        "Thi thử: Autumn practice 4/10/2026 N3 35 30 25 90 Chưa đạt mức đỗ" in text
     )
     assert (
         "Kỳ thi trước của bạn, bài thi thử ngày 10 tháng 5 năm 2026, là cấp N4; cấp N3 được chấm riêng, "
@@ -154,7 +155,10 @@ def test_a_change_of_level_is_said_and_not_compared(year):
 def test_a_japanese_sheet_says_it_in_japanese(year):
     text = sheet(year, DECEMBER, "S008")
     assert "これまでの成績 試験 実施日 レベル 言語知識 読解 聴解 総合得点 結果" in text
-    assert "模擬試験 2026/5/10 N3 30 30 30 90 不合格 模試：Autumn practice 2026/10/4 N3 32 30 31 93 不合格" in text
+    assert (
+        "模擬試験 2026/5/10 N3 30 30 30 90 合格ライン未到達 "
+        "模試：Autumn practice 2026/10/4 N3 32 30 31 93 合格ライン未到達" in text
+    )
     assert "2026年10月4日の模擬試験から最も大きく変わったのは言語知識で、32点から40点へ8点上がりました。" in text
 
 

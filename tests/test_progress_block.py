@@ -75,9 +75,18 @@ def test_a_mock_is_labelled_and_mixing_it_with_a_sitting_is_noted(context):
     now = judged_row("N3", three(40, 40, 40))
     progress = block(context, now, earlier("mock", (2026, 10, 4), "N3", three(38, 40, 40), name="Autumn practice"))
     assert [row.cells[0] for row in progress.rows] == ["Mock: Autumn practice", "JLPT"]
-    assert [row.cells[-1] for row in progress.rows] == ["Pass level", "Passed"]
+    assert [row.cells[-1] for row in progress.rows] == ["At pass level", "Passed"]
     assert progress.notes[1] == "A mock exam is not scored on the JLPT's scale: compare the two only as a rough guide."
     assert [(mock, label) for mock, label in progress.legend] == [(False, "JLPT"), (True, "mock exam")]
+
+
+def test_a_mock_below_the_pass_level_is_not_called_a_fail(context):
+    # A mock is not a JLPT result: its row says where it stood against the pass level, as its own sheet does.
+    now = judged_row("N3", three(40, 40, 40))
+    below = earlier("mock", (2026, 10, 4), "N3", three(20, 20, 20))
+    assert [row.cells[-1] for row in block(context, now, below).rows] == ["Below pass level", "Passed"]
+    failed = earlier("sitting", (2026, 7, 5), "N3", three(20, 20, 20))
+    assert [row.cells[-1] for row in block(context, now, failed).rows] == ["Not passed", "Passed"]
 
 
 def test_another_level_is_named_not_compared_and_not_charted(context):

@@ -117,11 +117,13 @@ class _ProgressWriter:
                          year=day.year, iso_date=day.isoformat())  # fmt: skip
 
     def result(self, exam: Exam) -> str:
+        """Passed or not; a mock only reaches the pass level or not (it is not a JLPT result)."""
         if exam["total"] is None:
             return self.text("progress.result_not_scored")
-        if exam["result"] != PASS:
-            return self.text("progress.result_not_passed")
-        return self.text("progress.mock_passed" if exam["exam_kind"] == MOCK else "progress.result_passed")
+        passed = exam["result"] == PASS
+        if exam["exam_kind"] == MOCK:
+            return self.text("progress.mock_passed" if passed else "progress.mock_not_passed")
+        return self.text("progress.result_passed" if passed else "progress.result_not_passed")
 
     # the charts ---------------------------------------------------------------------
 

@@ -169,6 +169,7 @@ ENTRIES: dict[str, frozenset[str]] = {
     "progress.result_passed": _NONE,
     "progress.mock_passed": _NONE,
     "progress.result_not_passed": _NONE,
+    "progress.mock_not_passed": _NONE,
     "progress.result_not_scored": _NONE,
     "progress.legend_sitting": _NONE,
     "progress.legend_mock": _NONE,
