@@ -370,6 +370,20 @@ def test_ids_that_lost_their_zeros_in_a_csv_are_said_once(tmp_path):
     ]
 
 
+def test_student_numbers_that_lost_their_zeros_are_said_too(tmp_path):
+    # The history store matches a student by this number: one that lost its zeros is another student.
+    lines = ["受験番号,学籍番号,氏名,クラス,レベル,言語知識,読解,聴解", "N3-0001,0150,山田,1A,N3,40,40,40",
+             "N3-0002,1023,鈴木,1A,N3,40,40,40", "N3-0003,77,佐藤,1A,N3,40,40,40"]  # fmt: skip
+    _, written, output = outcome(tmp_path, write_lines(tmp_path / "ids.csv", lines))
+    assert [written[row]["student_id"] for row in (2, 3, 4)] == ["0150", "1023", "77"]
+    notes = [line for line in output.splitlines() if line.startswith("note: ")]
+    assert notes == [
+        "note: the ids in 学籍番号 (student_id) are numbers of different lengths (e.g. '77' and '0150'): if the "
+        "file was saved from a spreadsheet, leading zeros (00150) may have been lost. Check the ids against the "
+        "original, or read the workbook itself instead of a CSV"
+    ]
+
+
 @pytest.mark.parametrize(("written", "result", "reason"), [
     ("45", "PASS", ""), ("45.0", "PASS", ""), ("４５", "PASS", ""), ("+45", "PASS", ""),
     ("1e1", "REJECTED", "row 2: 言語知識 (language_knowledge) '1e1' is not a whole number"),

@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import polars as pl
 
+from jlpt_batch.reading.headers import ID_KEYS
 from jlpt_batch.reading.table import RawTable
 
 ROWS_LISTED = 10  # runs of rows a note lists before saying how many more
@@ -57,8 +58,14 @@ def reading_notes(frame: pl.DataFrame, raw: RawTable, labels: dict[str, str]) ->
     if raw.encoding == "cp932":
         notes += _question_marks(frame, labels)
     if raw.kinds is None:  # a CSV: numbers were saved as the program showed them
-        notes += _mixed_width_ids(frame, labels)
+        notes += [note for key in _id_columns(labels) for note in _mixed_width_ids(frame, key, labels[key])]
     return notes
+
+
+def _id_columns(labels: dict[str, str]) -> list[str]:
+    """The id keys of the file's own id columns: one when its single id column stands for both."""
+    keys = [key for key in ID_KEYS if key in labels]
+    return keys[:1] if len({labels[key] for key in keys}) == 1 else keys
 
 
 def _question_marks(frame: pl.DataFrame, labels: dict[str, str]) -> list[str]:
@@ -77,15 +84,17 @@ def _question_marks(frame: pl.DataFrame, labels: dict[str, str]) -> list[str]:
     ]
 
 
-def _mixed_width_ids(frame: pl.DataFrame, labels: dict[str, str]) -> list[str]:
-    ids = frame.get_column("candidate_id").drop_nulls()
+def _mixed_width_ids(frame: pl.DataFrame, key: str, label: str) -> list[str]:
+    """A note when an id column's numbers differ in length: leading zeros lost (a student number
+    that lost them would no longer match the student's earlier exams)."""
+    ids = frame.get_column(key).drop_nulls()
     widths = ids.str.len_bytes()  # the cheap test first: most files' ids are all one width
     if ids.len() < 2 or widths.min() == widths.max() or not ids.str.contains(r"^[0-9]+$").all():
         return []
     shortest = ids.filter(widths == widths.min())[0]
     longest = ids.filter(widths == widths.max())[0]
     return [
-        f"the ids in {labels['candidate_id']} are numbers of different lengths (e.g. {shortest!r} and "
+        f"the ids in {label} are numbers of different lengths (e.g. {shortest!r} and "
         f"{longest!r}): if the file was saved from a spreadsheet, leading zeros (00150) may have been lost. "
         "Check the ids against the original, or read the workbook itself instead of a CSV"
     ]
