@@ -2,14 +2,21 @@
 
 from __future__ import annotations
 
+import dataclasses
 import datetime as dt
+import io
 
 import pytest
 from feedback_rows import judged_row, settings, three, two
+from helpers_sheets import page_texts
 
 from jlpt_batch.outputs.sheets.content import build_sheet
 from jlpt_batch.outputs.sheets.context import make_context
+from jlpt_batch.outputs.sheets.draw import new_canvas, page_frame, write_sheet
+from jlpt_batch.outputs.sheets.draw_progress import draw_progress, progress_height
+from jlpt_batch.outputs.sheets.model import Block
 from jlpt_batch.outputs.sheets.progress_block import EARLIER_COLUMN
+from jlpt_batch.outputs.sheets.text import Pen
 
 
 @pytest.fixture(scope="module")
@@ -115,3 +122,48 @@ def test_the_charts_follow_the_exams_at_this_level_with_the_floor(context):
         (None, False, True),
     ]
     assert progress.rows[-1].cells[-4:] == ("*", "40", "*", "Not scored")
+
+
+# ── on the page ───────────────────────────────────────────────────────────────
+
+FOUR_EARLIER = (
+    earlier("sitting", (2026, 7, 5), "N3", three(30, 17, 16)),
+    earlier("mock", (2026, 5, 10), "N3", three(25, 18, 17), name="Spring practice"),
+    earlier("sitting", (2025, 12, 7), "N3", three(20, 15, 18)),
+    earlier("mock", (2025, 10, 5), "N3", three(18, 15, 16)),
+)
+
+
+def sheet_pdf(model) -> str:
+    buffer = io.BytesIO()
+    write_sheet(model, buffer, "a4")
+    texts = page_texts(buffer.getvalue())
+    assert len(texts) == 1
+    return texts[0]
+
+
+def test_the_measured_height_is_where_the_drawing_ends(context):
+    now = judged_row("N3", three(18, 25, 20))
+    full = block(context, now, *FOUR_EARLIER)
+    for form in (full, dataclasses.replace(full, charts=()), dataclasses.replace(full, rows=full.rows[-2:])):
+        pen = Pen(new_canvas(io.BytesIO(), "a4", "vi", "t", ""), "vi")
+        width = page_frame("a4").width
+        assert draw_progress(pen, form, 0, width, 700) == pytest.approx(700 - progress_height(pen, form, width))
+
+
+def test_the_block_gives_way_before_the_advice_under_it_is_cut(context):
+    now = judged_row("N3", three(18, 25, 20))
+    model = build_sheet(now | {EARLIER_COLUMN: list(FOUR_EARLIER)}, context)
+
+    def with_advice(paragraphs: int) -> str:
+        advice = tuple(f"Paragraph {i}: keep every section going, one timed practice test a week." for i in range(9))
+        text = sheet_pdf(dataclasses.replace(model, blocks=(*model.blocks, Block("More advice", advice[:paragraphs]))))
+        assert f"Paragraph {paragraphs - 1}: keep every section going" in text and "…" not in text  # none cut
+        return text
+
+    assert "floor (the least a pass needs)" in sheet_pdf(model)  # the charts' legend: the whole block fits
+    text = with_advice(4)
+    assert "floor (the least a pass needs)" not in text and "Spring practice" in text  # the charts gave way
+    text = with_advice(9)  # then the older exams: the previous one and this one stay, and the sentence
+    assert "Spring practice" not in text and "JLPT 2026-07-05 N3 30 17 16 63 Not passed" in text
+    assert "Language Knowledge fell below its floor of 19: 30 at the JLPT of July 2026, 18 now." in text

@@ -23,7 +23,7 @@ from reportlab.pdfgen.canvas import Canvas  # noqa: E402
 
 from jlpt_batch.contract import Outcome  # noqa: E402
 from jlpt_batch.outputs.sheets import fonts, header  # noqa: E402
-from jlpt_batch.outputs.sheets.draw_progress import draw_progress  # noqa: E402
+from jlpt_batch.outputs.sheets.draw_progress import draw_progress, fitted  # noqa: E402
 from jlpt_batch.outputs.sheets.model import Bar, Block, CoverModel, ScoreRow, SheetModel  # noqa: E402
 from jlpt_batch.outputs.sheets.text import ELLIPSIS, Line, Pen  # noqa: E402
 
@@ -32,6 +32,7 @@ MARGIN_X = 42.0
 MARGIN_TOP = 38.0
 MARGIN_BOTTOM = 34.0
 BODY_SIZES = (10.5, 10.0, 9.5, 9.0, 8.5, 8.0, 7.5, 7.0)  # tried in turn until the blocks fit the page
+BLOCKS_GAP = 12.0  # above the paragraphs
 
 
 # --- the sheet --------------------------------------------------------------------------
@@ -104,13 +105,22 @@ def draw_sheet(canvas: Canvas, model: SheetModel, paper: str) -> Drawn:
     y = _draw_result(pen, model, frame, y - 12)
     y = _draw_score_table(pen, model, frame, y - 14)
     y = _draw_bars(pen, model.bars, frame, y - 10)
-    if model.progress is not None:
-        y = draw_progress(pen, model.progress, frame.left, frame.right, y - 6)
     footer_top = _draw_footer(pen, model.footer, frame)
-    body_size = _draw_blocks(pen, model.blocks, frame, y - 12, footer_top + 10)
+    if model.progress is not None:
+        y = _draw_progress(pen, model, frame, y - 6, footer_top + 10 + BLOCKS_GAP)
+    body_size = _draw_blocks(pen, model.blocks, frame, y - BLOCKS_GAP, footer_top + 10)
     pen.finish_page()
     canvas.showPage()
     return Drawn(body_size, header.shortened(cells))
+
+
+def _draw_progress(pen: Pen, model: SheetModel, frame: Frame, top: float, bottom: float) -> float:
+    """The progress block, as full as the page allows: it gives way (its charts, then its older
+    exams) before a line of the paragraphs under it would have to be cut."""
+    assert model.progress is not None
+    paragraphs = sum(item.step for item in _layout_blocks(pen, model.blocks, frame.width, BODY_SIZES[-1]))
+    block = fitted(pen, model.progress, frame.width, top - bottom - paragraphs)
+    return draw_progress(pen, block, frame.left, frame.right, top)
 
 
 def _draw_top_line(pen: Pen, model: SheetModel, frame: Frame, top: float) -> float:

@@ -7,7 +7,8 @@ printed in black and white.
 
 from __future__ import annotations
 
-from collections.abc import Callable
+from collections.abc import Callable, Iterator
+from dataclasses import replace
 from itertools import pairwise
 from typing import TYPE_CHECKING
 
@@ -25,26 +26,58 @@ CHART_PLOT = 34.0  # height of a chart's plotting area
 CHART_GAP = 22.0  # between two charts
 MARK = 3.0  # half the size of a mark
 LEFT_ALIGNED = 3  # exam, date and level read from the left; scores from the right
+INDENT = 8.0  # the table, the charts and the notes sit this far in from the heading
+HEADING_HEIGHT = 18.0
+CHARTS_HEIGHT = 4 + 21 + CHART_PLOT + 2 + 2 + 11  # the gap above, titles, plots, the legend under them
 
 
 def draw_progress(pen: Pen, block: ProgressBlock, left: float, right: float, top: float) -> float:
     """Draw the block below ``top``: the table, the charts in a row under it, the notes; returns where it ends."""
     y = _draw_heading(pen, block.heading, left, right, top)
-    y = _draw_table(pen, block, left + 8, right, y)
+    y = _draw_table(pen, block, left + INDENT, right, y)
     if block.charts:
-        y = _draw_charts(pen, block, left + 8, right, y - 4)
+        y = _draw_charts(pen, block, left + INDENT, right, y - 4)
     y -= 2
-    for note in block.notes:
-        for line in pen.wrap(note, right - left - 8, NOTE_SIZE):
-            pen.draw(left + 8, y - NOTE_SIZE, line, NOTE_SIZE)
-            y -= NOTE_SIZE * 1.3
+    for line in _note_lines(pen, block, right - left):
+        pen.draw(left + INDENT, y - NOTE_SIZE, line, NOTE_SIZE)
+        y -= NOTE_SIZE * 1.3
     return y
+
+
+def progress_height(pen: Pen, block: ProgressBlock, width: float) -> float:
+    """How far down ``draw_progress`` goes for the block across ``width``, without drawing it."""
+    headings = _heading_cells(pen, block.headings, _column_widths(pen, block, width - INDENT))
+    table = 3 + (HEADING_SIZE + 1.5) * max(len(cell) for cell in headings) + LEADING * len(block.rows)
+    charts = CHARTS_HEIGHT if block.charts else 0.0
+    return HEADING_HEIGHT + table + charts + 2 + NOTE_SIZE * 1.3 * len(_note_lines(pen, block, width))
+
+
+def fitted(pen: Pen, block: ProgressBlock, width: float, room: float) -> ProgressBlock:
+    """The fullest form of the block that is at most ``room`` high: whole; without the charts; then
+    with only the previous exam and this one (the sentence still says what changed). The shortest
+    form when none is."""
+    for form in _shorter_forms(block):
+        if progress_height(pen, form, width) <= room:
+            return form
+    return form
+
+
+def _shorter_forms(block: ProgressBlock) -> Iterator[ProgressBlock]:
+    yield block
+    without_charts = replace(block, charts=())
+    yield without_charts
+    if len(block.rows) > 2:
+        yield replace(without_charts, rows=block.rows[-2:])
+
+
+def _note_lines(pen: Pen, block: ProgressBlock, width: float) -> list[Line]:
+    return [line for note in block.notes for line in pen.wrap(note, width - INDENT, NOTE_SIZE)]
 
 
 def _draw_heading(pen: Pen, heading: str, left: float, right: float, top: float) -> float:
     pen.draw(left, top - 12, pen.line(heading, bold=True), 11.5)
     _line(pen.canvas, left, top - 16, right, top - 16, 0.4)
-    return top - 18
+    return top - HEADING_HEIGHT
 
 
 # --- the table -------------------------------------------------------------------------------
@@ -79,11 +112,16 @@ def _heading_width(pen: Pen, heading: str) -> float:
     return min(width, whole)
 
 
-def _draw_table_headings(pen: Pen, headings: tuple[str, ...], left: float, widths: list[float], top: float) -> float:
-    cells = [
+def _heading_cells(pen: Pen, headings: tuple[str, ...], widths: list[float]) -> list[list[Line]]:
+    """Each column's heading in its lines (at most two)."""
+    return [
         pen.wrap_at_most(heading, width - 4, HEADING_SIZE, 2, bold=True)
         for heading, width in zip(headings, widths, strict=True)
     ]
+
+
+def _draw_table_headings(pen: Pen, headings: tuple[str, ...], left: float, widths: list[float], top: float) -> float:
+    cells = _heading_cells(pen, headings, widths)
     lines = max(len(cell) for cell in cells)
     bottom = top - 3 - (HEADING_SIZE + 1.5) * lines
     x = left
