@@ -1,11 +1,14 @@
-"""Render the README's pictures of sheets: the sample's passed and not-passed sheets, and names in any script.
+"""Render the README's pictures of sheets: the sample's passed and not-passed sheets, names in any
+script, and sheets with a progress block.
 
     python docs/make_pictures.py [OUTPUT_FOLDER]
 
 Needs pdftoppm (poppler-utils). The sample sheets are the run of ``samples/cohort.xlsx``
 with its settings file, issued on 10 September 2026; the names picture stacks the
 identity row of real sheets for students from Nepal, Myanmar, Sri Lanka, Thailand and
-Japan, drawn by the same code as every sheet.
+Japan, drawn by the same code as every sheet. The progress pictures are December sheets of
+the school year ``tests/history_cohorts.py`` generates (two mock exams, then the sitting),
+each exam run in turn with one history store, issued when the results arrive.
 """
 
 from __future__ import annotations
@@ -29,7 +32,10 @@ from jlpt_batch.pipeline import run  # noqa: E402
 from jlpt_batch.settings import Settings  # noqa: E402
 
 ISSUED = dt.date(2026, 9, 10)
+SCHOOL = "Sakura Japanese Language School"
 SAMPLE_SHEETS = {"sheet-passed.png": "00416", "sheet-not-passed.png": "00734"}
+PROGRESS_SHEETS = {"sheet-progress.png": "N3-1001", "sheet-progress-ja.png": "N3-1008"}
+DECEMBER_RESULTS_ISSUED = dt.date(2027, 2, 10)
 DPI = 80
 
 # (candidate id, name, name in Latin letters, sheet language)
@@ -48,7 +54,7 @@ def settings(out_dir: Path) -> Settings:
         out_dir=out_dir,
         as_of=ISSUED,
         exam=Exam(Sitting(2026, 7)),
-        school="Sakura Japanese Language School",
+        school=SCHOOL,
         jobs=1,
     )
 
@@ -87,6 +93,22 @@ def names_picture(out: Path, work: Path) -> None:
     )  # fmt: skip
 
 
+def progress_pictures(out: Path, work: Path) -> None:
+    """Three exams recorded in one store, then two students' December sheets."""
+    sys.path.insert(0, str(ROOT / "tests"))
+    from history_cohorts import EXAMS, exam_csv
+
+    store = work / "history.db"
+    for exam in EXAMS:
+        issued = DECEMBER_RESULTS_ISSUED if exam is EXAMS[-1] else exam.date
+        command = [sys.executable, "-m", "jlpt_batch", "run", str(exam_csv(work, exam)), "--out", str(work / exam.name),
+                   "--history", str(store), "--as-of", issued.isoformat(), "--school", SCHOOL, "--jobs", "1",
+                   *exam.options]  # fmt: skip
+        subprocess.run(command, check=True, stdout=subprocess.DEVNULL)
+    for picture, candidate in PROGRESS_SHEETS.items():
+        png(work / EXAMS[-1].name / "sheets" / f"{candidate}.pdf", out / picture)
+
+
 def _row(candidate: str, name: str, latin: str, lang: str) -> dict[str, object]:
     from jlpt_batch.contract import SCHEMA
 
@@ -106,6 +128,7 @@ def main() -> None:
     with tempfile.TemporaryDirectory() as folder:
         sample_sheets(out, Path(folder))
         names_picture(out, Path(folder))
+        progress_pictures(out, Path(folder))
 
 
 if __name__ == "__main__":
