@@ -5,6 +5,8 @@ from __future__ import annotations
 import datetime as dt
 from dataclasses import dataclass
 
+from jlpt_batch.messages import InvalidValue
+
 SITTING_MONTHS = (7, 12)
 
 # Score reports are mailed only; months are (in Japan, overseas) for each sitting month.
@@ -26,7 +28,7 @@ class Sitting:
 
     def __post_init__(self) -> None:
         if self.month not in SITTING_MONTHS:
-            raise ValueError(f"a JLPT sitting is in July or December, not month {self.month}")
+            raise InvalidValue("settings.sitting_month", month=str(self.month))
 
     @property
     def date(self) -> dt.date:
@@ -49,12 +51,12 @@ class Sitting:
 
 
 def parse_sitting(text: str) -> Sitting:
-    """Read ``YYYY-MM`` (July or December) into a Sitting; ValueError says what is wrong."""
+    """Read ``YYYY-MM`` (July or December) into a Sitting; InvalidValue (a ValueError) says what is wrong."""
     try:
         year_text, month_text = text.strip().split("-")
         year, month = int(year_text), int(month_text)
     except ValueError:
-        raise ValueError(f"sitting {text!r} is not YYYY-MM, e.g. 2026-12") from None
+        raise InvalidValue("settings.sitting_format", text=text) from None
     return Sitting(year, month)
 
 

@@ -13,6 +13,7 @@ import polars as pl
 
 from jlpt_batch.contract import COLUMN_KEYS, COLUMNS, KEEP, CohortRun, Column, Count, SourceInfo
 from jlpt_batch.judging.judge import judge
+from jlpt_batch.messages import Message
 from jlpt_batch.outputs import OUTPUTS
 from jlpt_batch.outputs.folder import check_output_folder, mark_as_ours, output_errors, replace_folder, staging_folder
 from jlpt_batch.reading import read_table
@@ -27,7 +28,7 @@ class Report:
     cohort: CohortRun
     out_dir: Path | None = None
     outputs: list[Path] = field(default_factory=list)
-    warnings: list[str] = field(default_factory=list)
+    warnings: list[Message] = field(default_factory=list)  # worded in the administrator's language when shown
     seconds: dict[str, float] = field(default_factory=dict)  # wall time of each stage
 
     @contextmanager

@@ -131,7 +131,7 @@ def test_check_lists_rejections_and_writes_nothing(tmp_path, monkeypatch):
     path = write_csv(tmp_path / "c.csv", [*GOOD, ["", "No id", "1A", "N3", "1", "1", "", "1"]])
     result = invoke("check", path)
     assert result.exit_code == 3
-    assert "1 row(s) would be rejected:" in result.output
+    assert "1 row would be rejected:" in result.output
     assert "row 4: Candidate No (candidate_id) is empty" in result.output
     assert sorted(p.name for p in tmp_path.iterdir()) == ["c.csv"]
 

@@ -145,14 +145,14 @@ def test_unique_names_ignore_case_and_never_reuse_a_suffix():
 def test_a_name_no_font_can_draw_is_reported_with_its_row(tmp_path):
     rows = [student("00001", "Ana \U0010fffd Lima", "2A", 9), student("00002", "髙橋 一郎", "2A", 10)]
     outcome = run_stage(tmp_path, rows)
-    [warning] = [w for w in outcome.warnings if "font" in w]
+    [warning] = [str(w) for w in outcome.warnings if "font" in str(w)]
     assert "row 9" in warning and "00001" in warning and "U+10FFFD" in warning
     assert "Ana \ufffd Lima" in page_texts(tmp_path / "sheets" / "00001.pdf")[0]
 
 
 def test_languages_without_wording_are_reported(tmp_path):
     outcome = run_stage(tmp_path, [student("00001", "Ana Lima", "2A", 2, language="pt")])
-    assert any("'pt'" in warning for warning in outcome.warnings)
+    assert any("'pt'" in str(warning) for warning in outcome.warnings)
 
 
 def test_worker_processes_write_the_same_bytes_as_one_process(tmp_path, monkeypatch):

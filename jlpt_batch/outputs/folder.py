@@ -14,6 +14,7 @@ from contextlib import contextmanager
 from pathlib import Path
 
 from jlpt_batch.errors import OutputExistsError, OutputNotWrittenError
+from jlpt_batch.messages import message
 from jlpt_batch.settings import Settings
 
 # Left in every output folder so a re-run knows the folder is ours to replace.
@@ -23,12 +24,9 @@ OUTPUT_MARKER = ".jlpt-batch-output"
 def check_output_folder(settings: Settings) -> None:
     out = settings.out_dir
     if out.exists() and not settings.force and not (out / OUTPUT_MARKER).exists():
-        raise OutputExistsError(
-            f"output folder {out} exists and was not written by jlpt-batch; "
-            "choose another --out, or give --force to replace it"
-        )
+        raise OutputExistsError("errors.output_not_ours", folder=str(out))
     if settings.input_path.resolve().is_relative_to(out.resolve()):
-        raise OutputExistsError(f"the input file is inside the output folder {out}; choose another --out")
+        raise OutputExistsError("errors.input_inside_output", folder=str(out))
 
 
 @contextmanager
@@ -59,13 +57,13 @@ def mark_as_ours(folder: Path) -> None:
 
 # What to do about the operating system's reasons for refusing a write.
 _ADVICE = {
-    errno.ENOSPC: "free some disk space, or choose another --out on a disk with room",
-    errno.EDQUOT: "free some space in your quota, or choose another --out",
-    errno.EROFS: "that disk is read-only: choose another --out",
-    errno.EACCES: "you may not write there: choose another --out",
-    errno.EPERM: "you may not write there: choose another --out",
-    errno.ENAMETOOLONG: "a file name is too long for that disk: choose a shorter --out path",
-    errno.ENOTDIR: "part of the --out path is a file, not a folder: choose another --out",
+    errno.ENOSPC: "errors.advice_no_space",
+    errno.EDQUOT: "errors.advice_quota",
+    errno.EROFS: "errors.advice_read_only",
+    errno.EACCES: "errors.advice_no_permission",
+    errno.EPERM: "errors.advice_no_permission",
+    errno.ENAMETOOLONG: "errors.advice_name_too_long",
+    errno.ENOTDIR: "errors.advice_not_a_folder",
 }
 
 
@@ -75,10 +73,9 @@ def output_errors(out_dir: Path) -> Iterator[None]:
     try:
         yield
     except OSError as error:
-        advice = _ADVICE.get(error.errno or 0, "check the disk and the --out folder, then run again")
+        advice = message(_ADVICE.get(error.errno or 0, "errors.advice_other"))
         where = f" ({error.filename})" if error.filename else ""
         reason = error.strerror or str(error)
         raise OutputNotWrittenError(
-            f"the output folder {out_dir} could not be written: {reason}{where}; {advice}. "
-            "Any earlier output folder is as it was"
+            "errors.not_written", folder=str(out_dir), reason=reason, where=where, advice=advice
         ) from None

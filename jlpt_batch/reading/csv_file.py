@@ -40,7 +40,7 @@ def read_csv(path: Path, encoding: str | None) -> RawTable:
     except pl.exceptions.NoDataError:
         frame = pl.DataFrame()
     except pl.exceptions.PolarsError as error:
-        raise InputUnreadableError(f"{path.name}: cannot be read as CSV ({first_line(error)})") from None
+        raise InputUnreadableError("errors.csv_unreadable", file=path.name, detail=first_line(error)) from None
     # One chunk per column: a step that adds a column to a many-chunk frame would
     # otherwise copy every column to line the chunks up, and some steps do that often.
     frame = frame.rechunk()
@@ -69,10 +69,7 @@ def to_utf8(data: bytes, encoding: str | None, name: str) -> tuple[bytes, str]:
     try:
         return data.decode("cp932").encode("utf-8"), "cp932"
     except UnicodeDecodeError:
-        raise InputUnreadableError(
-            f"{name}: not UTF-8 and not Shift_JIS/cp932 text; save it as 'CSV UTF-8' "
-            "or give its encoding with --encoding"
-        ) from None
+        raise InputUnreadableError("errors.unknown_encoding_text", file=name) from None
 
 
 def _is_utf8(data: bytes) -> bool:
@@ -92,12 +89,11 @@ def _decode_as(data: bytes, encoding: str, name: str) -> str:
     try:
         return data.decode(encoding)
     except LookupError:
-        raise UsageError(f"--encoding {encoding!r} is not an encoding Python knows; try utf-8 or cp932") from None
+        raise UsageError("errors.unknown_encoding", encoding=encoding) from None
     except UnicodeDecodeError as error:
         line = data[: error.start].count(b"\n") + 1
         raise InputUnreadableError(
-            f"{name}: line {line} is not valid {encoding} (byte {error.start}); "
-            "give the right --encoding or save the file as 'CSV UTF-8'"
+            "errors.bad_encoding_line", file=name, line=str(line), encoding=encoding, byte=str(error.start)
         ) from None
 
 

@@ -5,6 +5,7 @@ from __future__ import annotations
 from pathlib import Path
 
 from jlpt_batch.errors import InputUnreadableError, UsageError
+from jlpt_batch.messages import message
 from jlpt_batch.reading.csv_file import read_csv
 from jlpt_batch.reading.table import RawTable
 from jlpt_batch.reading.xlsx_file import read_xlsx
@@ -18,19 +19,17 @@ def read_table(path: Path, *, sheet: str | None = None, encoding: str | None = N
         return read_xlsx(path, sheet)
     if suffix in (".csv", ".txt", ".tsv"):
         if sheet:
-            raise UsageError("--sheet applies to .xlsx workbooks only; this input is a CSV file")
+            raise UsageError("errors.sheet_option_for_csv")
         return read_csv(path, encoding)
     if suffix == ".xls":
-        raise InputUnreadableError(
-            f"{path.name} is an old Excel 97-2003 .xls file; open it in Excel and save it as .xlsx (or CSV)"
-        )
-    raise UsageError(f"{path.name}: unsupported file type {suffix or '(none)'}; give an .xlsx or .csv file")
+        raise InputUnreadableError("errors.old_xls", file=path.name)
+    raise UsageError("errors.unsupported_type", file=path.name, suffix=suffix or message("errors.no_suffix"))
 
 
 def _check_readable(path: Path) -> None:
     if not path.exists():
-        raise InputUnreadableError(f"{path}: no such file; check the path")
+        raise InputUnreadableError("errors.no_such_file", path=str(path))
     if path.is_dir():
-        raise InputUnreadableError(f"{path} is a folder; give the cohort's .xlsx or .csv file")
+        raise InputUnreadableError("errors.is_a_folder", path=str(path))
     if path.stat().st_size == 0:
-        raise InputUnreadableError(f"{path.name} is empty (0 bytes); export the cohort again")
+        raise InputUnreadableError("errors.empty_file", file=path.name)

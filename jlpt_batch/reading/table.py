@@ -14,6 +14,7 @@ from dataclasses import dataclass
 import polars as pl
 
 from jlpt_batch.errors import InputUnreadableError
+from jlpt_batch.messages import Message
 from jlpt_batch.reading.headers import is_candidate_id_header
 
 HEADER_SEARCH_ROWS = 50
@@ -39,14 +40,11 @@ class RawTable:
 # ---------------------------------------------------------------- shared
 
 
-def find_header(records: Sequence[Sequence[object]], where: str) -> tuple[int, list[str | None]]:
+def find_header(records: Sequence[Sequence[object]], where: str | Message) -> tuple[int, list[str | None]]:
     for index, record in enumerate(records):
         if any(is_candidate_id_header(cell) for cell in record):
             return index, [None if cell is None else str(cell) for cell in record]
-    raise InputUnreadableError(
-        f"{where}: no header row with a candidate id column (e.g. 'Candidate No', 'ID', '受験番号') "
-        f"in the first {HEADER_SEARCH_ROWS} rows; add one above the scores"
-    )
+    raise InputUnreadableError("errors.no_header", where=where, rows=HEADER_SEARCH_ROWS)
 
 
 def numbered_columns(frame: pl.DataFrame) -> pl.DataFrame:

@@ -81,11 +81,9 @@ def prepare(raw: RawTable, *, max_rows: int, rules: Rules | None = None) -> Prep
     labels = {key: _label(key, raw.header[index]) for key, index in columns.items()}
     frame, skipped = _text_frame(raw, columns)
     if frame.height == 0:
-        raise InputUnreadableError(f"no candidate rows below the header on row {raw.header_row}; nothing to judge")
+        raise InputUnreadableError("errors.no_rows", header_row=str(raw.header_row))
     if frame.height > max_rows:
-        raise InputUnreadableError(
-            f"{frame.height:,} candidate rows is more than --max-rows {max_rows:,}; split the file or raise --max-rows"
-        )
+        raise InputUnreadableError("errors.too_many_rows", rows=frame.height, max_rows=max_rows)
     frame = _parsed(frame, rules)
     return Prepared(
         rows=_typed(frame),

@@ -11,6 +11,7 @@ from xml.etree import ElementTree
 import polars as pl
 
 from jlpt_batch.errors import InputUnreadableError, SheetNotFoundError
+from jlpt_batch.messages import Message, message
 from jlpt_batch.reading.table import HEADER_SEARCH_ROWS, RawTable, find_header, first_line, numbered_columns
 
 ZIP_MAGIC = b"PK\x03\x04"
@@ -25,7 +26,7 @@ def read_xlsx(path: Path, sheet: str | None) -> RawTable:
     layout = _sheet_layout(path, sheet_name)
     frame = _with_error_texts(frame, layout)
     records = [list(row) for row in frame.head(HEADER_SEARCH_ROWS).iter_rows()]
-    header_index, header = find_header(records, f"{path.name}, sheet {sheet_name!r}")
+    header_index, header = find_header(records, message("errors.where_sheet", file=path.name, sheet=sheet_name))
     rows = numbered_columns(frame.slice(header_index + 1))
     header_row = layout.first_row + header_index
     fills = _class_merges(layout, header_row)
@@ -36,23 +37,18 @@ def _check_xlsx_container(path: Path) -> None:
     with path.open("rb") as handle:
         magic = handle.read(8)
     if magic.startswith(OLE_MAGIC[:4]):
-        raise InputUnreadableError(
-            f"{path.name} is password-protected (encrypted) or an old .xls saved under a new name; "
-            "remove the password or save it again as .xlsx"
-        )
+        raise InputUnreadableError("errors.encrypted", file=path.name)
     if not magic.startswith(ZIP_MAGIC):
-        raise InputUnreadableError(f"{path.name} is not an Excel .xlsx workbook; save the cohort as .xlsx or CSV")
+        raise InputUnreadableError("errors.not_xlsx", file=path.name)
     try:
         with zipfile.ZipFile(path) as archive:
             if "xl/workbook.xml" not in archive.namelist():
-                raise InputUnreadableError(f"{path.name} is a zip file but not an Excel workbook")
-            bad = archive.testzip()
+                raise InputUnreadableError("errors.zip_not_workbook", file=path.name)
+            bad: str | Message | None = archive.testzip()
     except (zipfile.BadZipFile, EOFError, OSError):
-        bad = "the archive"
+        bad = message("errors.damaged_archive")
     if bad:
-        raise InputUnreadableError(
-            f"{path.name} is damaged or incomplete ({bad} cannot be read); open it in Excel and save it again"
-        )
+        raise InputUnreadableError("errors.damaged", file=path.name, part=bad)
 
 
 def _load_sheet(path: Path, sheet: str | None) -> tuple[str, pl.DataFrame]:
@@ -63,14 +59,14 @@ def _load_sheet(path: Path, sheet: str | None) -> tuple[str, pl.DataFrame]:
         names = list(reader.sheet_names)
         if sheet is not None and sheet not in names:
             listing = ", ".join(repr(name) for name in names)
-            raise SheetNotFoundError(f"sheet {sheet!r} not found in {path.name}; sheets are: {listing}")
+            raise SheetNotFoundError("errors.sheet_not_found", sheet=sheet, file=path.name, sheets=listing)
         name = sheet if sheet is not None else names[0]
         loaded = reader.load_sheet_by_name(name, header_row=None, dtypes="string")
         return name, loaded.to_polars()
     except SheetNotFoundError:
         raise
     except Exception as error:  # calamine reports damage with many exception types
-        raise InputUnreadableError(f"{path.name}: the workbook cannot be read ({first_line(error)})") from None
+        raise InputUnreadableError("errors.workbook_unreadable", file=path.name, detail=first_line(error)) from None
 
 
 @dataclass(frozen=True)

@@ -12,6 +12,7 @@ from dataclasses import dataclass, field
 from typing import Any
 
 from jlpt_batch.exams import Exam, Sitting, next_sitting_after, weeks_between
+from jlpt_batch.messages import Message, message
 from jlpt_batch.outputs.sheets.wording import FALLBACK_LANG, Wording, load_wording
 from jlpt_batch.rules import TOTAL_MAX, Rules, load_rules
 from jlpt_batch.settings import Settings
@@ -34,7 +35,7 @@ class SheetContext:
     national_label: str = ""
     # level -> {total: estimated percentile}, for passing totals only; empty without --percentile
     percentiles: Mapping[str, Mapping[int, float]] = field(default_factory=dict)
-    warnings: tuple[str, ...] = ()
+    warnings: tuple[Message, ...] = ()
 
     @property
     def weeks_to_next(self) -> int:
@@ -47,7 +48,7 @@ def make_context(settings: Settings) -> SheetContext:
     warnings = list(wording.warnings)
     default_lang = _available(settings.lang, wording)
     if default_lang is None:
-        warnings.append(f"no wording for language '{settings.lang}'; sheets use English ({FALLBACK_LANG})")
+        warnings.append(message("sheets.no_language", lang=settings.lang))
         default_lang = FALLBACK_LANG
     exam = settings.effective_exam
     rules = load_rules()
@@ -92,14 +93,18 @@ def sheet_language(row: Mapping[str, Any], context: SheetContext) -> str:
     return _available(row.get("language"), context.wording) or context.default_lang
 
 
-def language_warnings(languages: Iterable[str | None], context: SheetContext) -> tuple[str, ...]:
+def language_warnings(languages: Iterable[str | None], context: SheetContext) -> tuple[Message, ...]:
     """One warning per language asked for in the data that has no wording (sheets fall back)."""
     counts = Counter(str(lang).strip() for lang in languages if lang and str(lang).strip())
     return tuple(
-        f"no wording for language '{lang}' ({count} student(s)); their sheets use '{context.default_lang}'"
+        message("sheets.language_of_students", lang=lang, students=_students(count), default=context.default_lang)
         for lang, count in sorted(counts.items())
         if _available(lang, context.wording) is None
     )
+
+
+def _students(count: int) -> Message:
+    return message(f"units.student_{'one' if count == 1 else 'other'}", count=count)
 
 
 def _available(code: object, wording: Wording) -> str | None:

@@ -14,6 +14,7 @@ from pathlib import Path
 import polars as pl
 
 from jlpt_batch.contract import REJECTED, CohortRun
+from jlpt_batch.messages import Message
 from jlpt_batch.outputs.sheets.context import language_warnings, make_context
 from jlpt_batch.outputs.sheets.plan import PRINT_FOLDER, SHEETS_FOLDER, plan_tasks, task_count
 from jlpt_batch.outputs.sheets.progress import Progress, progress_for
@@ -30,7 +31,7 @@ class SheetsOutcome:
 
     sheets_written: int
     bundles_written: int
-    warnings: tuple[str, ...]
+    warnings: tuple[Message, ...]
 
 
 def write_sheets(
