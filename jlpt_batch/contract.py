@@ -108,8 +108,9 @@ SCHEMA: dict[str, pl.DataType] = {column.key: column.dtype for column in COLUMNS
 READ_COLUMNS: tuple[str, ...] = tuple(column.key for column in COLUMNS if column.read)
 JUDGEMENT_COLUMNS: tuple[str, ...] = tuple(column.key for column in COLUMNS if column.role is Role.JUDGEMENT)
 # Columns whose text the judge writes from its own vocabulary (PASS, section keys, A/B/C,
-# CEFR levels, "row N: ..."): none can start like a spreadsheet formula.
-OWN_WORDS: frozenset[str] = frozenset({*JUDGEMENT_COLUMNS, "error"})
+# CEFR levels): none can start like a spreadsheet formula. The error text is not among
+# them: it is worded from editable templates and quotes the file's values.
+OWN_WORDS: frozenset[str] = frozenset(JUDGEMENT_COLUMNS)
 
 
 def column(key: str) -> Column:

@@ -11,6 +11,7 @@ from pathlib import Path
 
 import polars as pl
 
+from jlpt_batch.admin_wording import admin_catalog
 from jlpt_batch.contract import COLUMN_KEYS, COLUMNS, KEEP, CohortRun, Column, Count, SourceInfo
 from jlpt_batch.judging.judge import judge
 from jlpt_batch.messages import Message
@@ -50,7 +51,8 @@ class Report:
 def load_cohort(settings: Settings) -> CohortRun:
     """Read, validate and judge the input; nothing is written."""
     raw = read_table(settings.input_path, sheet=settings.worksheet, encoding=settings.encoding)
-    prepared = prepare(raw, max_rows=settings.max_rows)
+    words = admin_catalog(settings.admin_lang, settings.templates_dir)  # the rejection reasons are worded in it
+    prepared = prepare(raw, max_rows=settings.max_rows, words=words)
     source = SourceInfo(
         path=settings.input_path,
         sha256=_sha256(settings.input_path),

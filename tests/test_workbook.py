@@ -256,8 +256,8 @@ def test_rejected_rows_say_what_to_fix(book):
     heading, body = table_after(book["Rejected"], "Input row")
     assert heading == ("Input row", "Candidate ID", "Column", "Value", "Reason")
     line = next(line for line in body if line[0] == 1006)
-    assert line == (1006, HOSTILE_ID, "Listening (listening)", "61",
-                    "row 1006: Listening (listening) 61 is outside 0-60; check the score")  # fmt: skip
+    assert line == (1006, HOSTILE_ID, "Listening", "61",
+                    "row 1006: Listening 61 is outside 0-60 for N3; check the score")  # fmt: skip
 
 
 def test_distribution_charts_each_level_with_its_pass_mark(book):

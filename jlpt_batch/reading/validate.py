@@ -1,8 +1,9 @@
 """From a table of text cells to typed, validated rows, with every problem kept as data.
 
 A row with any problem is rejected, never dropped: the problem names the spreadsheet
-row, the column as the file wrote it, the value and the rule, and says what to do.
-All checks are polars expressions over the whole table; no Python loop over rows.
+row, the column as the file wrote it, the value and the rule, and says what to do, in
+the administrator's language (``rejections.*`` of ``templates/admin/<lang>.toml``).
+All checks and messages are polars expressions over the whole table; no Python loop over rows.
 """
 
 from __future__ import annotations
@@ -14,11 +15,13 @@ from typing import NamedTuple
 
 import polars as pl
 
+from jlpt_batch.admin_wording import AdminWords, english
 from jlpt_batch.contract import READ_COLUMNS
 from jlpt_batch.errors import InputUnreadableError
 from jlpt_batch.reading.headers import map_headers
 from jlpt_batch.reading.table import RawTable
 from jlpt_batch.rules import BAND_PARTS, LEVELS, SECTION_KEYS, Rules, load_rules, rules_of_rows
+from jlpt_batch.wording import Catalog
 
 ABSENT_MARKERS = ("-", "*", "absent", "欠席", "欠", "ー", "—", "–", "―")
 REGION_ALIASES = {
@@ -74,8 +77,11 @@ class Prepared:
     rows_skipped_empty: int
 
 
-def prepare(raw: RawTable, *, max_rows: int, rules: Rules | None = None) -> Prepared:
-    """Map headers, normalise values, validate; split the rows into valid and rejected."""
+def prepare(raw: RawTable, *, max_rows: int, rules: Rules | None = None, words: Catalog | None = None) -> Prepared:
+    """Map headers, normalise values, validate; split the rows into valid and rejected.
+
+    The rejection messages are worded with ``words``, the administrator's wording (default: English).
+    """
     rules = rules or load_rules()
     columns = map_headers(raw.header)
     labels = {key: _label(key, raw.header[index]) for key, index in columns.items()}
@@ -87,16 +93,15 @@ def prepare(raw: RawTable, *, max_rows: int, rules: Rules | None = None) -> Prep
     frame = _parsed(frame, rules)
     return Prepared(
         rows=_typed(frame),
-        rejections=_rejections(frame, labels, rules),
+        rejections=_rejections(frame, labels, rules, AdminWords(words or english())),
         rows_read=frame.height,
         rows_skipped_empty=skipped,
     )
 
 
 def _label(key: str, written: str | None) -> str:
-    """How a message names a column: as the file wrote it, with our key where they differ."""
-    written = (written or "").strip()
-    return key if written in ("", key) else f"{written} ({key})"
+    """How a message names a column: as the file wrote it (a header always has text, or it maps to nothing)."""
+    return (written or "").strip() or key
 
 
 # ---------------------------------------------------------------- text
@@ -256,16 +261,17 @@ def _is_whole(number: pl.Expr) -> pl.Expr:
 # ---------------------------------------------------------------- checks
 
 
-def _rejections(frame: pl.DataFrame, labels: dict[str, str], rules: Rules) -> pl.DataFrame:
+def _rejections(frame: pl.DataFrame, labels: dict[str, str], rules: Rules, words: AdminWords) -> pl.DataFrame:
     """Every problem of every row, one row each, in spreadsheet order."""
+    say = _Wording(words)
     problems = [
-        *_id_problems(labels),
-        *_level_problems(labels),
-        *[problem for key in SECTION_KEYS for problem in _section_problems(key, labels)],
-        *_missing_column_problems(labels, rules),
-        *_total_problems(labels),
-        *[problem for part in BAND_PARTS for problem in _band_problems(part, labels)],
-        *_metadata_problems(labels),
+        *_id_problems(labels, say),
+        *_level_problems(labels, say),
+        *[problem for key in SECTION_KEYS for problem in _section_problems(key, labels, say)],
+        *_missing_column_problems(labels, rules, say),
+        *_total_problems(labels, say),
+        *[problem for part in BAND_PARTS for problem in _band_problems(part, labels, say)],
+        *_metadata_problems(labels, say),
     ]
     # Every test runs over every row; the exact tests and the messages only over the few
     # rows that failed one (a duplicated id is among them with every row sharing it).
@@ -298,12 +304,27 @@ class Problem(NamedTuple):
     screen: pl.Expr | None = None
 
 
-def _row(message: str, *args: pl.Expr | str) -> pl.Expr:
-    """'row N: ' + the message, with {} filled from the expressions."""
-    return pl.format("row {}: " + message, pl.col("source_row"), *args)
+class _Wording:
+    """The rejection messages: an entry of the administrator's wording, filled row by row."""
+
+    def __init__(self, words: AdminWords) -> None:
+        self.words = words
+
+    def reason(self, entry: str, **values: pl.Expr | object) -> pl.Expr:
+        """'row N: ' + the entry, its values taken from each row's columns (polars expressions)."""
+        problem = self.words.catalog.expr(f"rejections.{entry}", **values)
+        return self.words.catalog.expr("rejections.row", row=pl.col("source_row"), problem=problem)
+
+    def section(self, key: str) -> str:
+        """A section in words: 'Listening', '聴解' (never our key)."""
+        return self.words.section(key)
+
+    def column(self, key: str, labels: dict[str, str]) -> str:
+        """A column as the file wrote it, or in our words when the file has no such column."""
+        return labels.get(key) or self.words.text(f"columns.{key}")
 
 
-def _id_problems(labels: dict[str, str]) -> list[Problem]:
+def _id_problems(labels: dict[str, str], say: _Wording) -> list[Problem]:
     label = labels["candidate_id"]
     others = (
         pl.col("source_row")
@@ -319,61 +340,46 @@ def _id_problems(labels: dict[str, str]) -> list[Problem]:
     # Equal ids have equal hashes, and comparing hashes is a few times faster than comparing text.
     may_be_duplicate = given & pl.col("candidate_id").hash().is_duplicated()
     return [
-        Problem(
-            pl.col("candidate_id").is_null(),
-            label,
-            "candidate_id",
-            _row(f"{label} is empty; give every candidate an id, or delete the row"),
-        ),
+        Problem(pl.col("candidate_id").is_null(), label, "candidate_id", say.reason("id_empty", column=label)),
         Problem(
             is_duplicate,
             label,
             "candidate_id",
-            _row(
-                f"{label} '{{}}' is also on row(s) {{}}; each candidate needs a unique id: "
-                "correct it or delete the repeated row",
-                "candidate_id",
-                others,
-            ),
+            say.reason("id_repeated", column=label, value=pl.col("candidate_id"), rows=others),
             may_be_duplicate,
         ),
     ]
 
 
-def _level_problems(labels: dict[str, str]) -> list[Problem]:
-    label = labels["level"]
+def _level_problems(labels: dict[str, str], say: _Wording) -> list[Problem]:
+    label, levels = labels["level"], say.words.levels()
     return [
-        Problem(pl.col("level").is_null(), label, "level", _row(f"{label} is empty; write N1, N2, N3, N4 or N5")),
+        Problem(pl.col("level").is_null(), label, "level", say.reason("level_empty", column=label, levels=levels)),
         Problem(
             pl.col("level").is_not_null() & pl.col("_level").is_null(),
             label,
             "level",
-            _row(f"{label} '{{}}' is not a JLPT level; write N1, N2, N3, N4 or N5", "level"),
+            say.reason("level_unknown", column=label, value=pl.col("level"), levels=levels),
         ),
     ]
 
 
-def _number_problems(key: str, label: str, *, only_if: pl.Expr | None = None) -> list[Problem]:
+def _number_problems(key: str, label: str, say: _Wording, *, only_if: pl.Expr | None = None) -> list[Problem]:
     """Text that is not a number, and numbers that are not whole."""
     given = ~_absent(key) if only_if is None else ~_absent(key) & only_if
     number = _num(key)
     return [
-        Problem(
-            given & number.is_null(),
-            label,
-            key,
-            _row(f"{label} '{{}}' is not a number; write a whole number, or leave it blank if absent", key),
-        ),
+        Problem(given & number.is_null(), label, key, say.reason("not_a_number", column=label, value=pl.col(key))),
         Problem(
             given & number.is_not_null() & ~_is_whole(number),
             label,
             key,
-            _row(f"{label} '{{}}' is not a whole number; scaled scores and counts are integers", key),
+            say.reason("not_whole", column=label, value=pl.col(key)),
         ),
     ]
 
 
-def _section_problems(key: str, labels: dict[str, str]) -> list[Problem]:
+def _section_problems(key: str, labels: dict[str, str], say: _Wording) -> list[Problem]:
     if key not in labels:
         return []
     label = labels[key]
@@ -382,42 +388,23 @@ def _section_problems(key: str, labels: dict[str, str]) -> list[Problem]:
     whole = number.is_not_null() & _is_whole(number)
     not_a_section = known_level & maximum.is_null() & ~_absent(key)
     out_of_range = known_level & maximum.is_not_null() & whole & ((number < 0) | (number > maximum))
+    row_values = {"column": label, "value": pl.col(key), "level": pl.col("_level")}
     return [
-        *_number_problems(key, label, only_if=~not_a_section),
-        Problem(
-            not_a_section,
-            label,
-            key,
-            _row(
-                f"{label} '{{}}' is given but {{}} has no {key} section; "
-                "move the score to the right column or clear the cell",
-                key,
-                "_level",
-            ),
-        ),
-        Problem(
-            out_of_range,
-            label,
-            key,
-            _row(f"{label} {{}} is outside 0-{{}} for {{}}; check the score", key, maximum, "_level"),
-        ),
+        *_number_problems(key, label, say, only_if=~not_a_section),
+        Problem(not_a_section, label, key, say.reason("not_a_section", **row_values, section=say.section(key))),
+        Problem(out_of_range, label, key, say.reason("out_of_range", **row_values, maximum=maximum)),
     ]
 
 
-def _missing_column_problems(labels: dict[str, str], rules: Rules) -> list[Problem]:
-    """Rows whose level needs a section column the file does not have."""
+def _missing_column_problems(labels: dict[str, str], rules: Rules, say: _Wording) -> list[Problem]:
+    """Rows whose level needs a section column the file does not have (named in words: the file has no name for it)."""
     problems: list[Problem] = []
     for level in LEVELS:
         for key in rules.level(level).section_keys:
             if key not in labels:
-                problems.append(
-                    Problem(
-                        pl.col("_level") == level,
-                        key,
-                        "level",
-                        _row(f"{level} needs a {key} score but the file has no {key} column; add it"),
-                    )
-                )
+                section = say.section(key)
+                reason = say.reason("no_column", level=level, section=section)
+                problems.append(Problem(pl.col("_level") == level, section, "level", reason))
     return problems
 
 
@@ -427,7 +414,7 @@ def _section_sum() -> pl.Expr:
     ).cast(pl.Int64, strict=False)
 
 
-def _total_problems(labels: dict[str, str]) -> list[Problem]:
+def _total_problems(labels: dict[str, str], say: _Wording) -> list[Problem]:
     if "total" not in labels:
         return []
     label = labels["total"]
@@ -437,65 +424,24 @@ def _total_problems(labels: dict[str, str]) -> list[Problem]:
     total = _num("total")
     compare = pl.col("_level").is_not_null() & all_sections_given & total.is_not_null() & _is_whole(total)
     return [
-        *_number_problems("total", label),
+        *_number_problems("total", label, say),
         Problem(
             compare & (total != _section_sum()),
             label,
             "total",
-            _row(
-                f"{label} {{}} does not equal the sum of the sections ({{}}); correct the total or the section scores",
-                "total",
-                _section_sum(),
-            ),
+            say.reason("total_differs", column=label, value=pl.col("total"), sum=_section_sum()),
         ),
     ]
 
 
-def _band_problems(part: str, labels: dict[str, str]) -> list[Problem]:
+def _band_problems(part: str, labels: dict[str, str], say: _Wording) -> list[Problem]:
     correct_key, questions_key = f"{part}_correct", f"{part}_questions"
     problems: list[Problem] = []
     for key in (correct_key, questions_key):
         if key in labels:
-            problems += _number_problems(key, labels[key])
-    correct, questions = _num(correct_key), _num(questions_key)
-    c_label, q_label = labels.get(correct_key, correct_key), labels.get(questions_key, questions_key)
-    counts_given = correct_key in labels or questions_key in labels
-    problems += (
-        []
-        if not counts_given
-        else [
-            Problem(
-                correct.is_not_null() & questions.is_null(),
-                c_label,
-                correct_key,
-                _row(f"{c_label} is given without {q_label}; give both counts, or neither"),
-            ),
-            Problem(
-                questions.is_not_null() & correct.is_null(),
-                q_label,
-                questions_key,
-                _row(f"{q_label} is given without {c_label}; give both counts, or neither"),
-            ),
-            Problem(
-                questions.is_not_null() & (questions <= 0),
-                q_label,
-                questions_key,
-                _row(f"{q_label} {{}} must be at least 1", questions_key),
-            ),
-            Problem(
-                correct.is_not_null() & (correct < 0),
-                c_label,
-                correct_key,
-                _row(f"{c_label} {{}} cannot be negative", correct_key),
-            ),
-            Problem(
-                correct.is_not_null() & (questions > 0) & (correct > questions),
-                c_label,
-                correct_key,
-                _row(f"{c_label} {{}} is more than {q_label} {{}}; check the counts", correct_key, questions_key),
-            ),
-        ]
-    )
+            problems += _number_problems(key, labels[key], say)
+    if correct_key in labels or questions_key in labels:
+        problems += _count_problems(correct_key, questions_key, labels, say)
     band_key = f"{part}_band"
     if band_key in labels:
         letter = pl.col(band_key).str.to_uppercase()
@@ -504,13 +450,52 @@ def _band_problems(part: str, labels: dict[str, str]) -> list[Problem]:
                 pl.col(band_key).is_not_null() & ~letter.is_in(["A", "B", "C"]),
                 labels[band_key],
                 band_key,
-                _row(f"{labels[band_key]} '{{}}' is not a band; write A, B or C", band_key),
+                say.reason("band_unknown", column=labels[band_key], value=pl.col(band_key)),
             )
         )
     return problems
 
 
-def _metadata_problems(labels: dict[str, str]) -> list[Problem]:
+def _count_problems(correct_key: str, questions_key: str, labels: dict[str, str], say: _Wording) -> list[Problem]:
+    """A band's raw counts: both or neither, at least one question, never more right than asked."""
+    correct, questions = _num(correct_key), _num(questions_key)
+    c_label, q_label = say.column(correct_key, labels), say.column(questions_key, labels)
+    c_value, q_value = pl.col(correct_key), pl.col(questions_key)
+    return [
+        Problem(
+            correct.is_not_null() & questions.is_null(),
+            c_label,
+            correct_key,
+            say.reason("count_alone", column=c_label, other=q_label),
+        ),
+        Problem(
+            questions.is_not_null() & correct.is_null(),
+            q_label,
+            questions_key,
+            say.reason("count_alone", column=q_label, other=c_label),
+        ),
+        Problem(
+            questions.is_not_null() & (questions <= 0),
+            q_label,
+            questions_key,
+            say.reason("no_questions", column=q_label, value=q_value),
+        ),
+        Problem(
+            correct.is_not_null() & (correct < 0),
+            c_label,
+            correct_key,
+            say.reason("negative_count", column=c_label, value=c_value),
+        ),
+        Problem(
+            correct.is_not_null() & (questions > 0) & (correct > questions),
+            c_label,
+            correct_key,
+            say.reason("too_many_correct", column=c_label, value=c_value, other=q_label, other_value=q_value),
+        ),
+    ]
+
+
+def _metadata_problems(labels: dict[str, str], say: _Wording) -> list[Problem]:
     if "region" not in labels:
         return []
     label = labels["region"]
@@ -519,7 +504,7 @@ def _metadata_problems(labels: dict[str, str]) -> list[Problem]:
             pl.col("region").is_not_null() & pl.col("_region").is_null(),
             label,
             "region",
-            _row(f"{label} '{{}}' is not domestic or overseas (国内/海外); correct it or leave it blank", "region"),
+            say.reason("region_unknown", column=label, value=pl.col("region")),
         )
     ]
 
