@@ -21,6 +21,7 @@ from pathlib import Path
 
 from jlpt_batch.contract import COLUMNS, Count, Outcome
 from jlpt_batch.errors import TemplateError
+from jlpt_batch.exams import Exam, Sitting
 from jlpt_batch.rules import BAND_PARTS, SECTION_KEYS, load_rules
 from jlpt_batch.wording import FALLBACK_LANG, Catalog, EntrySpec, Fields, Wording, fields, load_wording
 
@@ -368,6 +369,17 @@ class AdminWords:
 
     def month_year(self, year: int, month: int) -> str:
         return self.text("dates.month_year", month=month, month_name=self.month(month), year=year)
+
+    def sitting(self, sitting: Sitting) -> str:
+        """A sitting's title: 'JLPT July 2026', '2026年7月 日本語能力試験'."""
+        month_year = self.month_year(sitting.year, sitting.month)
+        return self.text("exam.sitting", month_year=month_year, month=sitting.month, year=sitting.year)
+
+    def exam(self, exam: Exam) -> str:
+        """The exam's title: a sitting's, or 'mock exam of 20 November 2026'."""
+        if exam.mock_date is not None:
+            return self.text("exam.mock", date=self.date(exam.mock_date))
+        return self.sitting(exam.sitting)
 
     def join(self, items: Iterable[str], last: str = "pair") -> str:
         """'A', 'A and B', 'A, B and C' (``last="or"``: 'A, B or C') as the language lists things."""
