@@ -183,10 +183,20 @@ def test_the_progress_bar_draws_on_its_stream_and_ends_the_line():
     assert stream.getvalue().endswith("] 10/10\n") and "[" in stream.getvalue()
 
 
-def test_nothing_to_draw_still_makes_the_folders(tmp_path):
+def test_a_class_whose_every_row_was_rejected_gets_a_cover_saying_so(tmp_path):
     outcome = run_stage(tmp_path, [rejected("00001", 2)])
-    assert (outcome.sheets_written, outcome.bundles_written) == (0, 0)
-    assert sheet_names(tmp_path / "sheets") == [] and sheet_names(tmp_path / "print") == []
+    assert (outcome.sheets_written, outcome.bundles_written) == (0, 1)
+    assert sheet_names(tmp_path / "sheets") == [] and sheet_names(tmp_path / "print") == ["2A.pdf"]
+    [cover] = page_texts((tmp_path / "print" / "2A.pdf").read_bytes())
+    assert "0 students: 0 passed, 0 not passed, 0 not scored" in cover
+    assert "00001 Rejected Row, level N9, input row 2: see the workbook's Rejected sheet" in cover
+
+
+def test_a_rejected_row_is_listed_on_its_class_cover_not_lost(tmp_path):
+    run_stage(tmp_path, small_cohort())
+    cover = page_texts((tmp_path / "print" / "2A.pdf").read_bytes())[0]
+    assert "Not in this bundle: 1 row of this class could not be judged" in cover
+    assert "00150" in cover and "level N9, input row" in cover
 
 
 def test_names_that_could_break_a_sheet_stay_whole_in_results_and_tidy_on_paper(tmp_path):

@@ -11,7 +11,7 @@ import pytest
 from feedback_rows import judged_row, settings, three, two
 
 from jlpt_batch.errors import TemplateError
-from jlpt_batch.outputs.sheets.content import build_cover, build_sheet
+from jlpt_batch.outputs.sheets.content import build_sheet
 from jlpt_batch.outputs.sheets.context import make_context
 from jlpt_batch.outputs.sheets.wording import ENTRIES, SPEC, Catalog, default_templates_dir, load_wording
 
@@ -103,7 +103,6 @@ def test_every_placeholder_of_every_entry_is_filled_on_every_outcome(tmp_path):
     context = make_context(settings(templates_dir=folder, percentile=True))
     models = [build_sheet(row, context) for row in OUTCOME_ROWS]
     assert "<floor=19>" in models[2].result_detail
-    assert build_cover("2A", OUTCOME_ROWS, context).title == "cover.title <class_name=2A>"
 
 
 # --- a teacher's copy ---------------------------------------------------------------------------

@@ -11,11 +11,13 @@ from collections.abc import Iterable, Mapping
 from dataclasses import dataclass, field
 from typing import Any
 
+from jlpt_batch.admin_wording import admin_catalog, english
 from jlpt_batch.exams import Exam, Sitting, next_sitting_after, weeks_between
 from jlpt_batch.messages import Message, message
 from jlpt_batch.outputs.sheets.wording import FALLBACK_LANG, Wording, load_wording
 from jlpt_batch.rules import TOTAL_MAX, Rules, load_rules
 from jlpt_batch.settings import Settings
+from jlpt_batch.wording import Catalog
 
 
 @dataclass(frozen=True)
@@ -36,6 +38,8 @@ class SheetContext:
     # level -> {total: estimated percentile}, for passing totals only; empty without --percentile
     percentiles: Mapping[str, Mapping[int, float]] = field(default_factory=dict)
     warnings: tuple[Message, ...] = ()
+    admin: Catalog = field(default_factory=english)  # the administrator's wording: the teachers' covers speak it
+    workbook_written: bool = True  # a cover can send the teacher to the workbook's Rejected tab
 
     @property
     def weeks_to_next(self) -> int:
@@ -67,6 +71,8 @@ def make_context(settings: Settings) -> SheetContext:
         national_label=label,
         percentiles=table,
         warnings=tuple(warnings),
+        admin=admin_catalog(settings.admin_lang, settings.templates_dir),
+        workbook_written=settings.writes("workbook"),
     )
 
 

@@ -44,11 +44,12 @@ def write_sheets(
     ``settings.show_progress`` is set.
     """
     context = make_context(settings)
-    students = run.judged.filter(pl.col("result") != REJECTED)
+    rejected = pl.col("result") == REJECTED
+    students, not_judged = run.judged.filter(~rejected), run.judged.filter(rejected)
     for folder in (SHEETS_FOLDER, PRINT_FOLDER):
         (out_dir / folder).mkdir(parents=True, exist_ok=True)
-    tasks = plan_tasks(students, out_dir, settings)
-    workers = min(settings.jobs, task_count(students)) if students.height >= IN_PROCESS_BELOW else 1
+    tasks = plan_tasks(students, out_dir, settings, not_judged)
+    workers = min(settings.jobs, task_count(students, not_judged)) if students.height >= IN_PROCESS_BELOW else 1
     bar = progress_for(settings, students.height, progress)
     setup = WorkerSetup(context, settings.paper, settings.duplex)
     results = run_tasks(tasks, setup, workers, students.height, bar)

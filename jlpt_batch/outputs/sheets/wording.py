@@ -40,8 +40,6 @@ ENTRIES: dict[str, frozenset[str]] = {
     "units.week": fields("n"),
     "units.weeks": fields("n"),
     "units.under_a_week": _NONE,
-    "units.student": fields("n"),
-    "units.students": fields("n"),
     "header.name": _NONE,
     "header.candidate": _NONE,
     "header.class": _NONE,
@@ -124,17 +122,6 @@ ENTRIES: dict[str, frozenset[str]] = {
     "footer.results_overseas": fields("exam", "overseas"),
     "footer.mock": _NONE,
     "footer.issued": fields("date"),
-    "cover.title": fields("class_name"),
-    "cover.title_no_class": _NONE,
-    "cover.subtitle": fields("school", "exam", "date"),
-    "cover.subtitle_no_school": fields("exam", "date"),
-    "cover.heading_number": _NONE,
-    "cover.heading_candidate": _NONE,
-    "cover.heading_name": _NONE,
-    "cover.heading_level": _NONE,
-    "cover.heading_result": _NONE,
-    "cover.heading_total": _NONE,
-    "cover.summary": fields("students", "passed", "not_passed", "not_scored"),
 }
 
 

@@ -15,8 +15,9 @@ from typing import Any
 
 from jlpt_batch.messages import Message, message
 from jlpt_batch.outputs.sheets import draw, fonts
-from jlpt_batch.outputs.sheets.content import build_cover, build_sheet
+from jlpt_batch.outputs.sheets.content import build_sheet
 from jlpt_batch.outputs.sheets.context import SheetContext
+from jlpt_batch.outputs.sheets.cover import build_cover
 from jlpt_batch.outputs.sheets.model import SheetModel
 from jlpt_batch.outputs.sheets.plan import Task
 from jlpt_batch.outputs.sheets.progress import Progress
@@ -107,7 +108,7 @@ def _render(task: Task) -> TaskResult:
     rows = [student.row for student in task.students]
     bundle = None
     if task.bundle_path:
-        cover = build_cover(task.class_name, rows, setup.context, task.part, task.first_number)
+        cover = build_cover(task.class_name, rows, setup.context, task.part, task.first_number, task.rejected)
         bundle = draw.Bundle(task.bundle_path, cover, setup.paper, setup.duplex)
     sheets, names, wording = 0, list[Message](), set[str]()
     for student in task.students:
