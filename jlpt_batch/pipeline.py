@@ -11,7 +11,7 @@ from pathlib import Path
 
 import polars as pl
 
-from jlpt_batch.admin_wording import admin_catalog
+from jlpt_batch.admin_wording import admin_catalog, admin_wording
 from jlpt_batch.contract import COLUMN_KEYS, COLUMNS, KEEP, CohortRun, Column, Count, SourceInfo
 from jlpt_batch.judging.judge import judge
 from jlpt_batch.messages import Message
@@ -90,6 +90,8 @@ def run(settings: Settings) -> Report:
     start = time.perf_counter()
     cohort = load_cohort(settings)
     report = Report(cohort, seconds={"read and judge": time.perf_counter() - start})
+    if settings.templates_dir is not None:  # an edited copy of the administrator's wording may lack entries
+        report.warnings.extend(admin_wording(settings.templates_dir).warnings)
     with output_errors(settings.out_dir):
         check_output_folder(settings)
     with output_errors(settings.out_dir), staging_folder(settings.out_dir) as staging:

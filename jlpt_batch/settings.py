@@ -218,7 +218,7 @@ SETTINGS: tuple[Setting, ...] = (
              _language, in_file=True, metavar="CODE", commands=("run", "check")),
     Setting("templates", "--templates",
              "Folder of edited wording templates (copy the shipped templates/ folder to start).",
-             _folder, field="templates_dir", in_file=True, metavar="DIR"),
+             _folder, field="templates_dir", in_file=True, metavar="DIR", commands=("run", "check")),
     Setting("paper", "--paper", "Paper size of the sheets and the workbook's print setup: a4 or letter.",
              _choice(*PAPERS), in_file=True, metavar="SIZE"),
     Setting("jobs", "--jobs", "Worker processes for the sheets (default: the machine's cores).",
