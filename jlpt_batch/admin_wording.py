@@ -22,6 +22,7 @@ from pathlib import Path
 from jlpt_batch.contract import COLUMNS, Count, Outcome
 from jlpt_batch.errors import TemplateError
 from jlpt_batch.exams import Exam, Sitting
+from jlpt_batch.reading.sniff import KINDS
 from jlpt_batch.rules import BAND_PARTS, SECTION_KEYS, load_rules
 from jlpt_batch.wording import FALLBACK_LANG, Catalog, EntrySpec, Fields, Wording, fields, load_wording
 
@@ -89,6 +90,7 @@ _TERMINAL: dict[str, Fields] = _group(
     warning=fields("text"),
     error=fields("text"),
     progress=_NONE,
+    note=fields("text"),
 )  # fmt: skip
 
 _SETTINGS: dict[str, Fields] = _group(
@@ -107,6 +109,12 @@ _SETTINGS: dict[str, Fields] = _group(
     sitting_format=fields("text"),
     no_wording=fields("where", "languages"),
     no_admin_wording=fields("where", "languages"),
+    not_a_sitting=fields("name"),
+    window_not_text=fields("name", "value"),
+    bad_window=fields("name", "text", "problem"),
+    not_registration=_NONE,
+    window_format=_NONE,
+    window_day=fields("day"),
 )
 
 _ERRORS: dict[str, Fields] = _group(
@@ -146,10 +154,31 @@ _ERRORS: dict[str, Fields] = _group(
     settings_file_unknown=fields("file", "key", "known"),
     output_not_ours=fields("folder"),
     input_inside_output=fields("folder"),
+    not_a_spreadsheet=fields("file", "kind", "advice"),
+    **{f"advice_{kind}": _NONE for kind in ("encrypted", "xml_2003", "html", "spreadsheet")},
+    out_dangling_link=fields("folder", "target"),
+    out_is_a_file=fields("folder"),
+    out_is_current=fields("folder"),
+    no_room=fields("folder", "free", "rows", "needed"),
     not_written=fields("folder", "reason", "where", "advice"),
     **{f"advice_{name}": _NONE for name in ("no_space", "quota", "read_only", "no_permission", "name_too_long",
                                             "not_a_folder", "other")},
 )  # fmt: skip
+
+# What a file turned out to be (reading.sniff.KINDS), in words.
+_FORMATS: dict[str, Fields] = _plain("formats", *(kind.replace("-", "_") for kind in KINDS))
+
+# What the reader noticed about the file, shown on the terminal and the Overview tab.
+_NOTES: dict[str, Fields] = _group(
+    "notes",
+    really=fields("file", "kind"),
+    grouped_class=fields("column", "rows", "which"),
+    question_marks=fields("rows", "columns", "which"),
+    mixed_width_ids=fields("column", "shortest", "longest"),
+    rows=fields("rows"),
+    rows_and_more=fields("rows", "more"),
+    row_range=fields("first", "last"),
+)
 
 _WORDING: dict[str, Fields] = _group(
     "wording",
@@ -174,6 +203,7 @@ _SHEETS: dict[str, Fields] = _group(
     language_of_students=fields("lang", "students", "default"),
     undrawable_name=fields("row", "candidate", "name", "characters", "replacement"),
     undrawable_wording=fields("characters", "replacement"),
+    shortened=fields("row", "candidate", "field", "characters", "ellipsis"),
 )
 
 _REJECTIONS: dict[str, Fields] = _group(
@@ -184,6 +214,7 @@ _REJECTIONS: dict[str, Fields] = _group(
     level_empty=fields("column", "levels"),
     level_unknown=fields("column", "value", "levels"),
     not_a_number=_ROW_PROBLEM,
+    is_a_date=_ROW_PROBLEM,
     not_whole=_ROW_PROBLEM,
     not_a_section=fields("column", "value", "level", "section"),
     out_of_range=fields("column", "value", "maximum", "level"),
@@ -195,6 +226,15 @@ _REJECTIONS: dict[str, Fields] = _group(
     too_many_correct=fields("column", "value", "other", "other_value"),
     band_unknown=_ROW_PROBLEM,
     region_unknown=_ROW_PROBLEM,
+    where_cell=fields("column", "cell"),
+    where_column=fields("column"),
+    cell_error=fields("where", "value"),
+    cell_formula=fields("where", "value"),
+    cell_empty_value=fields("where"),
+    cell_too_long=fields("where", "limit"),
+    stray_quote=fields("line", "text"),
+    whole_row=_NONE,
+    long_value=fields("start", "characters"),
 )
 
 _WORKBOOK: dict[str, Fields] = {
@@ -206,9 +246,10 @@ _WORKBOOK: dict[str, Fields] = {
     **_group(
         "overview",
         **{name: _NONE for name in ("title", "this_run", "input_file", "sha256", "worksheet", "header_row",
-                                    "empty_rows", "scores_from", "as_of", "national", "rules_version", "software",
-                                    "by_level", "pass_rate_note", "tabs", "guide_by_level", "guide_by_class",
-                                    "guide_results", "guide_near_misses", "guide_rejected")},
+                                    "empty_rows", "reading_note", "scores_from", "as_of", "national",
+                                    "rules_version", "software", "by_level", "pass_rate_note", "tabs",
+                                    "guide_by_level", "guide_by_class", "guide_results", "guide_near_misses",
+                                    "guide_rejected")},
         prepared=fields("date", "file"),
         worksheet_csv=fields("encoding"),
         national_value=fields("period", "regions"),
@@ -282,7 +323,8 @@ _COVER: dict[str, Fields] = _group(
 
 # Every entry of an administrator's wording file and the placeholders it may use.
 ENTRIES: dict[str, Fields] = {
-    **_GENERAL, **_TERMINAL, **_SETTINGS, **_ERRORS, **_WORDING, **_SHEETS, **_REJECTIONS, **_WORKBOOK, **_COVER,
+    **_GENERAL, **_TERMINAL, **_SETTINGS, **_ERRORS, **_FORMATS, **_NOTES, **_WORDING, **_SHEETS, **_REJECTIONS,
+    **_WORKBOOK, **_COVER,
 }  # fmt: skip
 
 SPEC = EntrySpec("admin", "admin", ENTRIES)

@@ -76,6 +76,11 @@ def message(key: str, /, **values: object) -> Message:
     return Message(key, values)
 
 
+def counted(unit: str, count: int) -> Message:
+    """A count with its unit, worded where it is shown: ``counted("row", 3)`` is '3 rows', '3行'."""
+    return Message(f"units.{unit}_{'one' if count == 1 else 'other'}", {"count": count})
+
+
 def _worded(value: object, words: AdminWords) -> object:
     if isinstance(value, Message):
         return value.text(words.catalog)

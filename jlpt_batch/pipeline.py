@@ -16,7 +16,15 @@ from jlpt_batch.contract import COLUMN_KEYS, COLUMNS, KEEP, CohortRun, Column, C
 from jlpt_batch.judging.judge import judge
 from jlpt_batch.messages import Message
 from jlpt_batch.outputs import OUTPUTS
-from jlpt_batch.outputs.folder import check_output_folder, mark_as_ours, output_errors, replace_folder, staging_folder
+from jlpt_batch.outputs.folder import (
+    check_output_folder,
+    check_room,
+    mark_as_ours,
+    output_errors,
+    replace_folder,
+    staging_folder,
+)
+from jlpt_batch.outputs.sheets import OUTPUT as SHEETS
 from jlpt_batch.reading import read_table
 from jlpt_batch.reading.validate import Prepared, prepare
 from jlpt_batch.settings import Settings
@@ -50,9 +58,11 @@ class Report:
 
 def load_cohort(settings: Settings) -> CohortRun:
     """Read, validate and judge the input; nothing is written."""
-    raw = read_table(settings.input_path, sheet=settings.worksheet, encoding=settings.encoding)
+    raw = read_table(
+        settings.input_path, sheet=settings.worksheet, encoding=settings.encoding, max_rows=settings.max_rows
+    )
     words = admin_catalog(settings.admin_lang, settings.templates_dir)  # the rejection reasons are worded in it
-    prepared = prepare(raw, max_rows=settings.max_rows, words=words)
+    prepared = prepare(raw, max_rows=settings.max_rows, fill_class=settings.fill_class, words=words)
     source = SourceInfo(
         path=settings.input_path,
         sha256=_sha256(settings.input_path),
@@ -61,6 +71,7 @@ def load_cohort(settings: Settings) -> CohortRun:
         header_row=raw.header_row,
         rows_read=prepared.rows_read,
         rows_skipped_empty=prepared.rows_skipped_empty,
+        notes=prepared.notes,
     )
     return CohortRun(combine(prepared), prepared.rejections, source)
 
@@ -87,13 +98,16 @@ def _as_rejected(column: Column, rejected: pl.Expr) -> pl.Expr:
 
 def run(settings: Settings) -> Report:
     """Judge the input and write every wanted output (see ``outputs.OUTPUTS``) into settings.out_dir."""
+    with output_errors(settings.out_dir):
+        check_output_folder(settings)  # before the reading: a bad --out is said at once
     start = time.perf_counter()
     cohort = load_cohort(settings)
     report = Report(cohort, seconds={"read and judge": time.perf_counter() - start})
     if settings.templates_dir is not None:  # an edited copy of the administrator's wording may lack entries
         report.warnings.extend(admin_wording(settings.templates_dir).warnings)
     with output_errors(settings.out_dir):
-        check_output_folder(settings)
+        sheets = cohort.count(Count.JUDGED) if settings.writes(SHEETS.name) else 0
+        check_room(settings.out_dir, cohort.count(Count.READ), sheets)
     with output_errors(settings.out_dir), staging_folder(settings.out_dir) as staging:
         _write_outputs(cohort, staging, settings, report)
         replace_folder(staging, settings.out_dir)

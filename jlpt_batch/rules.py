@@ -57,6 +57,7 @@ class Rules:
     band_a_percent: int
     band_b_percent: int
     part_sections: dict[str, tuple[str, ...]]  # banded sub-part -> the sections it belongs to
+    cefr_first_sitting: tuple[int, int]  # (year, month) of the first sitting whose reports show a CEFR level
 
     def level(self, level: str) -> LevelRule:
         return self.levels[level]
@@ -96,7 +97,13 @@ def load_rules() -> Rules:
         band_a_percent=bands["a_min_percent"],
         band_b_percent=bands["b_min_percent"],
         part_sections={part: tuple(sections) for part, sections in bands["parts"].items()},
+        cefr_first_sitting=_year_month(data["cefr"]["first_sitting"]),
     )
+
+
+def _year_month(text: str) -> tuple[int, int]:
+    year, month = text.split("-")
+    return int(year), int(month)
 
 
 def _level_rule(name: str, spec: dict[str, Any]) -> LevelRule:

@@ -18,7 +18,7 @@ _TABLE = (("level", 6), ("judged", 8), ("scored", 8), ("passed", 8), ("pass_rate
 def format_summary(report: Report, words: AdminWords) -> str:
     """Rows read, judged, passed, failed, rejected, skipped; per level; where the outputs are."""
     cohort = report.cohort
-    lines = [_counts_line(cohort, words), "", *_level_table(cohort, words)]
+    lines = [_counts_line(cohort, words), *_note_lines(cohort, words), "", *_level_table(cohort, words)]
     if report.rejected:
         lines += ["", words.text("terminal.rejected", rows=words.count("row", report.rejected))]
         lines += _rejection_lines(cohort, words, limit=10)
@@ -31,7 +31,7 @@ def format_summary(report: Report, words: AdminWords) -> str:
 def format_check(cohort: CohortRun, words: AdminWords) -> str:
     """The validation result: counts, then every rejected row with its reason."""
     rejected = cohort.count(Count.REJECTED)
-    lines = [_counts_line(cohort, words)]
+    lines = [_counts_line(cohort, words), *_note_lines(cohort, words)]
     if rejected:
         lines += ["", words.text("terminal.would_reject", rows=words.count("row", rejected))]
         lines += _rejection_lines(cohort, words, limit=None)
@@ -60,6 +60,11 @@ def _counts_line(cohort: CohortRun, words: AdminWords) -> str:
         rejected=number[Count.REJECTED],
         skipped=words.count("empty_row", source.rows_skipped_empty),
     )
+
+
+def _note_lines(cohort: CohortRun, words: AdminWords) -> list[str]:
+    """What the reader noticed about the file (a grouped class column, lost characters, ...)."""
+    return [words.text("terminal.note", text=note.text(words.catalog)) for note in cohort.source.notes]
 
 
 def _level_table(cohort: CohortRun, words: AdminWords) -> list[str]:

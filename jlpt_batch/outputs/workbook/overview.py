@@ -35,10 +35,14 @@ def overview_tab(book: Book, run: CohortRun, figures: CohortStats, settings: Set
     sheet.title(words.text("overview.title"), prepared)
     sheet.heading(words.text("overview.this_run"))
     for label, value in _run_facts(words, run, settings, figures):
+        label_cell = new_cell(sheet.ws, label, font=LABEL_FONT)
+        if isinstance(value, _Note):
+            sheet.long_fact(label_cell, value)
+            continue
         fact = new_cell(sheet.ws, value)
         if fact is not None:
             fact.alignment = LEFT  # numbers and words line up in one column of facts
-        sheet.append([new_cell(sheet.ws, label, font=LABEL_FONT), fact])
+        sheet.append([label_cell, fact])
     sheet.blank()
     sheet.heading(words.text("overview.by_level"))
     sheet.note(words.text("overview.pass_rate_note"))
@@ -88,6 +92,7 @@ def _run_facts(
         (text("overview.header_row"), source.header_row),
         *((text(count.label_key), counts[count]) for count in shown),
         (text("overview.empty_rows"), source.rows_skipped_empty),
+        *((text("overview.reading_note"), _Note(note.text(words.catalog))) for note in source.notes),
         (text("overview.scores_from"), _exam_words(words, settings)),
         (text("overview.as_of"), words.date(settings.as_of)),
         (text("overview.national"), national),
@@ -97,6 +102,11 @@ def _run_facts(
             f"jlpt-batch {__version__}, polars {pl.__version__}, openpyxl {openpyxl.__version__}",
         ),
     ]
+
+
+class _Note(str):
+    """A fact that is a sentence or more (what the reader noticed about the file): it runs over the
+    tab's columns after the first, wrapped, so it prints within the page's width."""
 
 
 def _exam_words(words: AdminWords, settings: Settings) -> str:

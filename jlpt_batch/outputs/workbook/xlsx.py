@@ -315,6 +315,15 @@ class Tab:
             self.ws.merged_cells.add(f"A{self.next_row}:{get_column_letter(len(self.widths))}{self.next_row}")
         self.append([cell])
 
+    def long_fact(self, label: Cell | None, text: str) -> None:
+        """A label, and a text that runs over the tab's other columns, wrapped and as tall as it needs."""
+        lines = wrapped_lines(text, sum(self.widths[1:]))
+        cell = new_cell(self.ws, text)
+        cell.alignment = NOTE_ALIGNMENT
+        self.ws.row_dimensions[self.next_row].height = _height(text, lines)
+        self.ws.merged_cells.add(f"B{self.next_row}:{get_column_letter(len(self.widths))}{self.next_row}")
+        self.append([label, cell])
+
     def blank(self) -> None:
         self.append([])
 
