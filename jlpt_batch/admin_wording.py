@@ -126,20 +126,20 @@ _ERRORS: dict[str, Fields] = _group(
     is_a_folder=fields("path"),
     empty_file=fields("file"),
     sheet_option_for_csv=_NONE,
-    old_xls=fields("file"),
-    unsupported_type=fields("file", "suffix"),
-    no_suffix=_NONE,
-    csv_unreadable=fields("file", "detail"),
     unknown_encoding_text=fields("file"),
     unknown_encoding=fields("encoding"),
     bad_encoding_line=fields("file", "line", "encoding", "byte"),
-    encrypted=fields("file"),
-    not_xlsx=fields("file"),
-    zip_not_workbook=fields("file"),
-    damaged=fields("file", "part"),
-    damaged_archive=_NONE,
+    damaged=fields("where", "detail", "program"),
+    **{f"in_{program}": _NONE for program in ("excel", "libreoffice", "any")},
+    no_worksheet=fields("where", "program"),
     sheet_not_found=fields("sheet", "file", "sheets"),
-    workbook_unreadable=fields("file", "detail"),
+    sheet_name=fields("sheet"),
+    too_many_cells=fields("where", "limit"),
+    too_many_merges=fields("where", "limit"),
+    part_too_big=fields("where", "part", "mebibytes"),
+    xml_doctype=fields("where"),
+    repeats_too_many=fields("where", "limit"),
+    xls_unreadable=fields("file", "detail"),
     no_header=fields("where", "rows"),
     where_sheet=fields("file", "sheet"),
     same_column_twice=fields("first", "second", "meaning"),
@@ -164,6 +164,24 @@ _ERRORS: dict[str, Fields] = _group(
     **{f"advice_{name}": _NONE for name in ("no_space", "quota", "read_only", "no_permission", "name_too_long",
                                             "not_a_folder", "other")},
 )  # fmt: skip
+
+# What is wrong inside a damaged workbook: the {detail} of errors.damaged.
+_DAMAGE: dict[str, Fields] = _group(
+    "damage",
+    bad_archive=fields("detail"),
+    missing_part=fields("part"),
+    bad_reference=fields("reference"),
+    reference_outside=fields("reference"),
+    cell_twice=fields("cell", "row"),
+    row_too_wide=fields("row", "columns"),
+    row_order=fields("row", "previous", "last"),
+    no_shared_string=fields("row"),
+    bad_number=fields("row", "value"),
+    row_beyond=fields("last"),
+    cell_outside=_NONE,
+    repeat_count=fields("value"),
+    broken_xml=fields("detail"),
+)
 
 # What a file turned out to be (reading.sniff.KINDS), in words.
 _FORMATS: dict[str, Fields] = _plain("formats", *(kind.replace("-", "_") for kind in KINDS))
@@ -323,8 +341,8 @@ _COVER: dict[str, Fields] = _group(
 
 # Every entry of an administrator's wording file and the placeholders it may use.
 ENTRIES: dict[str, Fields] = {
-    **_GENERAL, **_TERMINAL, **_SETTINGS, **_ERRORS, **_FORMATS, **_NOTES, **_WORDING, **_SHEETS, **_REJECTIONS,
-    **_WORKBOOK, **_COVER,
+    **_GENERAL, **_TERMINAL, **_SETTINGS, **_ERRORS, **_DAMAGE, **_FORMATS, **_NOTES, **_WORDING, **_SHEETS,
+    **_REJECTIONS, **_WORKBOOK, **_COVER,
 }  # fmt: skip
 
 SPEC = EntrySpec("admin", "admin", ENTRIES)

@@ -71,7 +71,7 @@ def test_missing_sheet_is_a_usage_error_listing_sheets(tmp_path):
     path = write_xlsx(tmp_path / "c.xlsx", [ENGLISH_HEADER, ["1", "A", "1A", "N3", 40, 40, None, 40]])
     result = invoke("run", path, "--sheet", "Nope", "--out", tmp_path / "out", *FAST)
     assert result.exit_code == 2
-    assert result.output == "Error: sheet 'Nope' not found in c.xlsx; sheets are: 'Scores', 'Notes'\n"
+    assert result.output == "Error: sheet 'Nope' not found in c.xlsx; sheets are: 'Scores' and 'Notes'\n"
 
 
 @pytest.mark.parametrize(("args", "message"), [

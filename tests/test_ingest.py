@@ -239,7 +239,7 @@ def test_xlsx_numeric_ids_are_plain_text(tmp_path):
 def test_wrong_sheet_lists_the_sheets(tmp_path):
     path = write_xlsx(tmp_path / "c.xlsx", [ENGLISH_HEADER, ["1", "A", "1A", "N3", 40, 40, None, 40]])
     with pytest.raises(
-        SheetNotFoundError, match=re.escape("sheet 'Results' not found in c.xlsx; sheets are: 'Scores', 'Notes'")
+        SheetNotFoundError, match=re.escape("sheet 'Results' not found in c.xlsx; sheets are: 'Scores' and 'Notes'")
     ):
         load(path, worksheet="Results")
 

@@ -153,8 +153,8 @@ def test_a_name_no_font_can_draw_is_reported_with_its_row(tmp_path):
 def test_a_name_too_long_to_print_whole_is_reported_with_its_row(tmp_path):
     name = "Maximiliana " * 90 + "Endname"
     outcome = run_stage(tmp_path, [student("00001", name, "2A", 7), student("00002", "Tanaka Hana", "2A", 8)])
-    assert [w for w in outcome.warnings if "too long" in w] == [
-        f"row 7 (candidate 00001): 'Name' is {len(name)} characters, too long to print whole on the sheet, "
+    assert [str(w) for w in outcome.warnings if "too long" in str(w)] == [
+        f"row 7 (candidate 00001): 'Name' is {len(name):,} characters, too long to print whole on the sheet, "
         "which ends it with …; results.csv keeps it as written"
     ]
 

@@ -186,12 +186,25 @@ def test_results_has_every_row_as_a_filtered_table(book, rows):
     sheet = book["Results"]
     lines = values(sheet)
     heading = lines[2]
-    assert heading[:6] == ("Candidate ID", "Name", "Name in Latin letters", "Class", "Level", "Input row")
-    assert [line[5] for line in lines[3:]] == [row["source_row"] for row in rows]
+    assert heading[:5] == ("Candidate ID", "Name", "Class", "Level", "Input row")
+    assert [line[4] for line in lines[3:]] == [row["source_row"] for row in rows]
     assert sheet.freeze_panes == "C4"
-    assert sheet.auto_filter.ref == f"A3:AC{len(rows) + 3}"
+    assert sheet.print_title_cols == "$A:$B"
+    assert sheet.auto_filter.ref == f"A3:AB{len(rows) + 3}"
     first = dict(zip(heading, lines[3], strict=True))
     assert isinstance(first["Input row"], int) and first["Scored"] in ("yes", "no")
+
+
+def test_romanised_names_stay_beside_the_names_on_every_page(tmp_path):
+    rows = [candidate("N5", 80, 40, row=2, name="सुमन श्रेष्ठ", name_latin="Suman Shrestha"),
+            candidate("N5", 60, 30, row=3, name="Tanaka Hana")]  # fmt: skip
+    path = tmp_path / "summary.xlsx"
+    write_workbook(cohort_run(rows), path, settings())
+    sheet = openpyxl.load_workbook(path)["Results"]
+    assert [cell.value for cell in sheet[3]][:3] == ["Candidate ID", "Name", "Name in Latin letters"]
+    assert [cell.value for cell in sheet[4]][:3] == ["00002", "सुमन श्रेष्ठ", "Suman Shrestha"]
+    assert sheet.freeze_panes == "D4"
+    assert sheet.print_title_cols == "$A:$C"
 
 
 def test_results_tell_the_four_outcomes_apart_by_fill(book):

@@ -15,8 +15,8 @@ from dataclasses import dataclass
 import polars as pl
 
 from jlpt_batch.errors import InputUnreadableError
-from jlpt_batch.messages import Message, message
-from jlpt_batch.reading.cells import SheetCells
+from jlpt_batch.messages import Message
+from jlpt_batch.reading.cells import SheetCells, sheet_where
 from jlpt_batch.reading.headers import is_candidate_id_header
 
 HEADER_SEARCH_ROWS = 50
@@ -89,7 +89,7 @@ def first_line(error: BaseException) -> str:
 def table_from_cells(sheet: SheetCells, file_name: str, max_rows: int | None = None) -> RawTable:
     """The cohort table of a worksheet: the header found by absolute row, the columns from its
     first to its last header cell, each data row joined by its own row number."""
-    cells, where = sheet.cells, message("errors.where_sheet", file=file_name, sheet=sheet.sheet)
+    cells, where = sheet.cells, sheet_where(file_name, sheet.sheet)
     header_row = _header_row(cells, where)
     header_cells = cells.filter((pl.col("row") == header_row) & (pl.col("text").str.strip_chars() != ""))
     first_col, last_col = int(header_cells["col"].min()), int(header_cells["col"].max())  # type: ignore[arg-type]

@@ -47,9 +47,11 @@ def results_tab(book: Book, judged: pl.DataFrame) -> BulkRows | None:
     words = book.words
     frame = _results_frame(judged, words)
     labels = [column_label(words.catalog, key) for key in frame.columns]
-    # the heading row and the id and name columns stay in view while scrolling, and on every printed page
+    # the heading row and the columns that say who (id, name, romanised name) stay in view while
+    # scrolling, and on every printed page
+    who = get_column_letter(frame.columns.index("name_latin" if "name_latin" in frame.columns else "name") + 1)
     sheet = Tab(book, "results", _results_widths(frame, labels), fit=None, scale=PRINT_SCALE,
-                freeze=f"C{HEADING_ROW + 1}", title_columns="A:B")  # fmt: skip
+                freeze=f"{chr(ord(who) + 1)}{HEADING_ROW + 1}", title_columns=f"A:{who}")  # fmt: skip
     sheet.append([new_cell(sheet.ws, words.text("results.title"), font=TITLE_FONT)])
     legend = _legend(sheet, words)
     fills = {"result": {text: cell.style_id for text, cell in legend.items() if cell is not None}}
@@ -85,8 +87,10 @@ def _span(widths: list[float], start: int, needed: float) -> int:
 
 
 def _results_frame(judged: pl.DataFrame, words: AdminWords) -> pl.DataFrame:
-    """The contract's columns in results.csv's order, with codes and keys in words."""
-    return judged.select(COLUMN_KEYS).with_columns(
+    """The contract's columns in results.csv's order, with codes and keys in words; the romanised
+    name only when the file gave one (an empty column would cost every printed page its width)."""
+    keys = [key for key in COLUMN_KEYS if key != "name_latin" or judged["name_latin"].is_not_null().any()]
+    return judged.select(keys).with_columns(
         outcome_words(words).alias("result"),
         section_list_words(words, "failed_sections"),
         section_list_words(words, "absent_sections"),
