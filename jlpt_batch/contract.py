@@ -24,6 +24,7 @@ from pathlib import Path
 
 import polars as pl
 
+from jlpt_batch.messages import Message
 from jlpt_batch.rules import BAND_PARTS, SECTION_KEYS
 
 # The result codes results.csv carries (stable English, for machines).
@@ -133,8 +134,9 @@ SCHEMA: dict[str, pl.DataType] = {column.key: column.dtype for column in COLUMNS
 READ_COLUMNS: tuple[str, ...] = tuple(column.key for column in COLUMNS if column.read)
 JUDGEMENT_COLUMNS: tuple[str, ...] = tuple(column.key for column in COLUMNS if column.role is Role.JUDGEMENT)
 # Columns whose text the judge writes from its own vocabulary (PASS, section keys, A/B/C,
-# CEFR levels, "row N: ..."): none can start like a spreadsheet formula.
-OWN_WORDS: frozenset[str] = frozenset({*JUDGEMENT_COLUMNS, "error"})
+# CEFR levels): none can start like a spreadsheet formula. The error text is not among
+# them: it is worded from editable templates and quotes the file's values.
+OWN_WORDS: frozenset[str] = frozenset(JUDGEMENT_COLUMNS)
 
 
 def column(key: str) -> Column:
@@ -221,7 +223,7 @@ class SourceInfo:
     header_row: int  # 1-based spreadsheet row of the header
     rows_read: int  # non-empty data rows below the header
     rows_skipped_empty: int  # entirely empty rows, skipped and counted
-    notes: tuple[str, ...] = ()  # what the reader noticed about the file and the user should know
+    notes: tuple[Message, ...] = ()  # what the reader noticed about the file and the user should know
 
 
 # A judged row's earlier exams, as the history store gives them (``EarlierExams.exams``):

@@ -11,11 +11,13 @@ from pathlib import Path
 
 import polars as pl
 
+from jlpt_batch.admin_wording import admin_catalog, admin_wording
 from jlpt_batch.contract import COLUMN_KEYS, COLUMNS, KEEP, CohortRun, Column, Count, Role, SourceInfo
 from jlpt_batch.history.progress import renamed_warning
 from jlpt_batch.history.run_step import Recorded, open_store, record, with_earlier_exams
 from jlpt_batch.history.store import HistoryStore
 from jlpt_batch.judging.judge import judge
+from jlpt_batch.messages import Message
 from jlpt_batch.outputs import OUTPUTS
 from jlpt_batch.outputs.folder import (
     check_output_folder,
@@ -39,7 +41,7 @@ class Report:
     cohort: CohortRun
     out_dir: Path | None = None
     outputs: list[Path] = field(default_factory=list)
-    warnings: list[str] = field(default_factory=list)
+    warnings: list[Message] = field(default_factory=list)  # worded in the administrator's language when shown
     seconds: dict[str, float] = field(default_factory=dict)  # wall time of each stage
     recorded: Recorded | None = None  # what went into the history store; None: no store was used
 
@@ -64,7 +66,8 @@ def load_cohort(settings: Settings) -> CohortRun:
     raw = read_table(
         settings.input_path, sheet=settings.worksheet, encoding=settings.encoding, max_rows=settings.max_rows
     )
-    prepared = prepare(raw, max_rows=settings.max_rows, fill_class=settings.fill_class)
+    words = admin_catalog(settings.admin_lang, settings.templates_dir)  # the rejection reasons are worded in it
+    prepared = prepare(raw, max_rows=settings.max_rows, fill_class=settings.fill_class, words=words)
     source = SourceInfo(
         path=settings.input_path,
         sha256=_sha256(settings.input_path),
@@ -111,6 +114,8 @@ def run(settings: Settings) -> Report:
     start = time.perf_counter()
     cohort = load_cohort(settings)
     report = Report(cohort, seconds={"read and judge": time.perf_counter() - start})
+    if settings.templates_dir is not None:  # an edited copy of the administrator's wording may lack entries
+        report.warnings.extend(admin_wording(settings.templates_dir).warnings)
     with output_errors(settings.out_dir):
         sheets = cohort.count(Count.JUDGED) if settings.writes(SHEETS.name) else 0
         check_room(settings.out_dir, cohort.count(Count.READ), sheets)

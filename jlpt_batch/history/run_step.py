@@ -42,7 +42,7 @@ class Recorded:
     """What a run recorded in the history store."""
 
     store: Path
-    exam: str  # as ExamKey.label names it
+    exam: Exam
     students: int
 
 
@@ -57,7 +57,7 @@ def record(store: HistoryStore, cohort: CohortRun, exam: Exam, out_dir: Path) ->
     not_recorded = f"the outputs are in {out_dir}, but this exam was not recorded in the history store {store.path}"
     key = ExamKey.of(exam)
     try:
-        return Recorded(store.path, key.label, store.record(rows.select(RECORD_COLUMNS), key, run))
+        return Recorded(store.path, exam, store.record(rows.select(RECORD_COLUMNS), key, run))
     except KeyboardInterrupt:
         raise InterruptedRunError(f"interrupted; {not_recorded}, which is as it was: run again to record it") from None
     except HistoryError as error:
