@@ -187,8 +187,10 @@ def check_command(input_path: Path, **options: object) -> NoReturn:
 @settings_options("history")
 def history_command(config_path: Path | None, **options: object) -> NoReturn:
     """List the exams in the history store; print, export or forget a student's history; remove an exam."""
+    _use_words(_asked_language(options))
     path = find_settings_file(config_path)
     request = _guarded(lambda: resolve_request(Given(options, read_settings_file(path), path)))
+    _use_words(request.admin_lang)
     click.echo(_guarded(lambda: run_history(request)))
     sys.exit(0)
 

@@ -90,8 +90,8 @@ class InterruptedRunError(JlptBatchError):
 
     exit_code = 130
 
-    def __init__(self) -> None:
-        super().__init__("errors.interrupted")
+    def __init__(self, key: str = "errors.interrupted", /, **values: object) -> None:
+        super().__init__(key, **values)
 
 
 def raise_keyboard_interrupt(signum: int, frame: object) -> None:

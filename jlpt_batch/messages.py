@@ -11,6 +11,7 @@ imports it before anything else.
 
 from __future__ import annotations
 
+import datetime as dt
 import re
 from collections.abc import Mapping
 from dataclasses import dataclass, field
@@ -26,8 +27,9 @@ class Message:
     """An entry of the administrator's wording with the values it is filled with.
 
     A value may itself be a Message (worded with the same catalog), a tuple of values
-    (listed as the language lists things: "A, B and C"), or a whole number (grouped as
-    the language writes numbers: 1,000,000); anything else is shown as text.
+    (listed as the language lists things: "A, B and C"), a whole number (grouped as
+    the language writes numbers: 1,000,000), a date (5 July 2026, 2026年7月5日) or an
+    exam (``exams.Exam``: "JLPT July 2026"); anything else is shown as text.
     """
 
     key: str
@@ -82,6 +84,12 @@ def counted(unit: str, count: int) -> Message:
 
 
 def _worded(value: object, words: AdminWords) -> object:
+    from jlpt_batch.exams import Exam  # imported when a message is shown, not when this module is
+
+    if isinstance(value, Exam):
+        return words.exam(value)
+    if isinstance(value, dt.date):
+        return words.date(value)
     if isinstance(value, Message):
         return value.text(words.catalog)
     if isinstance(value, tuple):

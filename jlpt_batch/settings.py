@@ -201,9 +201,9 @@ def _registration_pairs(value: object) -> list[tuple[str, object]]:
 def _store_file(value: object) -> Path:
     path = Path(_text(value)) if not isinstance(value, Path) else value
     if path.is_dir():
-        raise ValueError(f"is a folder; give the path of a file, e.g. {path / HISTORY_FILE_NAME}")
+        raise InvalidValue("settings.is_a_folder", example=str(path / HISTORY_FILE_NAME))
     if not path.parent.is_dir():
-        raise ValueError("is in a folder that does not exist")
+        raise InvalidValue("settings.no_such_folder")
     return path
 
 
@@ -213,23 +213,23 @@ MAX_EXAM_NAME = 60
 def _exam_name(value: object) -> str:
     name = " ".join(_text(value).split())
     if len(name) > MAX_EXAM_NAME:
-        raise ValueError(f"is longer than {MAX_EXAM_NAME} characters")
+        raise InvalidValue("settings.too_long", characters=MAX_EXAM_NAME)
     return name
 
 
 def _xlsx_file(value: object) -> Path:
     path = Path(_text(value)) if not isinstance(value, Path) else value
     if path.suffix.lower() != ".xlsx":
-        raise ValueError("is not an .xlsx file name, e.g. history.xlsx")
+        raise InvalidValue("settings.not_xlsx")
     if not path.parent.is_dir():
-        raise ValueError("is in a folder that does not exist")
+        raise InvalidValue("settings.no_such_folder")
     return path
 
 
 def _level(value: object) -> str:
     text = _text(value).upper()
     if text not in LEVELS:
-        raise ValueError(f"is not a JLPT level; use one of: {', '.join(LEVELS)}")
+        raise InvalidValue("settings.not_a_level", levels=", ".join(LEVELS))
     return text
 
 
@@ -327,7 +327,7 @@ SETTINGS: tuple[Setting, ...] = (
     Setting("admin_lang", "--admin-lang",
              "Language of everything the administrator reads: the terminal, messages, summary.xlsx and the "
              "bundle covers (en, ja, ...; default: the locale's language when there is wording for it, else en).",
-             _language, in_file=True, metavar="CODE", commands=("run", "check")),
+             _language, in_file=True, metavar="CODE", commands=("run", "check", "history")),
     Setting("templates", "--templates",
              "Folder of edited wording templates (copy the shipped templates/ folder to start).",
              _folder, field="templates_dir", in_file=True, metavar="DIR", commands=("run", "check")),
@@ -435,8 +435,8 @@ def _mock_name(values: Mapping[str, object], given: Given) -> str:
     name = cast("str | None", values["exam_name"])
     if name and values["mock_date"] is None:
         where = given.value(setting("exam_name"))
-        shown = where[1] if where else f"--exam-name {name!r}"
-        raise SettingsError(f"{shown} names a mock exam; give its --mock-date too")
+        shown = where[1] if where else message("settings.option", option="--exam-name", value=name)
+        raise SettingsError("errors.exam_name_without_mock", where=shown)
     return name or ""
 
 
@@ -444,7 +444,7 @@ def history_store(values: Mapping[str, object], given: Given) -> Path | None:
     """The history store to use: --history, else the default place; None with --no-history."""
     if values.get("no_history"):
         if given.command_line.get("history") is not None:
-            raise SettingsError("--history and --no-history contradict each other; give one of them")
+            raise SettingsError("errors.history_and_no_history")
         return None
     chosen = cast("Path | None", values.get("history"))
     return chosen or default_history_path(given.settings_file_path)

@@ -210,7 +210,9 @@ def test_the_terminal_speaks_japanese(japanese_run):
 def test_the_workbook_speaks_japanese(japanese_run):
     _, out = japanese_run
     book = openpyxl.load_workbook(out / "summary.xlsx")
-    assert book.sheetnames == ["概要", "レベル別", "クラス別", "判定結果一覧", "惜しくも不合格", "得点分布", "入力不備"]
+    assert book.sheetnames == [
+        "概要", "レベル別", "クラス別", "判定結果一覧", "惜しくも不合格", "得点分布", "成績の推移", "入力不備"
+    ]  # fmt: skip
     first = {name: book[name]["A1"].value for name in book.sheetnames}
     assert first == {
         "概要": "日本語能力試験 結果集計",
@@ -219,6 +221,7 @@ def test_the_workbook_speaks_japanese(japanese_run):
         "判定結果一覧": "判定結果一覧：results.csv の全行",
         "惜しくも不合格": "惜しくも不合格：再受験で優先して支援する人",
         "得点分布": "レベル別の総合得点の分布",
+        "成績の推移": "前回の試験からの成績の推移",
         "入力不備": "入力不備：入力ファイルで直すところ",
     }
     results = [cell.value for cell in book["判定結果一覧"][3]]

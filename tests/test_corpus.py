@@ -377,9 +377,10 @@ def test_student_numbers_that_lost_their_zeros_are_said_too(tmp_path):
     assert [written[row]["student_id"] for row in (2, 3, 4)] == ["0150", "1023", "77"]
     notes = [line for line in output.splitlines() if line.startswith("note: ")]
     assert notes == [
-        "note: the ids in 学籍番号 (student_id) are numbers of different lengths (e.g. '77' and '0150'): if the "
-        "file was saved from a spreadsheet, leading zeros (00150) may have been lost. Check the ids against the "
-        "original, or read the workbook itself instead of a CSV"
+        "note: the student numbers in 学籍番号 are numbers of different lengths (e.g. '77' and '0150'): if the "
+        "file was saved from a spreadsheet, leading zeros (00150) may have been lost, and a student number without "
+        "them no longer matches the student's earlier exams. Check them against the original, or read the workbook "
+        "itself instead of a CSV"
     ]
 
 

@@ -205,7 +205,7 @@ def test_the_progress_tab_counts_per_class_and_lists_who_fell_below_a_floor(year
         ("N3-1005", "S005", "Chen Wei", "1B", "N3", "Reading", 19, 25, 16)
     ]
     renamed = next(rows for heading, rows in tables.items() if heading.startswith("Names that differ"))
-    assert renamed[1:] == [(5, "S004", "Park Ji-woo", "Lee Ji-woo", "mock 2026-10-04 Autumn practice")]
+    assert renamed[1:] == [(5, "S004", "Park Ji-woo", "Lee Ji-woo", "mock exam 'Autumn practice' of 4 October 2026")]
     students = tables["Each student's change since their previous exam"]
     heading, first = students[0], dict(zip(students[0], students[1], strict=True))
     assert "Listening: change" in heading
@@ -228,24 +228,24 @@ def test_the_autumn_tab_counts_a_change_of_level(year):
 
 def test_a_changed_name_is_a_warning_listing_the_row(year):
     assert (
-        f"warning: 1 student id(s) have another name in the history store {year.store}; they are recorded "
-        "under their id, so check each is the same student: row 5: S004 is 'Park Ji-woo' here but "
-        "'Lee Ji-woo' at mock 2026-10-04 Autumn practice"
+        f"warning: the history store {year.store} knows 1 student by another name; each is recorded under "
+        "their id, so check it is the same student: row 5: S004 is 'Park Ji-woo' here but 'Lee Ji-woo' at "
+        "mock exam 'Autumn practice' of 4 October 2026"
     ) in year.messages[DECEMBER.name]
-    assert "History: 8 student(s) recorded as sitting 2026-12 in" in year.messages[DECEMBER.name]
+    assert "History: 8 students recorded as JLPT December 2026 in" in year.messages[DECEMBER.name]
 
 
 def test_the_history_command_lists_the_exams(year):
     result = invoke("history", "--history", year.store)
     assert result.exit_code == 0, result.output
     assert result.output.splitlines() == [
-        f"History store {year.store}: 4 exam level(s), 8 student(s).",
+        f"History store {year.store}: 4 exams and levels, 8 students.",
         "",
-        "kind     date        name             level  students  scored  passed  pass rate",
-        "mock     2026-05-10                   N3            6       6       2        33%",
-        "mock     2026-05-10                   N4            1       1       1       100%",
-        "mock     2026-10-04  Autumn practice  N3            6       6       1        17%",
-        "sitting  2026-12-06                   N3            8       7       5        71%",
+        "kind  date             name             level  students  scored  passed  pass rate",
+        "mock  10 May 2026                       N3            6       6       2        33%",
+        "mock  10 May 2026                       N4            1       1       1       100%",
+        "mock  4 October 2026   Autumn practice  N3            6       6       1        17%",
+        "JLPT  6 December 2026                   N3            8       7       5        71%",
     ]
 
 
@@ -262,26 +262,72 @@ def test_the_history_command_prints_one_student_as_csv(year):
 
 def test_the_history_command_prints_one_student_as_a_table(year):
     result = invoke("history", "--history", year.store, "--student", "S004")
-    assert (
-        result.output.splitlines()[0] == "Student S004: 3 exam(s); latest as Park Ji-woo, class 1B, candidate N3-1004."
-    )
-    assert result.output.splitlines()[3].split() == ["mock", "2026-05-10", "N3", "35", "35", "30", "100", "PASS"]
+    assert result.output.splitlines()[0] == "Student S004: 3 exams; latest as Park Ji-woo, class 1B, candidate N3-1004."
+    assert result.output.splitlines()[3].split() == [
+        "mock",
+        "10",
+        "May",
+        "2026",
+        "N3",
+        "35",
+        "35",
+        "30",
+        "100",
+        "Passed",
+    ]
 
 
 def test_the_history_command_exports_a_class(year, tmp_path):
     path = tmp_path / "1A.xlsx"
     result = invoke("history", "--history", year.store, "--export", path, "--class", "1A")
-    assert result.output == f"Wrote the history of class 1A (3 student(s), 8 record(s)) to {path}.\n"
+    assert result.output == f"Wrote the history of class 1A (3 students, 8 records) to {path}.\n"
     book = openpyxl.load_workbook(path)
     totals = [row for row in book["Totals"].iter_rows(values_only=True)][3:]
     assert totals[0] == ("Student ID", "Candidate ID", "Name", "Class",
-                         "2026-05-10 mock", "2026-10-04 mock Autumn practice", "2026-12-06 sitting")  # fmt: skip
+                         "mock exam of 10 May 2026", "mock exam 'Autumn practice' of 4 October 2026",
+                         "JLPT December 2026")  # fmt: skip
     assert totals[1:] == [
         ("S001", "N3-1001", "Tanaka Hana", "1A", "N3 73", "N3 77", "N3 95"),
         ("S002", "N3-1002", "Nguyen Van An", "1A", "N4 110", "N3 90", "N3 103"),
         ("S003", "N3-1003", "Sharma Priya", "1A", "N3 120", None, "N3 125"),
     ]
     assert book["Records"].max_row == 3 + 8
+
+
+def test_the_history_command_speaks_japanese(year):
+    result = invoke("history", "--history", year.store, "--admin-lang", "ja")
+    assert result.exit_code == 0, result.output
+    assert result.output.splitlines() == [
+        f"履歴ファイル {year.store}：試験・レベル 4件、学生 8名。",
+        "",
+        "種類      実施日         試験名           レベル  学生数  採点  合格  合格率",
+        "模擬試験  2026年5月10日                   N3           6     6     2     33%",
+        "模擬試験  2026年5月10日                   N4           1     1     1    100%",
+        "模擬試験  2026年10月4日  Autumn practice  N3           6     6     1     17%",
+        "本試験    2026年12月6日                   N3           8     7     5     71%",
+    ]
+    result = invoke("history", "--history", year.store, "--student", "S999", "--admin-lang", "ja")
+    assert result.exit_code == 2
+    assert result.output == (
+        f"エラー：履歴ファイル {year.store} に「S999」の記録はありません。番号を確認してください"
+        "（学籍番号。ファイルに学籍番号がなかった場合は受験番号）\n"
+    )
+
+
+def test_the_progress_tab_speaks_japanese(year, tmp_path):
+    store = tmp_path / "copy.db"
+    shutil.copy(year.store, store)
+    source = exam_csv(tmp_path, DECEMBER)
+    result = invoke("run", source, "--out", tmp_path / "ja", "--history", store, "--as-of", AS_OF[DECEMBER.name],
+                    "--admin-lang", "ja", "--no-sheets", *DECEMBER.options)  # fmt: skip
+    assert result.exit_code == 0, result.output
+    assert f"履歴：{store} に2026年12月 日本語能力試験の成績を8名分記録しました。" in result.output
+    assert "注意：1名の氏名が履歴ファイル" in result.output
+    sheet = openpyxl.load_workbook(tmp_path / "ja" / "summary.xlsx")["成績の推移"]
+    texts = {cell for row in sheet.iter_rows(values_only=True) for cell in row if isinstance(cell, str)}
+    assert {"前回の試験からの成績の推移", "クラス・レベル別", "前回は基準点を超えていたのに、今回下回った学生",
+            "学生ごとの前回からの変化", "学籍番号", "前回の試験", "聴解：前回", "聴解：今回", "聴解：変化",
+            "前回の結果", "今回の結果", "模擬試験「Autumn practice」（2026年10月4日実施）"} <= texts  # fmt: skip
 
 
 def test_an_unknown_student_is_one_line(year):
@@ -326,15 +372,15 @@ def test_forgetting_a_student_and_removing_an_exam(year, tmp_path):
     store = tmp_path / "copy.db"
     shutil.copy(year.store, store)
     result = invoke("history", "--history", store, "--forget", "S003")
-    assert result.output == f"Forgot student S003: 2 record(s) removed from {store}.\n"
+    assert result.output == f"Forgot student S003: 2 records removed from {store}.\n"
     assert b"Sharma" not in store.read_bytes()
     result = invoke("history", "--history", store, "--remove-exam", "2026-10-04")
-    assert result.output == f"Removed mock 2026-10-04 Autumn practice: 6 record(s) from {store}.\n"
+    assert result.output == f"Removed mock exam 'Autumn practice' of 4 October 2026: 6 records from {store}.\n"
     result = invoke("history", "--history", store, "--remove-exam", "2026-05-10", "--level", "N4")
-    assert result.output == f"Removed mock 2026-05-10 (N4): 1 record(s) from {store}.\n"
+    assert result.output == f"Removed mock exam of 10 May 2026 (N4): 1 record from {store}.\n"
     assert [line.split()[:4] for line in invoke("history", "--history", store).output.splitlines()[3:]] == [
-        ["mock", "2026-05-10", "N3", "5"],
-        ["sitting", "2026-12-06", "N3", "7"],
+        ["mock", "10", "May", "2026"],
+        ["JLPT", "6", "December", "2026"],
     ]
 
 

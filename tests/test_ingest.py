@@ -337,9 +337,9 @@ def test_a_repeated_or_missing_student_number_rejects_the_rows(tmp_path):
     cohort = load(write_csv(tmp_path / "c.csv", rows))
     assert cohort.judged["result"].to_list() == ["REJECTED"] * 3
     assert reasons(cohort) == [
-        "row 2: Student No. (student_id) 'S1' is also on row(s) 3; each student appears once in a file: "
+        "row 2: Student No. 'S1' is also on row(s) 3; each student appears once in a file: "
         "correct it or delete the repeated row",
-        "row 3: Student No. (student_id) 'S1' is also on row(s) 2; each student appears once in a file: "
+        "row 3: Student No. 'S1' is also on row(s) 2; each student appears once in a file: "
         "correct it or delete the repeated row",
-        "row 4: Student No. (student_id) is empty; give every student their student number, or delete the row",
+        "row 4: Student No. is empty; give every student their student number, or delete the row",
     ]

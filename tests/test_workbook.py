@@ -116,7 +116,7 @@ def test_sheets_are_named_and_ordered_as_the_issue_lists(book):
 def test_without_a_history_store_the_progress_tab_says_so(book):
     lines = [row for row in book["Progress"].iter_rows(values_only=True) if any(row)]
     assert [cell for row in lines for cell in row if cell] == [
-        "Progress since the previous exam",
+        "Progress since each student's previous exam",
         "No history store was used in this run, so there is nothing to compare with.",
     ]
 

@@ -1,11 +1,13 @@
 """``jlpt-batch history``: list the exams in the store, print or export a student's or a class's
-history, forget a student, remove an exam. Each returns the text to print; the CLI prints it.
+history, forget a student, remove an exam. Each returns the text to print, in the administrator's
+language; the CLI prints it. ``--format csv`` keeps stable English keys and values for machines.
 """
 
 from __future__ import annotations
 
 import datetime as dt
 import sqlite3
+import unicodedata
 from collections.abc import Iterator, Sequence
 from contextlib import contextmanager
 from dataclasses import dataclass
@@ -14,21 +16,18 @@ from typing import cast
 
 import polars as pl
 
+from jlpt_batch.admin_wording import AdminWords, admin_catalog, locale_language
+from jlpt_batch.contract import PASS, Outcome
 from jlpt_batch.errors import HistoryError, HistoryNotWrittenError, OutputNotWrittenError, SettingsError
-from jlpt_batch.exams import MOCK
+from jlpt_batch.exams import MOCK, Exam
 from jlpt_batch.history.run_step import read_errors, reason
 from jlpt_batch.history.store import ExamKey, HistoryStore
+from jlpt_batch.messages import Message, message
 from jlpt_batch.rules import SECTION_KEYS
 from jlpt_batch.settings import Given, checked, default_history_path, setting
 
 # The columns of ``--student --format csv``, one row per exam.
 STUDENT_COLUMNS = ("exam_kind", "exam_date", "exam_name", "level", *SECTION_KEYS, "total", "result")
-
-# Headings of the terminal tables (the csv keeps the keys above).
-_HEADINGS = {
-    "exam_kind": "kind", "exam_date": "date", "exam_name": "name", "language_knowledge": "knowledge",
-    "language_knowledge_reading": "knowledge+reading", "pass_rate": "pass rate",
-}  # fmt: skip
 
 _ACTIONS = ("student", "export", "forget", "remove_exam")
 
@@ -44,6 +43,7 @@ class HistoryRequest:
     class_name: str | None = None
     level: str | None = None
     exam_name: str | None = None
+    admin_lang: str = "en"  # the language of the listings and messages (not of the csv)
 
 
 def resolve_request(given: Given) -> HistoryRequest:
@@ -51,7 +51,7 @@ def resolve_request(given: Given) -> HistoryRequest:
     values = {item: checked(setting(item), given) for item in (*_ACTIONS, "format", "class_name", "level", "exam_name")}
     actions = [action for action in _ACTIONS if values[action] is not None]
     if len(actions) > 1:
-        raise SettingsError(f"{' and '.join(_option(a) for a in actions)} cannot be used together; give one of them")
+        raise SettingsError("errors.history_actions_together", options=tuple(_option(a) for a in actions))
     action = actions[0] if actions else None
     _check_options_fit(action, values)
     store = cast("Path | None", checked(setting("history"), given)) or default_history_path(given.settings_file_path)
@@ -63,6 +63,7 @@ def resolve_request(given: Given) -> HistoryRequest:
         class_name=cast("str | None", values["class_name"]),
         level=cast("str | None", values["level"]),
         exam_name=cast("str | None", values["exam_name"]),
+        admin_lang=cast("str | None", checked(setting("admin_lang"), given)) or locale_language(),
     )
 
 
@@ -74,8 +75,9 @@ _TAKES = {None: {"format"}, "student": {"format"}, "export": {"class_name", "lev
 def _check_options_fit(action: str | None, values: dict[str, object]) -> None:
     for key in ("format", "class_name", "level", "exam_name"):
         if values[key] is not None and key not in _TAKES[action]:
-            takers = [_option(a) if a else "the exam list" for a, takes in _TAKES.items() if key in takes]
-            raise SettingsError(f"{_option(key)} goes with {' or '.join(takers)}, not on its own here")
+            takers = [_option(a) if a else message("history.exam_list") for a, takes in _TAKES.items() if key in takes]
+            either = takers[0] if len(takers) == 1 else message("list.or", first=takers[0], second=takers[1])
+            raise SettingsError("errors.history_option_alone", option=_option(key), takers=either)
 
 
 def _option(key: str) -> str:
@@ -86,15 +88,13 @@ def run_history(request: HistoryRequest) -> str:
     """Do what was asked; the text to print."""
     store = HistoryStore(request.store)
     if not store.exists:
-        raise HistoryError(
-            f"there is no history store at {request.store} yet: a run records one there "
-            "(give --history FILE, or --config FILE to look beside a settings file)"
-        )
+        raise HistoryError("errors.history_no_store", store=str(request.store))
+    words = AdminWords(admin_catalog(request.admin_lang))
     if request.action in ("forget", "remove_exam"):
         with _write_errors(store.path):
-            return _act(store, request)
+            return _act(store, request, words)
     with read_errors(store.path):
-        return _act(store, request)
+        return _act(store, request, words)
 
 
 @contextmanager
@@ -102,73 +102,85 @@ def _write_errors(path: Path) -> Iterator[None]:
     try:
         yield
     except (sqlite3.Error, OSError) as error:
-        raise HistoryNotWrittenError(
-            f"the history store {path} could not be written ({reason(error)}); it is as it was: fix that and try again"
-        ) from None
+        raise HistoryNotWrittenError("errors.history_not_written", store=str(path), reason=reason(error)) from None
 
 
-def _act(store: HistoryStore, request: HistoryRequest) -> str:
+def _act(store: HistoryStore, request: HistoryRequest, words: AdminWords) -> str:
     if request.action == "student":
-        return student_text(store, str(request.value), request.csv)
+        return student_text(store, str(request.value), request.csv, words)
     if request.action == "forget":
-        return forget_text(store, str(request.value))
+        return forget_text(store, str(request.value), words)
     if request.action == "remove_exam":
         kind, day = cast("tuple[str, dt.date]", request.value)
-        return remove_exam_text(store, kind, day, request.exam_name, request.level)
+        return remove_exam_text(store, kind, day, request.exam_name, request.level, words)
     if request.action == "export":
-        return export_text(store, cast(Path, request.value), request.class_name, request.level)
-    return exams_text(store, request.csv)
+        return export_text(store, cast(Path, request.value), request.class_name, request.level, words)
+    return exams_text(store, request.csv, words)
 
 
 # ── the actions ───────────────────────────────────────────────────────────────
 
 
-def exams_text(store: HistoryStore, csv: bool) -> str:
+def exams_text(store: HistoryStore, csv: bool, words: AdminWords) -> str:
     """Every exam and level in the store: students, scored, passed and the pass rate (passed ÷ scored)."""
     exams = store.exams()
     rate = pl.when(pl.col("scored") > 0).then(pl.col("passed") / pl.col("scored"))
     if csv:
         return _csv(exams.with_columns(rate.round(4).alias("pass_rate")))
-    shown = exams.with_columns((rate * 100).round(0).cast(pl.Int64).cast(pl.String).add("%").alias("pass_rate"))
-    head = f"History store {store.path}: {exams.height} exam level(s), {store.student_count()} student(s)."
-    return "\n".join([head, "", *_table(shown)]) if exams.height else f"{head} It holds no exams."
+    shown = exams.with_columns(rate.alias("pass_rate"))
+    head = words.text(
+        "history.exams",
+        store=store.path,
+        exams=words.count("exam_level", exams.height),
+        students=words.count("student", store.student_count()),
+    )
+    if not exams.height:
+        return f"{head} {words.text('history.no_exams')}"
+    return "\n".join([head, "", *_table(shown, words)])
 
 
-def student_text(store: HistoryStore, student_id: str, csv: bool) -> str:
+def student_text(store: HistoryStore, student_id: str, csv: bool, words: AdminWords) -> str:
     """One student's record, one row per exam, oldest first."""
     records = store.student(student_id)
     if records.height == 0:
-        raise HistoryError(
-            f"no records of student {student_id!r} in the history store {store.path}; check the id "
-            "(the student number, or the candidate id when the file had none)"
-        )
+        raise HistoryError("errors.history_no_student", student=student_id, store=str(store.path))
     rows = records.select(STUDENT_COLUMNS)
     if csv:
         return _csv(rows)
+    rows = rows.with_columns(_result_words(words))
     latest = records.row(-1, named=True)
-    head = (
-        f"Student {student_id}: {records.height} exam(s); latest as {latest['name'] or '(no name)'}, "
-        f"class {latest['class'] or '(none)'}, candidate {latest['candidate_id']}."
+    head = words.text(
+        "history.student",
+        student=student_id,
+        exams=words.count("exam", records.height),
+        name=latest["name"] or words.text("history.no_name"),
+        class_name=latest["class"] or words.text("classes.none"),
+        candidate=latest["candidate_id"],
     )
-    return "\n".join([head, "", *_table(rows)])
+    return "\n".join([head, "", *_table(rows, words)])
 
 
-def forget_text(store: HistoryStore, student_id: str) -> str:
+def forget_text(store: HistoryStore, student_id: str, words: AdminWords) -> str:
+    """Remove every record of one student; what was removed."""
     removed = store.forget(student_id)
     if not removed:
-        raise HistoryError(f"no records of student {student_id!r} in the history store {store.path}; nothing removed")
-    return f"Forgot student {student_id}: {removed} record(s) removed from {store.path}."
+        raise HistoryError("errors.history_nothing_to_forget", student=student_id, store=str(store.path))
+    return words.text("history.forgot", student=student_id, records=words.count("record", removed), store=store.path)
 
 
-def remove_exam_text(store: HistoryStore, kind: str, day: dt.date, name: str | None, level: str | None) -> str:
+def remove_exam_text(
+    store: HistoryStore, kind: str, day: dt.date, name: str | None, level: str | None, words: AdminWords
+) -> str:
+    """Remove one exam's records (of one level, or all); what was removed."""
     exam = ExamKey(day, kind, name or "")
     if kind == MOCK and name is None:
         exam = ExamKey(day, kind, _only_mock_on(store, day))
     removed = store.remove_exam(exam, level)
-    which = exam.label + (f" ({level})" if level else "")
+    which: Message | Exam = message("history.exam_at_level", exam=exam.exam(), level=level) if level else exam.exam()
     if not removed:
-        raise HistoryError(f"no {which} in the history store {store.path}; `jlpt-batch history` lists its exams")
-    return f"Removed {which}: {removed} record(s) from {store.path}."
+        raise HistoryError("errors.history_no_exam", exam=which, store=str(store.path))
+    shown = which.text(words.catalog) if isinstance(which, Message) else words.exam(which)
+    return words.text("history.removed", exam=shown, records=words.count("record", removed), store=store.path)
 
 
 def _only_mock_on(store: HistoryStore, day: dt.date) -> str:
@@ -176,47 +188,102 @@ def _only_mock_on(store: HistoryStore, day: dt.date) -> str:
     names = store.mocks_on(day)
     if len(names) > 1:
         shown = ", ".join(repr(name) for name in names)
-        raise HistoryError(f"the store has {len(names)} mock exams on {day}: {shown}; give --exam-name to pick one")
+        raise HistoryError("errors.history_several_mocks", count=len(names), date=day, names=shown)
     return names[0] if names else ""
 
 
-def export_text(store: HistoryStore, path: Path, class_name: str | None, level: str | None) -> str:
+def export_text(store: HistoryStore, path: Path, class_name: str | None, level: str | None, words: AdminWords) -> str:
+    """Write the history of a class, a level or everyone to a workbook; what was written."""
     from jlpt_batch.outputs.workbook.history_export import write_history_workbook  # openpyxl only when asked
 
     records = store.records(class_name, level)
-    which = " and ".join(part for part in (class_name and f"class {class_name}", level) if part) or "every student"
+    which = _whose(class_name, level)
     if records.height == 0:
-        raise HistoryError(f"no student's latest exam in {store.path} was in {which}; nothing written")
+        raise HistoryError("errors.history_nothing_to_export", which=which, store=str(store.path))
+    title = _worded(message("history.export_what", which=which, store=str(store.path)), words)
     try:
-        write_history_workbook(records, path, f"{which}, from {store.path}")
+        write_history_workbook(records, path, title, words)
     except OSError as error:
-        raise OutputNotWrittenError(f"{path} could not be written ({reason(error)}); choose another file") from None
-    students = records["student_id"].n_unique()
-    return f"Wrote the history of {which} ({students} student(s), {records.height} record(s)) to {path}."
+        raise OutputNotWrittenError("errors.history_export_unwritten", file=str(path), reason=reason(error)) from None
+    students = words.count("student", records["student_id"].n_unique())
+    return words.text(
+        "history.exported",
+        which=_worded(which, words),
+        students=students,
+        records=words.count("record", records.height),
+        file=path,
+    )
+
+
+def _whose(class_name: str | None, level: str | None) -> Message | str:
+    """Whose history an export holds: a class, a level, a class at a level, or every student."""
+    if class_name and level:
+        return message("history.class_at_level", class_name=class_name, level=level)
+    if class_name:
+        return message("history.of_class", class_name=class_name)
+    return level or message("history.everyone")
 
 
 # ── text ──────────────────────────────────────────────────────────────────────
+
+
+def _worded(value: Message | str, words: AdminWords) -> str:
+    return value.text(words.catalog) if isinstance(value, Message) else value
 
 
 def _csv(frame: pl.DataFrame) -> str:
     return frame.write_csv(line_terminator="\n").rstrip("\n")
 
 
-def _table(frame: pl.DataFrame) -> list[str]:
+def _result_words(words: AdminWords) -> pl.Expr:
+    """Passed, not passed, or not scored (no total), as every output words them."""
+    return (
+        pl.when(pl.col("result") == PASS)
+        .then(pl.lit(words.outcome(Outcome.PASSED)))
+        .when(pl.col("total").is_null())
+        .then(pl.lit(words.outcome(Outcome.NOT_SCORED)))
+        .otherwise(pl.lit(words.outcome(Outcome.NOT_PASSED)))
+        .alias("result")
+    )
+
+
+def _headings(columns: Sequence[str], words: AdminWords) -> list[str]:
+    """The terminal table's headings in the administrator's words (the csv keeps the keys)."""
+    return [
+        words.section_short(key) if key in (*SECTION_KEYS, "total") else words.text(f"history.heading_{key}")
+        for key in columns
+    ]
+
+
+def _table(frame: pl.DataFrame, words: AdminWords) -> list[str]:
     """A plain aligned table: numbers to the right, text to the left, empty for a missing value."""
-    headings = [_HEADINGS.get(name, name) for name in frame.columns]
-    cells = [[_cell(value) for value in row] for row in frame.iter_rows()]
-    widths = [max(len(text) for text in column) for column in zip(headings, *cells, strict=True)]
-    numeric = [dtype.is_numeric() or name == "pass_rate" for name, dtype in frame.schema.items()]
+    headings = _headings(frame.columns, words)
+    cells = [[_cell(key, value, words) for key, value in row.items()] for row in frame.iter_rows(named=True)]
+    widths = [max(_width(text) for text in column) for column in zip(headings, *cells, strict=True)]
+    numeric = [dtype.is_numeric() for dtype in frame.schema.values()]
     return [_line(row, widths, numeric) for row in (headings, *cells)]
 
 
-def _cell(value: object) -> str:
-    return "" if value is None else str(value)
+def _cell(key: str, value: object, words: AdminWords) -> str:
+    """A value as a person reads it: the exam's kind, a date, a result and a rate in words."""
+    if value is None:
+        return ""
+    if key == "exam_kind":
+        return words.text(f"history.kind_{value}")
+    if key == "pass_rate":
+        return words.percent(cast(float, value))
+    if isinstance(value, dt.date):
+        return words.date(value)
+    return str(value)
+
+
+def _width(text: str) -> int:
+    """Terminal cells: an East Asian wide character takes two."""
+    return sum(2 if unicodedata.east_asian_width(char) in "WF" else 1 for char in text)
 
 
 def _line(cells: Sequence[str], widths: Sequence[int], numeric: Sequence[bool]) -> str:
     return "  ".join(
-        text.rjust(width) if right else text.ljust(width)
+        " " * (width - _width(text)) + text if right else text + " " * (width - _width(text))
         for text, width, right in zip(cells, widths, numeric, strict=True)
     ).rstrip()

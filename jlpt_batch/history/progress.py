@@ -14,6 +14,7 @@ import polars as pl
 
 from jlpt_batch.contract import COLUMNS, EARLIER_SCHEMA, HISTORY_COLUMNS, PASS, REJECTED, RENAMED_SCHEMA, EarlierExams
 from jlpt_batch.history.store import ExamKey, HistoryStore
+from jlpt_batch.messages import Message, counted, message
 from jlpt_batch.rules import SECTION_KEYS, Rules, load_rules
 
 # Who a row of the Progress tab's tables is about.
@@ -74,20 +75,29 @@ def _renamed(students: pl.DataFrame, latest: pl.DataFrame) -> pl.DataFrame:
     return renamed.select(RENAMED_SCHEMA.names()).cast(RENAMED_SCHEMA).sort("source_row")
 
 
-def renamed_warning(earlier: EarlierExams, shown: int = 10) -> str | None:
+def renamed_warning(earlier: EarlierExams, shown: int = 10) -> Message | None:
     """One warning listing the rows whose name differs from the store's (the first ``shown`` of them)."""
     renamed = earlier.renamed
     if renamed.height == 0:
         return None
-    rows = [
-        f"row {row['source_row']}: {row['student_id']} is '{row['name']}' here but '{row['stored_name']}' "
-        f"at {row['stored_exam']}"
+    rows = tuple(
+        message(
+            "history.renamed_row",
+            row=str(row["source_row"]),
+            student=row["student_id"],
+            name=row["name"],
+            stored_name=row["stored_name"],
+            exam=ExamKey.from_label(row["stored_exam"]).exam(),
+        )
         for row in renamed.head(shown).iter_rows(named=True)
-    ]
-    more = f"; and {renamed.height - shown} more (all are on the Progress tab)" if renamed.height > shown else ""
-    return (
-        f"{renamed.height} student id(s) have another name in the history store {earlier.store}; "
-        f"they are recorded under their id, so check each is the same student: {'; '.join(rows)}{more}"
+    )
+    more = message("history.renamed_more", rows=counted("row", renamed.height - shown), tab=message("tabs.progress"))
+    return message(
+        "history.renamed",
+        students=counted("student", renamed.height),
+        store=str(earlier.store),
+        rows=rows,
+        more=more if renamed.height > shown else "",
     )
 
 

@@ -23,6 +23,7 @@ from jlpt_batch.errors import HistoryError, HistoryNotWrittenError, InterruptedR
 from jlpt_batch.exams import Exam
 from jlpt_batch.history.progress import look_up, with_previous
 from jlpt_batch.history.store import RECORD_COLUMNS, ExamKey, HistoryStore, RunInfo
+from jlpt_batch.messages import Message, message
 
 
 def open_store(path: Path | None) -> HistoryStore | None:
@@ -54,18 +55,16 @@ def record(store: HistoryStore, cohort: CohortRun, exam: Exam, out_dir: Path) ->
     rows = cohort.judged.filter((pl.col("result") != REJECTED) & pl.col("student_id").is_not_null())
     source = cohort.source
     run = RunInfo(source.path.name, source.sha256, __version__, dt.datetime.now().astimezone())
-    not_recorded = f"the outputs are in {out_dir}, but this exam was not recorded in the history store {store.path}"
+    where = {"folder": str(out_dir), "store": str(store.path)}
     key = ExamKey.of(exam)
     try:
         return Recorded(store.path, exam, store.record(rows.select(RECORD_COLUMNS), key, run))
     except KeyboardInterrupt:
-        raise InterruptedRunError(f"interrupted; {not_recorded}, which is as it was: run again to record it") from None
+        raise InterruptedRunError("errors.history_interrupted", **where) from None
     except HistoryError as error:
-        raise HistoryNotWrittenError(f"{not_recorded}: {error}") from None
+        raise HistoryNotWrittenError("errors.history_not_recorded", **where, problem=error.message) from None
     except (sqlite3.Error, OSError) as error:
-        raise HistoryNotWrittenError(
-            f"{not_recorded} ({reason(error)}); it is as it was: fix that and run again to record this exam"
-        ) from None
+        raise HistoryNotWrittenError("errors.history_not_recorded_reason", **where, reason=reason(error)) from None
 
 
 @contextmanager
@@ -74,16 +73,13 @@ def read_errors(path: Path) -> Iterator[None]:
     try:
         yield
     except (sqlite3.Error, OSError) as error:
-        raise HistoryError(
-            f"the history store {path} could not be read ({reason(error)}); nothing was written. "
-            "Restore it from a backup, or choose another --history"
-        ) from None
+        raise HistoryError("errors.history_unreadable", store=str(path), reason=reason(error)) from None
 
 
-def reason(error: BaseException) -> str:
-    """What went wrong with the store, in a few words."""
+def reason(error: BaseException) -> str | Message:
+    """What went wrong with the store, in a few words (the system's own, unless we know better)."""
     if isinstance(error, OSError) and error.strerror:
         return error.strerror
     if isinstance(error, sqlite3.OperationalError) and "locked" in str(error):
-        return "another run kept it busy for too long"
+        return message("history.busy")
     return str(error) or type(error).__name__

@@ -32,7 +32,8 @@ from pathlib import Path
 import polars as pl
 
 from jlpt_batch.errors import HistoryError
-from jlpt_batch.exams import MOCK, SITTING, Exam
+from jlpt_batch.exams import MOCK, SITTING, Exam, Sitting
+from jlpt_batch.messages import Message, message
 from jlpt_batch.rules import SECTION_KEYS
 
 APPLICATION_ID = 0x4A4C5042  # "JLPB" in the file header: this file is a jlpt-batch history store
@@ -100,6 +101,20 @@ class ExamKey:
         when = f"{self.date:%Y-%m}" if self.kind == SITTING else self.date.isoformat()
         return " ".join(part for part in (self.kind, when, self.name) if part)
 
+    @classmethod
+    def from_label(cls, label: str) -> ExamKey:
+        """The exam a label names (results.csv's ``previous_exam``): the inverse of ``label``."""
+        kind, when, *name = label.split(" ", 2)
+        if kind == SITTING:
+            return cls(Sitting(*map(int, when.split("-"))).date, kind)
+        return cls(dt.date.fromisoformat(when), kind, name[0] if name else "")
+
+    def exam(self) -> Exam:
+        """The exam this key stands for, to be worded like the run's own (``AdminWords.exam``)."""
+        if self.kind == SITTING:
+            return Exam(Sitting(self.date.year, self.date.month))
+        return Exam.chosen(None, self.date, self.date, self.name)
+
 
 @dataclass(frozen=True)
 class RunInfo:
@@ -125,39 +140,32 @@ def check_store_file(path: Path) -> None:
     except FileNotFoundError:
         return
     except IsADirectoryError:
-        raise HistoryError(f"history store {path} is a folder; give the path of a file, e.g. {path}.db") from None
+        raise HistoryError("errors.history_store_folder", store=str(path), example=f"{path}.db") from None
     except OSError as error:
-        raise HistoryError(f"history store {path} cannot be read ({error.strerror}); check its permissions") from None
+        raise HistoryError("errors.history_store_unreadable", store=str(path), reason=error.strerror) from None
     problem = _not_a_store(header)
     if problem:
-        raise HistoryError(
-            f"{path} is not a jlpt-batch history store ({problem}), so it is left as it is; "
-            "choose another --history, or move that file away"
-        )
+        raise HistoryError("errors.history_not_ours", store=str(path), problem=problem)
     _check_version(path, int.from_bytes(header[60:64], "big"))
 
 
-def _not_a_store(header: bytes) -> str | None:
+def _not_a_store(header: bytes) -> Message | None:
     """What the first 100 bytes of a file say it is, when it is not our store."""
     if not header:
-        return "it is an empty file"
+        return message("history.empty_file")
     if not header.startswith(SQLITE_HEADER) or len(header) < 100:
-        return "it is not an SQLite database"
+        return message("history.not_sqlite")
     if int.from_bytes(header[68:72], "big") != APPLICATION_ID:
-        return "it is another program's SQLite database"
+        return message("history.other_sqlite")
     return None
 
 
 def _check_version(path: Path, version: int) -> None:
     if version > SCHEMA_VERSION:
-        raise HistoryError(
-            f"history store {path} was written by a newer jlpt-batch (store version {version}; this one reads "
-            f"version {SCHEMA_VERSION}); upgrade jlpt-batch, or choose another --history"
-        )
+        raise HistoryError("errors.history_newer", store=str(path), version=str(version), ours=str(SCHEMA_VERSION))
     if version < SCHEMA_VERSION:
-        raise HistoryError(
-            f"{path} is not a jlpt-batch history store (its version {version} is unknown), so it is left as it is"
-        )
+        unknown = message("history.unknown_version", version=str(version))
+        raise HistoryError("errors.history_not_ours", store=str(path), problem=unknown)
 
 
 def _connect(path: Path) -> sqlite3.Connection:
@@ -190,7 +198,7 @@ def _transaction(connection: sqlite3.Connection) -> Iterator[None]:
 def _check_schema(connection: sqlite3.Connection, path: Path) -> None:
     """The same checks as the header's, inside the transaction (the file may have changed since)."""
     if connection.execute("PRAGMA application_id").fetchone()[0] != APPLICATION_ID:
-        raise HistoryError(f"{path} is not a jlpt-batch history store, so it is left as it is")
+        raise HistoryError("errors.history_not_ours", store=str(path), problem=message("history.other_sqlite"))
     _check_version(path, connection.execute("PRAGMA user_version").fetchone()[0])
 
 

@@ -1,5 +1,5 @@
 """``jlpt-batch history --export``: students' whole history in a workbook, one row per student and exam,
-and their totals side by side, one column per exam."""
+and their totals side by side, one column per exam; in the administrator's language, set up to print."""
 
 from __future__ import annotations
 
@@ -9,50 +9,81 @@ from pathlib import Path
 import polars as pl
 from openpyxl import Workbook
 
-from jlpt_batch.admin_wording import admin_wording, column_label
-from jlpt_batch.outputs.workbook.labels import SECTION_LABELS
-from jlpt_batch.outputs.workbook.xlsx import Book, BulkRows, Column, Tab, printable, save
+from jlpt_batch.admin_wording import AdminWords, column_label
+from jlpt_batch.contract import PASS, Outcome
+from jlpt_batch.history.store import ExamKey
+from jlpt_batch.outputs.workbook.labels import date_words
+from jlpt_batch.outputs.workbook.xlsx import Book, BulkRows, Column, Printing, Tab, footer_text, printable, save
 from jlpt_batch.rules import SECTION_KEYS
 
 _IDENTITY = ("student_id", "candidate_id", "name", "class")
+HEADING_ROW = 3
 
 
-def write_history_workbook(records: pl.DataFrame, path: Path, what: str) -> None:
-    """Write ``records`` (``HistoryStore.records``) to ``path``: a Totals tab and a Records tab."""
-    records = printable(records.with_columns(pl.col("exam_date").dt.to_string("%Y-%m-%d")))
-    book = Book(Workbook(write_only=True), "a4", admin_wording().catalog("en"))
+def write_history_workbook(records: pl.DataFrame, path: Path, what: str, words: AdminWords) -> None:
+    """Write ``records`` (``HistoryStore.records``) to ``path``: a Totals tab and a Records tab.
+
+    ``what``: whose history it is and from which store, for the titles and the page footer.
+    """
+    today = dt.date.today()
+    right = words.text("workbook.footer_right", date=words.date(today), page="\0P", pages="\0N")
+    printing = Printing("a4", footer_text(what), footer_text(right).replace("\0", "&"))
+    book = Book(Workbook(write_only=True), words, printing)
+    records = printable(records)
     _totals_tab(book, records, what)
     bulk = _records_tab(book, records, what)
-    save(book.workbook, path, dt.date.today(), [bulk] if bulk is not None else [])
+    save(book.workbook, path, today, [bulk] if bulk is not None else [], what)
 
 
 def _totals_tab(book: Book, records: pl.DataFrame, what: str) -> None:
-    """One row per student, one column per exam (oldest first): the total, or the result when not scored."""
-    exam = pl.concat_str([pl.col("exam_date"), pl.col("exam_kind"), pl.col("exam_name")], separator=" ")
-    shown = pl.col("total").cast(pl.String).fill_null(pl.lit("not scored"))
-    cells = records.with_columns(exam.str.strip_chars().alias("exam"), (pl.col("level") + " " + shown).alias("cell"))
-    order = cells.select("exam").unique(maintain_order=True).sort("exam")["exam"].to_list()
+    """One row per student, one column per exam (oldest first): the level and total, or not scored."""
+    words = book.words
+    exams = records.select("exam_date", "exam_kind", "exam_name").unique().sort("exam_date", "exam_kind", "exam_name")
+    headings = {(day, kind, name): _exam_heading(words, day, kind, name) for day, kind, name in exams.iter_rows()}
+    exam = pl.concat_str([pl.col("exam_date").cast(pl.String), "exam_kind", "exam_name"], separator="|")
+    keys = {"|".join((day.isoformat(), kind, name)): heading for (day, kind, name), heading in headings.items()}
+    shown = pl.col("total").cast(pl.String).fill_null(pl.lit(words.outcome(Outcome.NOT_SCORED)))
+    cells = records.with_columns(
+        exam.replace_strict(keys, return_dtype=pl.String).alias("exam"), (pl.col("level") + " " + shown).alias("cell")
+    )
+    order = list(headings.values())
     latest = records.group_by("student_id", maintain_order=True).last().select(*_IDENTITY)
     wide = cells.pivot("exam", index="student_id", values="cell", aggregate_function="first")
     table = latest.join(wide, on="student_id", how="left").select(*_IDENTITY, *order)
-    sheet = Tab(book, "Totals", [12, 12, 24, 8, *[22] * len(order)], freeze="C5")
-    sheet.title(
-        f"Totals at each exam: {what}", "Each cell is the level sat and the total; the name and class are the latest."
-    )
-    columns = [Column(key, _label(book, key)) for key in _IDENTITY] + [Column(name, name) for name in order]
-    sheet.table(table, columns, "no records")
+    notes = (words.text("history_export.totals_note"),)
+    sheet = Tab(book, "history_totals", [12, 12, 24, 8, *[18] * len(order)], freeze=f"C{len(notes) + 4}",
+                title_columns="A:C")  # fmt: skip
+    sheet.title(words.text("history_export.totals_title", what=what), *notes)
+    sheet.ws.print_title_rows = f"{len(notes) + 3}:{len(notes) + 3}"  # the heading row on every printed page
+    columns = [Column(key, _label(words, key)) for key in _IDENTITY] + [Column(name, name) for name in order]
+    sheet.table(table, columns, words.text("history_export.none"))
+
+
+def _exam_heading(words: AdminWords, day: dt.date, kind: str, name: str) -> str:
+    """An exam as a column heading: 'JLPT July 2026', 'mock exam of 10 May 2026'."""
+    return words.exam(ExamKey(day, kind, name).exam())
 
 
 def _records_tab(book: Book, records: pl.DataFrame, what: str) -> BulkRows | None:
+    words = book.words
     keys = (*_IDENTITY, "exam_kind", "exam_date", "exam_name", "level", *SECTION_KEYS, "total", "result")
-    sheet = Tab(book, "Records", [12, 12, 24, 8, 10, 11, 16, 7, *[13] * len(SECTION_KEYS), 8, 8], freeze="C4")
-    sheet.ws.print_title_rows = "3:3"  # the heading row on every printed page
-    sheet.title(f"Every record: {what}")
-    return sheet.bulk_table(records.select(keys), [_label(book, key) for key in keys], "no records")
+    sheet = Tab(book, "history_records", [12, 12, 24, 8, 12, 16, 16, 7, *[11] * len(SECTION_KEYS), 9, 12],
+                freeze=f"C{HEADING_ROW + 1}", title_columns="A:C")  # fmt: skip
+    sheet.title(words.text("history_export.records_title", what=what))
+    frame = records.select(keys).with_columns(
+        pl.col("exam_kind").replace_strict({k: words.text(f"history.kind_{k}") for k in ("sitting", "mock")},
+                                           default=pl.col("exam_kind"), return_dtype=pl.String),
+        date_words(words, "exam_date"),
+        pl.when(pl.col("result") == PASS).then(pl.lit(words.outcome(Outcome.PASSED)))
+        .when(pl.col("total").is_null()).then(pl.lit(words.outcome(Outcome.NOT_SCORED)))
+        .otherwise(pl.lit(words.outcome(Outcome.NOT_PASSED))).alias("result"),
+    )  # fmt: skip
+    return sheet.bulk_table(frame, [_label(words, key) for key in keys], words.text("history_export.none"))
 
 
-_LABELS = {"exam_kind": "Sitting or mock", "exam_date": "Exam date", "exam_name": "Exam name", **SECTION_LABELS}
-
-
-def _label(book: Book, key: str) -> str:
-    return _LABELS.get(key) or column_label(book.words, key)
+def _label(words: AdminWords, key: str) -> str:
+    if key in (*SECTION_KEYS, "total"):
+        return words.section_short(key)
+    if key.startswith("exam_"):
+        return words.text(f"history_export.heading_{key}")
+    return column_label(words.catalog, key)

@@ -3,10 +3,14 @@ in the administrator's language, as polars expressions over whole columns."""
 
 from __future__ import annotations
 
+from collections.abc import Callable
+from typing import Any
+
 import polars as pl
 
 from jlpt_batch.admin_wording import SHEET_LANGUAGES, AdminWords
 from jlpt_batch.contract import Outcome, outcome_expr
+from jlpt_batch.history.store import ExamKey
 from jlpt_batch.rules import BAND_PARTS, SECTION_KEYS
 from jlpt_batch.stats import TOTAL
 
@@ -65,3 +69,23 @@ def yes_no(words: AdminWords, column: pl.Expr) -> pl.Expr:
 def _mapped(column: pl.Expr, mapping: dict[str, str]) -> pl.Expr:
     """Known values in words; anything else (a value the file gave) as it is."""
     return column.replace_strict(mapping, default=column, return_dtype=pl.String)
+
+
+def exam_words(words: AdminWords, column: str) -> pl.Expr:
+    """Exams as results.csv names them ('sitting 2026-07', 'mock 2026-05-10 Spring') in words."""
+    return _each_value(column, lambda label: words.exam(ExamKey.from_label(label).exam()))
+
+
+def date_words(words: AdminWords, column: str) -> pl.Expr:
+    """Dates as the language writes them: 5 July 2026, 2026年7月5日."""
+    return _each_value(column, words.date)
+
+
+def _each_value(column: str, word: Callable[[Any], str]) -> pl.Expr:
+    """Each distinct value worded once (a handful of exams or dates, however many rows)."""
+
+    def worded(values: pl.Series) -> pl.Series:
+        mapping = {value: word(value) for value in values.unique().drop_nulls().to_list()}
+        return values.replace_strict(mapping, default=None, return_dtype=pl.String)
+
+    return pl.col(column).map_batches(worded, return_dtype=pl.String).alias(column)

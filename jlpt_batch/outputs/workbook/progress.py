@@ -4,119 +4,107 @@ from __future__ import annotations
 
 import polars as pl
 
+from jlpt_batch.admin_wording import AdminWords, column_label
 from jlpt_batch.contract import PASS, CohortRun, Outcome
 from jlpt_batch.history.progress import by_class, compared, fell_below
-from jlpt_batch.outputs.workbook.labels import SECTION_LABELS
+from jlpt_batch.outputs.workbook.labels import date_words, exam_words, section_words
 from jlpt_batch.outputs.workbook.xlsx import Book, BulkRows, Column, Tab
 from jlpt_batch.rules import SECTION_KEYS
 
-NOTES = (
-    "Each student is compared with their previous exam: their latest exam before this one in the history store.",
-    "Scores and totals are compared only when that exam was at the same level (each level has its own scale). "
-    "A mock exam's scores are not on the JLPT's scale either, so the previous exam's kind is shown.",
-    "Improved and fell back count students scored both times (a total went up or down).",
-)
+NOTES = ("note_previous", "note_levels", "note_counts")
+# Who a row is about and which exam it is compared with (labels from the results.csv columns).
+_IDENTITY = ("candidate_id", "student_id", "name", "previous_exam", "previous_exam_date", "previous_level", "class",
+             "level")  # fmt: skip
+_SCORES = tuple(f"{key}_{when}" for key in (*SECTION_KEYS, "total") for when in ("then", "now", "change"))
+# The columns of the last table: who, the previous exam, then/now/change per section and total, results, input row.
+# The tables above share them: their longer texts (names, an exam, a count's heading) fall in columns C to E.
+WIDTHS = [13, 12, 22, 30, 17, 9, 8, 7, *[11] * len(_SCORES), 13, 13, 8]
+# Printed at a fixed scale, like the Results tab: the last table runs over two pages' width, with the
+# id and name columns repeated on each (fitting it to one page's width would make it too small to read).
+PRINT_SCALE = 65
 
 
 def progress_tab(book: Book, run: CohortRun) -> BulkRows | None:
     """The tab; its last table (one row per student with a previous exam) is written in bulk."""
-    # the columns of the last table: who, the previous exam, then/now/change per section and total, results
-    widths = [14, 12, 22, 9, 11, 28, 12, 10, *[9] * (3 * len(SECTION_KEYS) + 3), 13, 13, 8]
-    sheet = Tab(book, "Progress", widths)
+    words = book.words
     earlier = run.earlier
+    sheet = Tab(book, "progress", WIDTHS, fit=None, scale=PRINT_SCALE, title_columns="A:C")
     if earlier is None:
-        sheet.title(
-            "Progress since the previous exam",
-            "No history store was used in this run, so there is nothing to compare with.",
-        )
+        sheet.title(words.text("progress_tab.title"), words.text("progress_tab.no_store"))
         return None
-    both = compared(run.judged, earlier)
+    both = compared(run.judged, earlier).with_columns(pl.col("class").fill_null(words.text("classes.none")))
     below = fell_below(both)
-    sheet.title("Progress since each student's previous exam", f"From the history store {earlier.store}.", *NOTES)
-    sheet.heading("By class and level")
-    no_class = book.words.text("classes.none")
-    classes = by_class(run.judged, both, below).with_columns(pl.col("class").fill_null(no_class))
-    sheet.table(classes, _CLASS_COLUMNS, "No row could be judged: see the Rejected sheet.")
-    sheet.blank()
-    sheet.heading("Fell below a floor they had cleared at their previous exam")
-    sections = pl.col("section").replace_strict(SECTION_LABELS, return_dtype=pl.String)
-    sheet.table(below.with_columns(sections, pl.col("class").fill_null(no_class)), _BELOW_COLUMNS, "Nobody.")
-    sheet.blank()
-    sheet.heading(
-        "Names that differ from the history store (each row is recorded under its id: check it is the same student)"
+    notes = (
+        words.text("progress_tab.from_store", store=earlier.store),
+        *(words.text(f"progress_tab.{n}") for n in NOTES),
     )
-    sheet.table(earlier.renamed, _RENAMED_COLUMNS, "None.")
+    sheet.title(words.text("progress_tab.title"), *notes)
+    sheet.heading(words.text("progress_tab.by_class"))
+    classes = by_class(run.judged, both, below).with_columns(pl.col("class").fill_null(words.text("classes.none")))
+    sheet.table(classes, _class_columns(words), words.text("table.nobody_judged", tab=book.tab_name("rejected")))
     sheet.blank()
-    sheet.heading("Each student's change since their previous exam")
-    table = _student_table(both.with_columns(pl.col("class").fill_null(no_class)), book)
-    return sheet.bulk_table(table, _student_labels(), "Nobody in this file has an earlier exam in the history store.")
+    sheet.heading(words.text("progress_tab.fell_below_heading"))
+    sheet.table(below.with_columns(section_words(words, short=False)), _below_columns(words),
+                words.text("progress_tab.nobody"))  # fmt: skip
+    sheet.blank()
+    sheet.heading(words.text("progress_tab.renamed_heading"))
+    sheet.table(earlier.renamed.with_columns(exam_words(words, "stored_exam")), _renamed_columns(words),
+                words.text("progress_tab.none"))  # fmt: skip
+    sheet.blank()
+    sheet.heading(words.text("progress_tab.students_heading"))
+    return sheet.bulk_table(_student_table(both, words), _student_labels(words), words.text("progress_tab.no_earlier"))
 
 
-_CLASS_COLUMNS = (
-    Column("class", "Class"),
-    Column("level", "Level"),
-    Column("judged", "Judged"),
-    Column("with_previous", "With a previous exam"),
-    Column("other_level", "Previous exam at another level"),
-    Column("improved", "Improved (total up)"),
-    Column("fell_back", "Fell back (total down)"),
-    Column("unchanged", "Total unchanged"),
-    Column("passed_after_not_passing", "Passed, after not passing the previous exam"),
-    Column("fell_below_floor", "Fell below a floor they had cleared"),
-)
-
-_BELOW_COLUMNS = (
-    Column("candidate_id", "Candidate ID"),
-    Column("student_id", "Student ID"),
-    Column("name", "Name"),
-    Column("class", "Class"),
-    Column("level", "Level"),
-    Column("section", "Section"),
-    Column("floor", "Floor"),
-    Column("then", "Score at the previous exam"),
-    Column("now", "Score now"),
-)
-
-_RENAMED_COLUMNS = (
-    Column("source_row", "Input row"),
-    Column("student_id", "Student ID"),
-    Column("name", "Name in this file"),
-    Column("stored_name", "Name in the history store"),
-    Column("stored_exam", "At the exam"),
-)
-
-_IDENTITY = (("candidate_id", "Candidate ID"), ("student_id", "Student ID"), ("name", "Name"), ("class", "Class"),
-             ("level", "Level"), ("previous_exam", "Previous exam"), ("previous_exam_date", "Previous exam date"),
-             ("previous_level", "Previous level"))  # fmt: skip
+def _class_columns(words: AdminWords) -> tuple[Column, ...]:
+    counts = ("judged", "with_previous", "other_level", "improved", "fell_back", "unchanged",
+              "passed_after_not_passing", "fell_below_floor")  # fmt: skip
+    return (
+        Column("class", column_label(words.catalog, "class")),
+        Column("level", column_label(words.catalog, "level")),
+        *(Column(key, words.text(f"progress_tab.count_{key}")) for key in counts),
+    )
 
 
-def _student_table(both: pl.DataFrame, book: Book) -> pl.DataFrame:
-    scores = [f"{key}_{when}" for key in (*SECTION_KEYS, "total") for when in ("then", "now", "change")]
+def _below_columns(words: AdminWords) -> tuple[Column, ...]:
+    who = ("candidate_id", "student_id", "name", "class", "level")
+    return (
+        *(Column(key, column_label(words.catalog, key)) for key in who),
+        *(Column(key, words.text(f"progress_tab.below_{key}")) for key in ("section", "floor", "then", "now")),
+    )
+
+
+def _renamed_columns(words: AdminWords) -> tuple[Column, ...]:
+    return (
+        Column("source_row", words.text("progress_tab.input_row")),
+        Column("student_id", column_label(words.catalog, "student_id")),
+        Column("name", words.text("progress_tab.name_here")),
+        Column("stored_name", words.text("progress_tab.name_stored")),
+        Column("stored_exam", words.text("progress_tab.at_exam")),
+    )
+
+
+def _student_table(both: pl.DataFrame, words: AdminWords) -> pl.DataFrame:
     return both.select(
-        *(key for key, _ in _IDENTITY),
-        *scores,
-        _outcome_words("then", book),
-        _outcome_words("now", book),
-        "source_row",
-    ).with_columns(pl.col("previous_exam_date").dt.to_string("%Y-%m-%d"))
+        *_IDENTITY, *_SCORES, _outcome_words("then", words), _outcome_words("now", words), "source_row"
+    ).with_columns(exam_words(words, "previous_exam"), date_words(words, "previous_exam_date"))
 
 
-def _outcome_words(when: str, book: Book) -> pl.Expr:
+def _outcome_words(when: str, words: AdminWords) -> pl.Expr:
     """Passed, not passed or not scored (no total), in the words every tab uses."""
-    words = {outcome: book.words.text(outcome.label_key) for outcome in Outcome}
     return (
         pl.when(pl.col(f"result_{when}") == PASS)
-        .then(pl.lit(words[Outcome.PASSED]))
+        .then(pl.lit(words.outcome(Outcome.PASSED)))
         .when(pl.col(f"total_{when}").is_null())
-        .then(pl.lit(words[Outcome.NOT_SCORED]))
-        .otherwise(pl.lit(words[Outcome.NOT_PASSED]))
+        .then(pl.lit(words.outcome(Outcome.NOT_SCORED)))
+        .otherwise(pl.lit(words.outcome(Outcome.NOT_PASSED)))
         .alias(f"result_{when}")
     )
 
 
-def _student_labels() -> list[str]:
-    labels = [label for _, label in _IDENTITY]
+def _student_labels(words: AdminWords) -> list[str]:
+    labels = [column_label(words.catalog, key) for key in _IDENTITY]
     for key in (*SECTION_KEYS, "total"):
-        name = SECTION_LABELS[key]
-        labels += [f"{name}: previous", f"{name}: now", f"{name}: change"]
-    return [*labels, "Result at the previous exam", "Result now", "Input row"]
+        section = words.section_short(key)
+        labels += [words.text(f"progress_tab.score_{when}", section=section) for when in ("then", "now", "change")]
+    return [*labels, words.text("progress_tab.result_then"), words.text("progress_tab.result_now"),
+            words.text("progress_tab.input_row")]  # fmt: skip

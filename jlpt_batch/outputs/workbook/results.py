@@ -14,6 +14,8 @@ from openpyxl.utils import get_column_letter
 from jlpt_batch.admin_wording import AdminWords, column_label
 from jlpt_batch.contract import COLUMN_KEYS, Outcome
 from jlpt_batch.outputs.workbook.labels import (
+    date_words,
+    exam_words,
     language_words,
     outcome_words,
     region_value_words,
@@ -97,6 +99,8 @@ def _results_frame(judged: pl.DataFrame, words: AdminWords) -> pl.DataFrame:
         region_value_words(words),
         language_words(words),
         yes_no(words, pl.col("scored")),
+        exam_words(words, "previous_exam"),
+        date_words(words, "previous_exam_date"),
     )
 
 
