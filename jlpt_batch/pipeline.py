@@ -31,6 +31,7 @@ from jlpt_batch.outputs.sheets import EARLIER_SHOWN
 from jlpt_batch.outputs.sheets import OUTPUT as SHEETS
 from jlpt_batch.reading import read_table
 from jlpt_batch.reading.validate import Prepared, prepare
+from jlpt_batch.rules import load_rules
 from jlpt_batch.settings import Settings
 
 
@@ -78,7 +79,10 @@ def load_cohort(settings: Settings) -> CohortRun:
         rows_skipped_empty=prepared.rows_skipped_empty,
         notes=prepared.notes,
     )
-    return CohortRun(combine(prepared), prepared.rejections, source)
+    judged = combine(prepared)
+    if not settings.effective_exam.reports_cefr(load_rules().cefr_first_sitting):
+        judged = judged.with_columns(pl.lit(None, pl.String).alias("cefr"))  # no report of this exam carries one
+    return CohortRun(judged, prepared.rejections, source)
 
 
 def combine(prepared: Prepared) -> pl.DataFrame:
