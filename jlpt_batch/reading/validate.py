@@ -7,7 +7,6 @@ All checks are polars expressions over the whole table; no Python loop over rows
 
 from __future__ import annotations
 
-import re
 from collections.abc import Callable
 from dataclasses import dataclass
 from typing import NamedTuple
@@ -18,7 +17,7 @@ from jlpt_batch.contract import READ_COLUMNS
 from jlpt_batch.errors import InputUnreadableError
 from jlpt_batch.reading.headers import map_headers
 from jlpt_batch.reading.table import RawTable
-from jlpt_batch.rules import BAND_PARTS, LEVELS, SECTION_KEYS, Rules, load_rules, rules_of_rows
+from jlpt_batch.rules import BAND_PARTS, LEVELS, SECTION_KEYS, Rules, load_rules, parse_level, rules_of_rows
 
 ABSENT_MARKERS = ("-", "*", "absent", "欠席", "欠", "ー", "—", "–", "―")
 REGION_ALIASES = {
@@ -196,7 +195,7 @@ def _parsed(frame: pl.DataFrame, rules: Rules) -> pl.DataFrame:
     given = [key for key in NUMBER_KEYS if frame[key].null_count() < frame.height]
     missing = [key for key in NUMBER_KEYS if key not in given]
     frame = frame.with_columns(
-        _mapped(frame, "level", _level).alias("_level"),
+        _mapped(frame, "level", parse_level).alias("_level"),
         _mapped(frame, "region", lambda text: REGION_ALIASES.get(text.lower())).alias("_region"),
         _mapped(frame, "language", _language).alias("_language"),
         # Parsed once for the checks. Columns the file lacks stay single null values,
@@ -224,12 +223,6 @@ def _mapped(frame: pl.DataFrame, column: str, parse: Callable[[str], str | None]
         return pl.lit(None, pl.String)
     mapping = {value: parse(value) for value in distinct}
     return pl.col(column).replace_strict(mapping, default=None, return_dtype=pl.String)
-
-
-def _level(text: str) -> str | None:
-    """N1-N5 from 'n2', 'Ｎ３' (already NFKC), 'N 1', '2級'; None for anything else."""
-    match = re.fullmatch(r"N?([1-5])(?:級)?", re.sub(r"\s", "", text.upper()))
-    return f"N{match.group(1)}" if match else None
 
 
 def _language(text: str) -> str:
