@@ -12,8 +12,15 @@ from pathlib import Path
 import polars as pl
 
 from jlpt_batch.errors import InputUnreadableError, UsageError
-from jlpt_batch.reading.headers import is_candidate_id_header
-from jlpt_batch.reading.table import HEADER_SEARCH_ROWS, RawTable, find_header, first_line, numbered_columns
+from jlpt_batch.reading.table import (
+    CANDIDATE_HEADER,
+    HEADER_SEARCH_ROWS,
+    HeaderMarker,
+    RawTable,
+    find_header,
+    first_line,
+    numbered_columns,
+)
 
 UTF8_BOM = b"\xef\xbb\xbf"
 
@@ -21,11 +28,11 @@ UTF8_BOM = b"\xef\xbb\xbf"
 UTF16_BOMS = (b"\xff\xfe", b"\xfe\xff")
 
 
-def read_csv(path: Path, encoding: str | None) -> RawTable:
+def read_csv(path: Path, encoding: str | None, marker: HeaderMarker = CANDIDATE_HEADER) -> RawTable:
     utf8, used = to_utf8(path.read_bytes(), encoding, path.name)
     head = utf8[:200_000].decode("utf-8", errors="ignore")  # enough to find the header
-    delimiter = _sniff_delimiter(head)
-    header_index, header = find_header(_first_records(head, delimiter), path.name)
+    delimiter = _sniff_delimiter(head, marker)
+    header_index, header = find_header(_first_records(head, delimiter), path.name, marker)
     try:
         frame = pl.read_csv(
             utf8,
@@ -101,15 +108,15 @@ def _decode_as(data: bytes, encoding: str, name: str) -> str:
         ) from None
 
 
-def _sniff_delimiter(text: str) -> str:
+def _sniff_delimiter(text: str, marker: HeaderMarker) -> str:
     """Comma, tab or semicolon: whichever splits the likely header line into most cells."""
     sample = text[:20_000].splitlines()[:HEADER_SEARCH_ROWS]
-    header_line = next((line for line in sample if _line_mentions_id(line)), sample[0] if sample else "")
+    header_line = next((line for line in sample if _is_header_line(line, marker)), sample[0] if sample else "")
     return max((",", "\t", ";"), key=header_line.count)
 
 
-def _line_mentions_id(line: str) -> bool:
-    return any(is_candidate_id_header(cell.strip().strip('"')) for cell in re.split(r"[,\t;]", line))
+def _is_header_line(line: str, marker: HeaderMarker) -> bool:
+    return any(marker.matches(cell.strip().strip('"')) for cell in re.split(r"[,\t;]", line))
 
 
 def _first_records(text: str, delimiter: str) -> list[list[str]]:

@@ -67,8 +67,11 @@ def is_candidate_id_header(text: object) -> bool:
     return canonical_column(text) == "candidate_id"
 
 
-def map_headers(header: tuple[str | None, ...]) -> dict[str, int]:
-    """Canonical key -> table column index; errors name the columns found."""
+def map_headers(header: tuple[str | None, ...], *, scores_required: bool = True) -> dict[str, int]:
+    """Canonical key -> table column index; errors name the columns found.
+
+    A mock marked from its answer sheets needs no score columns (``scores_required`` false).
+    """
     found: dict[str, int] = {}
     for index, text in enumerate(header):
         key = canonical_column(text)
@@ -80,13 +83,14 @@ def map_headers(header: tuple[str | None, ...]) -> dict[str, int]:
                 f"columns {first!r} and {text!r} both mean {key}; keep one of them and rename or delete the other"
             )
         found[key] = index
-    _require(found, header)
+    _require(found, header, scores_required)
     return found
 
 
-def _require(found: dict[str, int], header: tuple[str | None, ...]) -> None:
-    missing = [key for key in REQUIRED if key not in found]
-    if not any(key in found for key in SECTION_GROUPS):
+def _require(found: dict[str, int], header: tuple[str | None, ...], scores_required: bool) -> None:
+    required = REQUIRED if scores_required else ("candidate_id", "level")
+    missing = [key for key in required if key not in found]
+    if scores_required and not any(key in found for key in SECTION_GROUPS):
         missing.append("language_knowledge or language_knowledge_reading")
     if missing:
         written = ", ".join(repr(text) for text in header if text not in (None, "")) or "(none)"

@@ -8,7 +8,7 @@ row numbers stay those the spreadsheet shows.
 
 from __future__ import annotations
 
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 
 import polars as pl
@@ -17,6 +17,21 @@ from jlpt_batch.errors import InputUnreadableError
 from jlpt_batch.reading.headers import is_candidate_id_header
 
 HEADER_SEARCH_ROWS = 50
+
+
+@dataclass(frozen=True)
+class HeaderMarker:
+    """How the header row of a kind of file is recognised, and what to ask for when it is missing."""
+
+    matches: Callable[[object], bool]  # true for a header cell that only that kind of file's header has
+    wanted: str  # what the header row needs, as a message asks for it
+    above: str  # what the header row stands above
+
+
+# A cohort's header is the first row holding a candidate-id header.
+CANDIDATE_HEADER = HeaderMarker(
+    is_candidate_id_header, "a candidate id column (e.g. 'Candidate No', 'ID', '受験番号')", "scores"
+)
 
 
 @dataclass(frozen=True)
@@ -39,13 +54,15 @@ class RawTable:
 # ---------------------------------------------------------------- shared
 
 
-def find_header(records: Sequence[Sequence[object]], where: str) -> tuple[int, list[str | None]]:
+def find_header(
+    records: Sequence[Sequence[object]], where: str, marker: HeaderMarker = CANDIDATE_HEADER
+) -> tuple[int, list[str | None]]:
     for index, record in enumerate(records):
-        if any(is_candidate_id_header(cell) for cell in record):
+        if any(marker.matches(cell) for cell in record):
             return index, [None if cell is None else str(cell) for cell in record]
     raise InputUnreadableError(
-        f"{where}: no header row with a candidate id column (e.g. 'Candidate No', 'ID', '受験番号') "
-        f"in the first {HEADER_SEARCH_ROWS} rows; add one above the scores"
+        f"{where}: no header row with {marker.wanted} in the first {HEADER_SEARCH_ROWS} rows; "
+        f"add one above the {marker.above}"
     )
 
 

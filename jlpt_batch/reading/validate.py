@@ -73,10 +73,14 @@ class Prepared:
     rows_skipped_empty: int
 
 
-def prepare(raw: RawTable, *, max_rows: int, rules: Rules | None = None) -> Prepared:
-    """Map headers, normalise values, validate; split the rows into valid and rejected."""
+def prepare(raw: RawTable, *, max_rows: int, rules: Rules | None = None, scores_required: bool = True) -> Prepared:
+    """Map headers, normalise values, validate; split the rows into valid and rejected.
+
+    Without ``scores_required`` (a mock marked from its answer sheets) the file needs no
+    score columns: the scores are worked out from the answers afterwards.
+    """
     rules = rules or load_rules()
-    columns = map_headers(raw.header)
+    columns = map_headers(raw.header, scores_required=scores_required)
     labels = {key: _label(key, raw.header[index]) for key, index in columns.items()}
     frame, skipped = _text_frame(raw, columns)
     if frame.height == 0:
@@ -88,7 +92,7 @@ def prepare(raw: RawTable, *, max_rows: int, rules: Rules | None = None) -> Prep
     frame = _parsed(frame, rules)
     return Prepared(
         rows=_typed(frame),
-        rejections=_rejections(frame, labels, rules),
+        rejections=_rejections(frame, labels, rules, scores_required),
         rows_read=frame.height,
         rows_skipped_empty=skipped,
     )
@@ -251,13 +255,13 @@ def _is_whole(number: pl.Expr) -> pl.Expr:
 # ---------------------------------------------------------------- checks
 
 
-def _rejections(frame: pl.DataFrame, labels: dict[str, str], rules: Rules) -> pl.DataFrame:
+def _rejections(frame: pl.DataFrame, labels: dict[str, str], rules: Rules, scores_required: bool) -> pl.DataFrame:
     """Every problem of every row, one row each, in spreadsheet order."""
     problems = [
         *_id_problems(labels),
         *_level_problems(labels),
         *[problem for key in SECTION_KEYS for problem in _section_problems(key, labels)],
-        *_missing_column_problems(labels, rules),
+        *(_missing_column_problems(labels, rules) if scores_required else []),
         *_total_problems(labels),
         *[problem for part in BAND_PARTS for problem in _band_problems(part, labels)],
         *_metadata_problems(labels),

@@ -11,7 +11,15 @@ from xml.etree import ElementTree
 import polars as pl
 
 from jlpt_batch.errors import InputUnreadableError, SheetNotFoundError
-from jlpt_batch.reading.table import HEADER_SEARCH_ROWS, RawTable, find_header, first_line, numbered_columns
+from jlpt_batch.reading.table import (
+    CANDIDATE_HEADER,
+    HEADER_SEARCH_ROWS,
+    HeaderMarker,
+    RawTable,
+    find_header,
+    first_line,
+    numbered_columns,
+)
 
 ZIP_MAGIC = b"PK\x03\x04"
 
@@ -19,13 +27,13 @@ ZIP_MAGIC = b"PK\x03\x04"
 OLE_MAGIC = b"\xd0\xcf\x11\xe0\xa1\xb1\x1a\xe1"
 
 
-def read_xlsx(path: Path, sheet: str | None) -> RawTable:
+def read_xlsx(path: Path, sheet: str | None, marker: HeaderMarker = CANDIDATE_HEADER) -> RawTable:
     _check_xlsx_container(path)
     sheet_name, frame = _load_sheet(path, sheet)
     layout = _sheet_layout(path, sheet_name)
     frame = _with_error_texts(frame, layout)
     records = [list(row) for row in frame.head(HEADER_SEARCH_ROWS).iter_rows()]
-    header_index, header = find_header(records, f"{path.name}, sheet {sheet_name!r}")
+    header_index, header = find_header(records, f"{path.name}, sheet {sheet_name!r}", marker)
     rows = numbered_columns(frame.slice(header_index + 1))
     header_row = layout.first_row + header_index
     fills = _class_merges(layout, header_row)
