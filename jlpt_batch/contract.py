@@ -21,10 +21,14 @@ from collections.abc import Mapping
 from dataclasses import dataclass
 from enum import Enum, StrEnum
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 import polars as pl
 
-from jlpt_batch.rules import BAND_PARTS, SECTION_KEYS
+from jlpt_batch.rules import BAND_PARTS, PARTS, SECTION_KEYS
+
+if TYPE_CHECKING:
+    from jlpt_batch.marking.analysis import MockAnalysis
 
 # The result codes results.csv carries (stable English, for machines).
 PASS, FAIL, REJECTED = "PASS", "FAIL", "REJECTED"
@@ -39,6 +43,7 @@ class Role(StrEnum):
     INPUT = "input"  # read from the file, typed by validation
     JUDGEMENT = "judgement"  # decided by the judge
     AUDIT = "audit"  # where the row came from, and why it was rejected
+    MARKING = "marking"  # worked out from the answers of a mock marked against its key; empty otherwise
 
 
 class _Keep(Enum):
@@ -74,9 +79,12 @@ def _band_columns() -> tuple[Column, ...]:
 
 
 def _count_columns() -> tuple[Column, ...]:
+    # Banded parts' counts may be given in the file; Listening's come only from marking a mock.
     return tuple(
         Column(f"{part}_{kind}", pl.Int64(), Role.INPUT, read=True)
-        for part in BAND_PARTS
+        if part in BAND_PARTS
+        else Column(f"{part}_{kind}", pl.Int64(), Role.MARKING, on_rejected=None)
+        for part in PARTS
         for kind in ("correct", "questions")
     )
 
@@ -98,18 +106,21 @@ COLUMNS: tuple[Column, ...] = (
     *_band_columns(),
     Column("error", pl.String(), Role.AUDIT),
     *_count_columns(),
+    Column("double_marks", pl.Int64(), Role.MARKING, on_rejected=None),
     Column("region", pl.String(), Role.INPUT, read=True),
     Column("language", pl.String(), Role.INPUT, read=True),
     Column("scored", pl.Boolean(), Role.JUDGEMENT, on_rejected=False),
+    Column("exam_kind", pl.String(), Role.AUDIT),
 )
 
 COLUMN_KEYS: tuple[str, ...] = tuple(column.key for column in COLUMNS)
 SCHEMA: dict[str, pl.DataType] = {column.key: column.dtype for column in COLUMNS}
 READ_COLUMNS: tuple[str, ...] = tuple(column.key for column in COLUMNS if column.read)
+MARKING_COLUMNS: tuple[str, ...] = tuple(column.key for column in COLUMNS if column.role is Role.MARKING)
 JUDGEMENT_COLUMNS: tuple[str, ...] = tuple(column.key for column in COLUMNS if column.role is Role.JUDGEMENT)
 # Columns whose text the judge writes from its own vocabulary (PASS, section keys, A/B/C,
 # CEFR levels, "row N: ..."): none can start like a spreadsheet formula.
-OWN_WORDS: frozenset[str] = frozenset({*JUDGEMENT_COLUMNS, "error"})
+OWN_WORDS: frozenset[str] = frozenset({*JUDGEMENT_COLUMNS, "error", "exam_kind"})
 
 
 def column(key: str) -> Column:
@@ -203,12 +214,14 @@ class CohortRun:
     """A judged cohort: one row per row read, in input order, with exactly the ``COLUMNS``.
 
     ``rejections`` has one row per problem found: source_row, candidate_id, column,
-    value, reason.
+    value, reason. ``analysis`` is the item analysis of a mock exam marked against its
+    answer key (None for any other run).
     """
 
     judged: pl.DataFrame
     rejections: pl.DataFrame
     source: SourceInfo
+    analysis: MockAnalysis | None = None
 
     def counts(self) -> dict[Count, int]:
         """Every count of the cohort (sums, not filters: a filter would copy every column)."""

@@ -31,6 +31,10 @@ class OutputExistsError(UsageError):
     """The output folder exists and --force was not given."""
 
 
+class AnswerKeyError(UsageError):
+    """The answer key of a mock cannot be read, or does not fit the responses; nothing was marked."""
+
+
 class TemplateError(JlptBatchError):
     """A wording template is malformed or uses a placeholder that does not exist."""
 

@@ -7,6 +7,9 @@ from dataclasses import dataclass
 
 SITTING_MONTHS = (7, 12)
 
+# The kinds of exam (results.csv's exam_kind): an official sitting, or a school's mock exam.
+SITTING, MOCK = "sitting", "mock"
+
 # Score reports are mailed only; months are (in Japan, overseas) for each sitting month.
 RESULT_MONTHS = {7: (9, 10), 12: (2, 3)}
 
@@ -97,6 +100,11 @@ class Exam:
     @property
     def is_mock(self) -> bool:
         return self.mock_date is not None
+
+    @property
+    def kind(self) -> str:
+        """``mock`` or ``sitting``, as results.csv says on every row."""
+        return MOCK if self.is_mock else SITTING
 
     @property
     def date(self) -> dt.date:

@@ -11,8 +11,20 @@ from pathlib import Path
 
 import polars as pl
 
-from jlpt_batch.contract import COLUMN_KEYS, COLUMNS, KEEP, CohortRun, Column, Count, SourceInfo
+from jlpt_batch.contract import (
+    COLUMN_KEYS,
+    COLUMNS,
+    KEEP,
+    MARKING_COLUMNS,
+    SCHEMA,
+    CohortRun,
+    Column,
+    Count,
+    SourceInfo,
+)
+from jlpt_batch.exams import SITTING
 from jlpt_batch.judging.judge import judge
+from jlpt_batch.marking import analyse, load_key, mark
 from jlpt_batch.outputs import OUTPUTS
 from jlpt_batch.outputs.folder import check_output_folder, mark_as_ours, output_errors, replace_folder, staging_folder
 from jlpt_batch.reading import read_table
@@ -47,9 +59,13 @@ class Report:
 
 
 def load_cohort(settings: Settings) -> CohortRun:
-    """Read, validate and judge the input; nothing is written."""
+    """Read, validate and judge the input (marking a mock's answers first when there is a key); nothing is written."""
     raw = read_table(settings.input_path, sheet=settings.worksheet, encoding=settings.encoding)
-    prepared = prepare(raw, max_rows=settings.max_rows)
+    key = load_key(settings.key_path, raw.header) if settings.key_path else None  # a bad key stops the run here
+    prepared = prepare(raw, max_rows=settings.max_rows, scores_required=key is None)
+    marked = mark(raw, prepared, key) if key else None
+    if marked:
+        prepared = marked.prepared
     source = SourceInfo(
         path=settings.input_path,
         sha256=_sha256(settings.input_path),
@@ -59,13 +75,15 @@ def load_cohort(settings: Settings) -> CohortRun:
         rows_read=prepared.rows_read,
         rows_skipped_empty=prepared.rows_skipped_empty,
     )
-    return CohortRun(combine(prepared), prepared.rejections, source)
+    judged = combine(prepared, settings.effective_exam.kind)
+    analysis = analyse(marked, key) if marked and key else None
+    return CohortRun(judged, prepared.rejections, source, analysis)
 
 
-def combine(prepared: Prepared) -> pl.DataFrame:
+def combine(prepared: Prepared, exam_kind: str = SITTING) -> pl.DataFrame:
     """Every row judged, in input order, with the contract's columns; a rejected row keeps
     the values it was read with, says why, and shows no judgement."""
-    judged = judge(prepared.rows)
+    judged = _with_run_columns(judge(prepared.rows), exam_kind)
     if prepared.rejections.height == 0:
         return judged.with_columns(pl.lit(None, pl.String).alias("error")).select(COLUMN_KEYS)
     reasons = prepared.rejections.group_by("source_row").agg(pl.col("reason").str.join("; ").alias("error"))
@@ -74,6 +92,12 @@ def combine(prepared: Prepared) -> pl.DataFrame:
     rejected = pl.col("error").is_not_null()
     blanked = [_as_rejected(column, rejected) for column in COLUMNS if column.on_rejected is not KEEP]
     return judged.with_columns(error).with_columns(blanked).select(COLUMN_KEYS)
+
+
+def _with_run_columns(judged: pl.DataFrame, exam_kind: str) -> pl.DataFrame:
+    """The columns no row is read with: the kind of exam, and (unless a mock was marked) empty marking columns."""
+    unmarked = [pl.lit(None, SCHEMA[key]).alias(key) for key in MARKING_COLUMNS if key not in judged.columns]
+    return judged.with_columns(*unmarked, pl.lit(exam_kind, pl.String).alias("exam_kind"))
 
 
 def _as_rejected(column: Column, rejected: pl.Expr) -> pl.Expr:
@@ -87,6 +111,8 @@ def run(settings: Settings) -> Report:
     start = time.perf_counter()
     cohort = load_cohort(settings)
     report = Report(cohort, seconds={"read and judge": time.perf_counter() - start})
+    if cohort.analysis:  # double marks and questions that look mis-keyed
+        report.warnings.extend(cohort.analysis.warnings)
     with output_errors(settings.out_dir):
         check_output_folder(settings)
     with output_errors(settings.out_dir), staging_folder(settings.out_dir) as staging:

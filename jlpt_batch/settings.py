@@ -38,6 +38,7 @@ class Settings:
     out_dir: Path
     worksheet: str | None = None  # of a workbook input; None: the first
     encoding: str | None = None  # of a CSV input; None: detected
+    key_path: Path | None = None  # the answer key of a mock whose answers the input holds; None: scores are given
     max_rows: int = 1_000_000
     skip: frozenset[str] = frozenset()  # names of outputs not to write (see outputs.OUTPUTS)
     force: bool = False
@@ -56,7 +57,11 @@ class Settings:
 
     @property
     def effective_exam(self) -> Exam:
-        return self.exam or Exam.default_for(self.as_of)
+        if self.exam:
+            return self.exam
+        if self.key_path:  # answers marked against a key are a mock's, held on the day of issue
+            return Exam.chosen(None, self.as_of, self.as_of)
+        return Exam.default_for(self.as_of)
 
     def writes(self, output: str) -> bool:
         """Whether the output of that name is wanted in this run."""
@@ -134,6 +139,13 @@ def _folder(value: object) -> Path:
     return path
 
 
+def _file(value: object) -> Path:
+    path = Path(_text(value)) if not isinstance(value, Path) else value
+    if not path.is_file():
+        raise ValueError("is not a file that exists")
+    return path
+
+
 def _encoding(value: object) -> str:
     text = _text(value)
     try:
@@ -191,6 +203,10 @@ SETTINGS: tuple[Setting, ...] = (
              _encoding, metavar="ENC", commands=("run", "check")),
     Setting("max_rows", "--max-rows", "Refuse inputs with more candidate rows than this.",
              _whole_number, metavar="N", commands=("run", "check")),
+    Setting("key", "--key",
+             "Answer key (.xlsx or .csv) of a mock exam: INPUT holds each student's answers, which are "
+             "marked against it (the mock is dated --mock-date, default --as-of).",
+             _file, field="key_path", metavar="FILE", commands=("run", "check")),
     Setting("force", "--force", "Replace an existing output folder even if jlpt-batch did not write it.",
              _boolean, flag=True),
     Setting("as_of", "--as-of", "Date of issue; weeks to the next sitting count from it (default: today).",
@@ -271,6 +287,8 @@ def resolve(input_path: Path, out_dir: Path | None, given: Given, *, skip: froze
     }
     chosen["as_of"] = as_of = cast(dt.date, chosen.get("as_of") or dt.date.today())
     sitting, mock_date = cast("Sitting | None", values["sitting"]), cast("dt.date | None", values["mock_date"])
+    if values["key"] is not None and mock_date is None:  # answers marked against a key are a mock's
+        mock_date = as_of
     chosen["exam"] = Exam.chosen(sitting, mock_date, as_of)
     out = out_dir or default_out_dir(input_path)
     settings = Settings(input_path=input_path, out_dir=out, skip=skip, **chosen)  # type: ignore[arg-type]

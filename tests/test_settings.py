@@ -31,6 +31,7 @@ BAD_OPTIONS = [
     ("--sitting", "soon", "sitting 'soon' is not YYYY-MM"),
     ("--encoding", "klingon", "is not an encoding Python knows"),
     ("--templates", "no/such/folder", "is not a folder that exists"),
+    ("--key", "no/such/key.xlsx", "is not a file that exists"),
 ]
 
 # (settings file line, what the message must say)
