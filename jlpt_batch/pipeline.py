@@ -126,7 +126,7 @@ def run(settings: Settings) -> Report:
 def _write_outputs(cohort: CohortRun, folder: Path, settings: Settings, report: Report) -> None:
     """Every registered output that is wanted, in order, then the marker that makes the folder ours."""
     for output in OUTPUTS:
-        if not settings.writes(output.name):
+        if not (settings.writes(output.name) and output.applies_to(cohort)):
             continue
         with report.timed(output.name):
             report.warnings.extend(output.write(cohort, folder, settings))

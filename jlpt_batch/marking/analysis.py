@@ -39,6 +39,7 @@ TOO_HARD_BELOW = 0.20
 TOO_EASY_ABOVE = 0.95
 LOW_DISCRIMINATION_BELOW = 0.10
 GROUP_PERCENT = 27  # Kelley's upper and lower groups
+CHECK_KEY_SHOWN = 5  # questions named in the run's warning (all are in items.csv)
 FLAGS = ("too_hard", "too_easy", "low_discrimination", "check_key")
 OPTION_COLUMNS = tuple(f"option_{number}" for number in range(1, OPTIONS + 1))
 
@@ -68,13 +69,13 @@ class MockAnalysis:
 
     def review(self) -> pl.DataFrame:
         """source_row, review: each marked student's questions to review (wrong, blank or two marks) in the
-        sections they sat, in key order, as a list of {part, item, how}."""
+        sections they sat, in key order, as a list of {question (its index in the key), part, item, how}."""
         frames = [_review(level) for level in self.levels]
         schema = pl.Schema({"source_row": pl.Int64(), "review": pl.List(pl.Struct(_REVIEW_FIELDS))})
         return pl.concat([pl.DataFrame(schema=schema), *frames])
 
 
-_REVIEW_FIELDS = {"part": pl.String, "item": pl.String, "how": pl.String}
+_REVIEW_FIELDS = {"question": pl.Int64, "part": pl.String, "item": pl.String, "how": pl.String}
 
 
 def analyse(marked: Marked, key: AnswerKey) -> MockAnalysis:
@@ -331,21 +332,23 @@ def _double_mark_warning(levels: tuple[MarkedLevel, ...]) -> tuple[str, ...]:
 
 
 def _check_key_warnings(items: pl.DataFrame, letters: bool) -> tuple[str, ...]:
-    """One line per question flagged check_key: it may be mis-keyed, which changes everyone's score."""
-    if items.height == 0:
+    """One line naming the questions flagged check_key: a mis-keyed question changes everyone's score."""
+    flagged = items.filter(pl.col("flags").str.split(";").list.contains("check_key"))
+    if flagged.height == 0:
         return ()
     names = option_names(letters)
-    flagged = items.filter(pl.col("flags").str.split(";").list.contains("check_key"))
-    lines = []
-    for row in flagged.iter_rows(named=True):  # a handful of flagged questions, worded one by one
-        top_counts = [row[f"_top_chose_{option}"] or 0 for option in range(OPTIONS)]
-        favourite = max(range(OPTIONS), key=lambda option: top_counts[option])
-        lines.append(
-            f"check the answer key: {row['level']} {row['item']} is keyed {accepted_text(row['accepted'], letters)}, "
-            f"but its discrimination is {row['discrimination']:+.2f} and the top group chose "
-            f"{names[favourite]} most; if the key is wrong, correct it and run again"
-        )
-    return tuple(lines)
+    shown = []
+    for row in flagged.head(CHECK_KEY_SHOWN).iter_rows(named=True):  # a few questions, worded one by one
+        chose = [row[f"_top_chose_{option}"] or 0 for option in range(OPTIONS)]
+        favourite = names[max(range(OPTIONS), key=lambda option: chose[option])]
+        shown.append(f"{row['level']} {row['item']} (keyed {accepted_text(row['accepted'], letters)}, "
+                     f"top group chose {favourite} most)")  # fmt: skip
+    more = f" and {flagged.height - CHECK_KEY_SHOWN} more" if flagged.height > CHECK_KEY_SHOWN else ""
+    return (
+        f"check the answer key: {flagged.height} question(s) look mis-keyed (negative discrimination, or the top "
+        f"group preferred a wrong option): {', '.join(shown)}{more}; see the Item analysis tab, and if a key is "
+        "wrong, correct it and run again",
+    )
 
 
 def _review(level: MarkedLevel) -> pl.DataFrame:
@@ -365,6 +368,7 @@ def _review(level: MarkedLevel) -> pl.DataFrame:
         .select(
             "student",
             pl.struct(
+                pl.col("question").cast(pl.Int64),
                 "part",
                 pl.lit(level.questions["item"]).gather(pl.col("question")).alias("item"),
                 how.otherwise(pl.lit("wrong")).alias("how"),
