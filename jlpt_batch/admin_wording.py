@@ -30,6 +30,7 @@ ENTRIES: dict[str, Fields] = {
     **{outcome.label_key: _NONE for outcome in Outcome},
     **{count.label_key: _NONE for count in Count},
     "classes.none": _NONE,
+    "estimates.column": fields("label"),
 }
 
 SPEC = EntrySpec("admin", "admin", ENTRIES)
@@ -41,10 +42,14 @@ def admin_wording(templates_dir: Path | Traversable | None = None) -> Wording:
     return load_wording(SPEC, templates_dir)
 
 
-def column_label(catalog: Catalog, key: str) -> str:
-    """A column's label, with its range filled in from the rules where the label states one."""
+def column_label(catalog: Catalog, key: str, *, mock: bool = False) -> str:
+    """A column's label, with its range filled in from the rules where the label states one.
+
+    On a mock, whose scores are estimates and not JLPT scaled scores, a score column says so.
+    """
     if key not in _SCALED:
         return catalog.text(f"columns.{key}")
     rules = load_rules()
     maximum = rules.total_max if key == "total" else rules.section_maximum(key)
-    return catalog.text(f"columns.{key}", maximum=maximum)
+    label = catalog.text(f"columns.{key}", maximum=maximum)
+    return catalog.text("estimates.column", label=label) if mock else label

@@ -34,7 +34,7 @@ def by_level_tab(book: Book, figures: CohortStats) -> None:
         with_region_words(figures.levels), _pass_rate_columns(book), "No row could be judged: see the Rejected sheet."
     )
     sheet.blank()
-    _section_table(sheet, figures.sections)
+    _section_table(sheet, figures.sections, book.mock)
     sheet.blank()
     _band_table(sheet, figures.bands)
     sheet.blank()
@@ -66,8 +66,9 @@ def _pass_rate_columns(book: Book) -> tuple[Column, ...]:
     )
 
 
-def _section_table(sheet: Tab, sections: pl.DataFrame) -> None:
-    sheet.heading("Section scores of scored candidates (scaled scores)")
+def _section_table(sheet: Tab, sections: pl.DataFrame, mock: bool) -> None:
+    kind = "estimated from the mock, not JLPT scaled scores" if mock else "scaled scores"
+    sheet.heading(f"Section scores of scored candidates ({kind})")
     sheet.note(
         "Floor: the least a section needs for a pass, whatever the total; for the total, the pass mark. "
         "SD: standard deviation."

@@ -7,6 +7,7 @@ import polars as pl
 
 from jlpt_batch import __version__
 from jlpt_batch.contract import CohortRun, Count
+from jlpt_batch.outputs.workbook.items import ITEMS_TAB
 from jlpt_batch.outputs.workbook.labels import region_words, with_region_words
 from jlpt_batch.outputs.workbook.levels import count_columns
 from jlpt_batch.outputs.workbook.xlsx import (
@@ -44,7 +45,7 @@ def overview_tab(book: Book, run: CohortRun, figures: CohortStats, settings: Set
     sheet.table(with_region_words(figures.levels), columns, "No row could be judged: see the Rejected sheet.")
     sheet.blank()
     sheet.heading("Tabs in this workbook")
-    for name, what in _SHEET_GUIDE:
+    for name, what in _sheet_guide(run):
         sheet.append([new_cell(sheet.ws, name, font=LABEL_FONT), new_cell(sheet.ws, what)])
 
 
@@ -70,6 +71,18 @@ _SHEET_GUIDE = (
     ("Rejected", "Rows that could not be judged and why; fix them in the input file and run again."),
 )
 
+_ITEMS_GUIDE = (
+    ITEMS_TAB,
+    "How each question of the mock behaved (facility, discrimination, flags) and how reliable each section was.",
+)
+
+
+def _sheet_guide(run: CohortRun) -> tuple[tuple[str, str], ...]:
+    """The tabs this workbook has, in order: a marked mock's Item analysis comes before Rejected."""
+    if run.analysis is None:
+        return _SHEET_GUIDE
+    return (*_SHEET_GUIDE[:-1], _ITEMS_GUIDE, _SHEET_GUIDE[-1])
+
 
 def _run_facts(book: Book, run: CohortRun, settings: Settings, figures: CohortStats) -> list[tuple[str, CellValue]]:
     source, counts = run.source, run.counts()
@@ -84,6 +97,7 @@ def _run_facts(book: Book, run: CohortRun, settings: Settings, figures: CohortSt
         *((book.words.text(count.label_key), counts[count]) for count in shown),
         ("Empty rows skipped", source.rows_skipped_empty),
         ("Scores from", _exam_words(settings)),
+        *((("Answer key", run.analysis.key_name),) if run.analysis else ()),
         ("As of", settings.as_of.isoformat()),
         ("National figures", f"{figures.national_label}; {region_words(figures.levels['region'])}"),
         ("Rules version", load_rules().version),

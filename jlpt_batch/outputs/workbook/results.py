@@ -6,6 +6,7 @@ import polars as pl
 
 from jlpt_batch.admin_wording import column_label
 from jlpt_batch.contract import COLUMN_KEYS
+from jlpt_batch.exams import MOCK
 from jlpt_batch.outputs.workbook.xlsx import (
     NOTE_FONT,
     RESULT_FILLS,
@@ -19,7 +20,8 @@ from jlpt_batch.outputs.workbook.xlsx import (
 
 def results_tab(book: Book, judged: pl.DataFrame) -> BulkRows | None:
     frame = _results_frame(judged)
-    labels = [column_label(book.words, key) for key in frame.columns]
+    mock = judged.height > 0 and judged["exam_kind"][0] == MOCK
+    labels = [column_label(book.words, key, mock=mock) for key in frame.columns]
     # the heading row and the id and name columns stay in view while scrolling
     sheet = Tab(book, "Results", _results_widths(frame, labels), fit_width=False, freeze="C4")
     sheet.ws.print_title_rows = "3:3"

@@ -198,6 +198,7 @@ class Book:
     workbook: Workbook
     paper: str
     words: Catalog
+    mock: bool = False  # the scores are a mock's: estimates, not JLPT scaled scores
 
 
 class Tab:
