@@ -13,6 +13,7 @@ from typing import Any
 
 from jlpt_batch.contract import Outcome
 from jlpt_batch.outputs.sheets.context import SheetContext, sheet_language
+from jlpt_batch.outputs.sheets.mock import with_mock_answers
 from jlpt_batch.outputs.sheets.model import Bar, Block, CoverModel, ScoreRow, SheetModel
 from jlpt_batch.outputs.sheets.student import Section, Student
 from jlpt_batch.outputs.sheets.wording import Catalog
@@ -26,8 +27,9 @@ _BAND_ORDER = {"A": 0, "B": 1, "C": 2}
 
 def build_sheet(row: Mapping[str, Any], context: SheetContext) -> SheetModel:
     """Word one student's sheet from a judged PASS or FAIL row (see docs/architecture.md)."""
-    lang = sheet_language(row, context)
-    return _SheetWriter(context.wording.catalog(lang), context, Student.from_row(row, context.rules)).model()
+    catalog = context.wording.catalog(sheet_language(row, context))
+    model = _SheetWriter(catalog, context, Student.from_row(row, context.rules)).model()
+    return with_mock_answers(model, row, catalog)  # a mock marked against its key: estimates, questions to review
 
 
 def build_cover(

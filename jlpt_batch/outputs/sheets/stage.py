@@ -44,6 +44,8 @@ def write_sheets(
     """
     context = make_context(settings)
     students = run.judged.filter(pl.col("result") != REJECTED)
+    if run.analysis:  # each marked student's questions to review
+        students = students.join(run.analysis.review(), on="source_row", how="left", maintain_order="left")
     for folder in (SHEETS_FOLDER, PRINT_FOLDER):
         (out_dir / folder).mkdir(parents=True, exist_ok=True)
     tasks = plan_tasks(students, out_dir, settings)

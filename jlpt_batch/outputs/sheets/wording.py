@@ -10,7 +10,7 @@ from __future__ import annotations
 from importlib.resources.abc import Traversable
 from pathlib import Path
 
-from jlpt_batch.rules import BAND_PARTS, LEVELS, SECTION_KEYS, load_rules
+from jlpt_batch.rules import BAND_PARTS, LEVELS, PARTS, SECTION_KEYS, load_rules
 from jlpt_batch.wording import FALLBACK_LANG, Catalog, EntrySpec, Wording, default_templates_dir, fields
 from jlpt_batch.wording import load_wording as _load
 
@@ -135,6 +135,16 @@ ENTRIES: dict[str, frozenset[str]] = {
     "cover.heading_result": _NONE,
     "cover.heading_total": _NONE,
     "cover.summary": fields("students", "passed", "not_passed", "not_scored"),
+    # A mock marked against its answer key (outputs/sheets/mock.py).
+    "mock.heading": _NONE,
+    "mock.heading_estimate": _NONE,
+    "mock.estimates": _NONE,
+    "mock.part_all": fields("part", "correct", "questions"),
+    "mock.part_review": fields("part", "correct", "questions", "items"),
+    "mock.range": fields("first", "last"),
+    "mock.blank": fields("items"),
+    "mock.two_marks": fields("items"),
+    **{f"mock_parts.{part}": _NONE for part in PARTS if part not in BAND_PARTS},
 }
 
 
