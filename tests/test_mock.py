@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import math
 import re
+from pathlib import Path
 
 import openpyxl
 import polars as pl
@@ -30,6 +31,7 @@ from mock_exam import (
 
 from jlpt_batch.cli import main
 from jlpt_batch.marking.analysis import ITEM_COLUMNS
+from jlpt_batch.marking.key import KEY_HEADERS, key_column
 from jlpt_batch.pipeline import load_cohort
 from jlpt_batch.rules import PARTS, SECTION_KEYS
 from jlpt_batch.settings import Settings
@@ -288,3 +290,18 @@ def test_a_mock_sheet_shows_raw_counts_estimates_and_the_questions_to_review(fil
     for item in missed:
         named = re.search(rf"{item}(?!\d)", shown) is not None
         assert named or any(int(item[1:]) in numbers for numbers in ranges), item
+
+
+def test_the_readme_key_table_lists_the_headers_the_key_reader_knows():
+    readme = (Path(__file__).resolve().parent.parent / "README.md").read_text(encoding="utf-8")
+    table = readme[readme.index("| column | accepted headers (any of) | holds |") :].splitlines()[2:]
+    listed = set()
+    for line in table:
+        if not line.startswith("|"):
+            break
+        cells = [cell.strip() for cell in line.strip("|").split(" | ")]
+        (name,) = re.findall(r"`([a-z_]+)`", cells[0])
+        listed.add(name)
+        for alias in cells[1].split(", "):
+            assert key_column(alias) == name, alias
+    assert listed == set(KEY_HEADERS)

@@ -24,6 +24,7 @@ from jlpt_batch.rules import PARTS
 
 ITEMS_TAB = "Item analysis"
 TWO_DECIMALS = "0.00"
+PADDED_DECIMAL = "0.0_)_)"  # room on the right, so the words of the next column do not touch the number
 FLAG_WORDS = {
     "too_hard": "too hard",
     "too_easy": "too easy",
@@ -75,7 +76,7 @@ def _reliability_table(sheet: Tab, analysis: MockAnalysis) -> None:
         Column("mean_points", "Mean points", ONE_DECIMAL),
         Column("kr20", "KR-20", TWO_DECIMALS),
         Column("sd", "SD of the estimate", ONE_DECIMAL),
-        Column("sem", "SEM (scaled points)", ONE_DECIMAL),
+        Column("sem", "SEM (scaled points)", PADDED_DECIMAL),
         Column("method", "Estimated from"),
     )
     sheet.table(labelled, columns, "none: no section was marked.")
