@@ -305,3 +305,17 @@ def test_the_readme_key_table_lists_the_headers_the_key_reader_knows():
         for alias in cells[1].split(", "):
             assert key_column(alias) == name, alias
     assert listed == set(KEY_HEADERS)
+
+
+def test_a_level_of_the_key_that_nobody_sat_has_questions_with_no_figures(tmp_path):
+    key = questions()
+    cohort = [student for student in students(key, count=20) if student.level == "N4"]
+    responses = write_responses(tmp_path / "responses.csv", cohort, [f"Q{n}" for n in range(1, 37)])
+    out = tmp_path / "out"
+    result = invoke("run", responses, "--key", write_key(tmp_path / "key.csv", key), "--out", out, "--no-sheets")
+    assert result.exit_code == 0, result.output
+    items = pl.read_csv(out / "items.csv", infer_schema=False)
+    nobody = items.filter(pl.col("level") == "N3")
+    assert nobody.height == 36
+    assert set(nobody["students"].to_list()) == {"0"} and set(nobody["flags"].to_list()) == {""}
+    assert set(nobody["facility"].to_list()) == {None}

@@ -75,6 +75,10 @@ class MockAnalysis:
         return pl.concat([pl.DataFrame(schema=schema), *frames])
 
 
+_CELLS_SCHEMA = {
+    "question": pl.UInt32, "group": pl.Int8, "code": pl.UInt8, "n": pl.Int64, "sum_total": pl.Int64,
+    "sum_square": pl.Int64,
+}  # fmt: skip
 _REVIEW_FIELDS = {"question": pl.Int64, "part": pl.String, "item": pl.String, "how": pl.String}
 
 
@@ -111,6 +115,8 @@ def _cells(level: MarkedLevel) -> pl.DataFrame:
     """How many students in each group gave each code to each question, with the sums of their
     section totals (and squares) that the point-biserial needs."""
     students = level.students.len()
+    if students == 0:  # every student of the level was rejected, or none sat it
+        return pl.DataFrame(schema=_CELLS_SCHEMA)
     sittings = pl.concat([level.sittings, _groups(level)], how="horizontal")
     # The sittings are section by section, a student's at their index within each: the sitting
     # of an answer is found by arithmetic on the question's section, not by a join over every answer.
@@ -156,20 +162,25 @@ def _level_items(level: MarkedLevel) -> pl.DataFrame:
         pl.col("sum_total").sum().alias("_sum_total"),
         pl.col("sum_square").sum().alias("_sum_square"),
     )
-    figures = questions.join(counts, on="question", how="left", maintain_order="left")
+    figures = questions.join(counts, on="question", how="left", maintain_order="left").with_columns(
+        pl.col("students", "correct", "answered").fill_null(0)  # nobody of the level was marked
+    )
     return figures.with_columns(_figures()).with_columns(_flags().alias("flags"))
 
 
 def _figures() -> list[pl.Expr]:
     students = pl.col("students")
-    share = {name: pl.col(name) / students for name in ("correct", "_double", "_blank")}
+    share = {name: pl.when(students > 0).then(pl.col(name) / students) for name in ("correct", "_double", "_blank")}
     top_facility = pl.col("_top_correct") / pl.col("_top")
     bottom_facility = pl.col("_bottom_correct") / pl.col("_bottom")
     return [
         share["correct"].alias("facility"),
         pl.when(pl.col("_top") > 0).then(top_facility - bottom_facility).alias("discrimination"),
         _point_biserial().alias("point_biserial"),
-        *((pl.col(f"_chose_{option}") / students).alias(OPTION_COLUMNS[option]) for option in range(OPTIONS)),
+        *(
+            pl.when(students > 0).then(pl.col(f"_chose_{option}") / students).alias(OPTION_COLUMNS[option])
+            for option in range(OPTIONS)
+        ),
         share["_double"].alias("double_marked"),
         share["_blank"].alias("blank"),
         _top_prefers_a_wrong_option().alias("_top_prefers_wrong"),
