@@ -63,13 +63,18 @@ class MockAnalysis:
     levels: tuple[MarkedLevel, ...]  # each level's codes and sittings (the long answers already let go)
     warnings: tuple[str, ...]
 
+    def questions(self) -> dict[str, tuple[tuple[str, str], ...]]:
+        """Each level's questions in key order, as (item, part): what review()'s indexes stand for."""
+        return {level.level: tuple(level.questions.select("item", "part").iter_rows()) for level in self.levels}
+
     def flagged(self, flag: str) -> pl.DataFrame:
         """The items carrying a flag."""
         return self.items.filter(pl.col("flags").str.split(";").list.contains(flag))
 
     def review(self) -> pl.DataFrame:
-        """source_row, review: each marked student's questions to review (wrong, blank or two marks) in the
-        sections they sat, in key order, as a list of {question (its index in the key), part, item, how}."""
+        """source_row, review: each marked student's questions to review in the sections they sat, in key
+        order, as a list of {question: its index in the level's key (see questions), how: wrong, blank or
+        two_marks}. Indexes rather than names keep it small: 100,000 students miss millions of questions."""
         frames = [_review(level) for level in self.levels]
         schema = pl.Schema({"source_row": pl.Int64(), "review": pl.List(pl.Struct(_REVIEW_FIELDS))})
         return pl.concat([pl.DataFrame(schema=schema), *frames])
@@ -79,7 +84,8 @@ _CELLS_SCHEMA = {
     "question": pl.UInt32, "group": pl.Int8, "code": pl.UInt8, "n": pl.Int64, "sum_total": pl.Int64,
     "sum_square": pl.Int64,
 }  # fmt: skip
-_REVIEW_FIELDS = {"question": pl.Int64, "part": pl.String, "item": pl.String, "how": pl.String}
+_HOW = pl.Enum(["wrong", "blank", "two_marks"])  # how a question to review was missed
+_REVIEW_FIELDS = {"question": pl.UInt16(), "how": _HOW}  # the question's index in its level's key
 
 
 def analyse(marked: Marked, key: AnswerKey) -> MockAnalysis:
@@ -118,11 +124,7 @@ def _cells(level: MarkedLevel) -> pl.DataFrame:
     if students == 0:  # every student of the level was rejected, or none sat it
         return pl.DataFrame(schema=_CELLS_SCHEMA)
     sittings = pl.concat([level.sittings, _groups(level)], how="horizontal")
-    # The sittings are section by section, a student's at their index within each: the sitting
-    # of an answer is found by arithmetic on the question's section, not by a join over every answer.
-    slot_of_section = {index: slot for slot, index in enumerate(sittings["section_index"].unique(maintain_order=True))}
-    section_slot = level.questions["section_index"].replace_strict(slot_of_section, return_dtype=pl.UInt32)
-    slot = pl.lit(section_slot).gather(pl.col("question")) * students + pl.col("student")
+    slot = _sitting_slot(level, students)
     with_sittings = level.answers.with_columns(
         pl.lit(sittings["points"]).gather(slot).alias("total"), pl.lit(sittings["group"]).gather(slot).alias("group")
     )
@@ -137,6 +139,19 @@ def _cells(level: MarkedLevel) -> pl.DataFrame:
         )
         .collect()
     )
+
+
+def _sitting_slot(level: MarkedLevel, students: int) -> pl.Expr:
+    """The row of level.sittings that holds each answer's student and section.
+
+    The sittings are section by section, a student's at their index within each, so the
+    sitting of an answer is found by arithmetic on its question's section, not by a join
+    over every answer.
+    """
+    sections = level.sittings["section_index"].unique(maintain_order=True)
+    slot_of_section = {index: slot for slot, index in enumerate(sections)}
+    section_slot = level.questions["section_index"].replace_strict(slot_of_section, return_dtype=pl.UInt32)
+    return pl.lit(section_slot).gather(pl.col("question")) * students + pl.col("student")
 
 
 def _level_items(level: MarkedLevel) -> pl.DataFrame:
@@ -364,31 +379,23 @@ def _check_key_warnings(items: pl.DataFrame, letters: bool) -> tuple[str, ...]:
 
 def _review(level: MarkedLevel) -> pl.DataFrame:
     """source_row and the review list of each student of one level (sections they were absent from left out)."""
-    answers = marked_answers(level.codes, level.questions).with_columns(
-        pl.lit(level.questions["section_index"]).gather(pl.col("question")).alias("section_index"),
-        pl.lit(level.questions["part"]).gather(pl.col("question")).alias("part"),
-    )
-    sat = level.sittings.select("student", "section_index", (pl.col("answered") > 0).alias("sat"))
+    students = level.students.len()
+    answers = marked_answers(level.codes, level.questions)
+    sat = pl.lit(level.sittings["answered"] > 0).gather(_sitting_slot(level, students))
     code = pl.col("code")
     how = pl.when(code == BLANK).then(pl.lit("blank")).when(is_multiple(code)).then(pl.lit("two_marks"))
     missed = (
-        answers.filter(~pl.col("correct"))
-        .join(sat, on=["student", "section_index"], how="left", maintain_order="left")
-        .filter("sat")
-        .sort("student", "question")
+        answers.filter(~pl.col("correct") & sat)  # student by student, questions in key order
         .select(
             "student",
-            pl.struct(
-                pl.col("question").cast(pl.Int64),
-                "part",
-                pl.lit(level.questions["item"]).gather(pl.col("question")).alias("item"),
-                how.otherwise(pl.lit("wrong")).alias("how"),
-            ).alias("review"),
+            pl.struct(pl.col("question").cast(pl.UInt16), how.otherwise(pl.lit("wrong")).cast(_HOW).alias("how")).alias(
+                "review"
+            ),
         )
         .group_by("student", maintain_order=True)
         .agg("review")
     )
-    everyone = pl.DataFrame({"student": pl.int_range(0, level.students.len(), dtype=pl.UInt32, eager=True)})
+    everyone = pl.DataFrame({"student": pl.int_range(0, students, dtype=pl.UInt32, eager=True)})
     return everyone.join(missed, on="student", how="left", maintain_order="left").select(
         pl.lit(level.students).gather(pl.col("student")).alias("source_row"),
         pl.col("review").fill_null(pl.lit([], pl.List(pl.Struct(_REVIEW_FIELDS)))),

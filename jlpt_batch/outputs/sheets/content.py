@@ -29,7 +29,8 @@ def build_sheet(row: Mapping[str, Any], context: SheetContext) -> SheetModel:
     """Word one student's sheet from a judged PASS or FAIL row (see docs/architecture.md)."""
     catalog = context.wording.catalog(sheet_language(row, context))
     model = _SheetWriter(catalog, context, Student.from_row(row, context.rules)).model()
-    return with_mock_answers(model, row, catalog)  # a mock marked against its key: estimates, questions to review
+    questions = context.mock_questions.get(row["level"], ())
+    return with_mock_answers(model, row, catalog, questions)  # a marked mock: estimates, questions to review
 
 
 def build_cover(

@@ -34,6 +34,8 @@ class SheetContext:
     national_label: str = ""
     # level -> {total: estimated percentile}, for passing totals only; empty without --percentile
     percentiles: Mapping[str, Mapping[int, float]] = field(default_factory=dict)
+    # a mock marked against its key: each level's questions in key order, as (item, part)
+    mock_questions: Mapping[str, tuple[tuple[str, str], ...]] = field(default_factory=dict)
     warnings: tuple[str, ...] = ()
 
     @property
