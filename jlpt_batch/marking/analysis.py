@@ -14,9 +14,10 @@ For every level and question, over the students who sat its section:
   wrong option chosen more often than the keyed one by the top group: the classic
   mis-keyed question).
 
-Per level and section, the reliability is KR-20 (Cronbach's alpha when questions carry
-different points, to which it is then equal with equal points) and the standard error
-of measurement is the spread of the estimated scores × √(1 − reliability).
+Per level and section, the reliability is KR-20, computed as Cronbach's alpha: the two
+are equal when every question is worth one point, and alpha weighs each question by its
+points otherwise. The standard error of measurement is the spread (SD) of the estimated
+scores × √(1 − reliability), in scaled points.
 
 Every figure comes from one aggregation of the marked answers per question, top or
 bottom group and code; the rest is arithmetic on that small table. No loop over
@@ -40,7 +41,6 @@ TOO_EASY_ABOVE = 0.95
 LOW_DISCRIMINATION_BELOW = 0.10
 GROUP_PERCENT = 27  # Kelley's upper and lower groups
 CHECK_KEY_SHOWN = 5  # questions named in the run's warning (all are in items.csv)
-FLAGS = ("too_hard", "too_easy", "low_discrimination", "check_key")
 OPTION_COLUMNS = tuple(f"option_{number}" for number in range(1, OPTIONS + 1))
 
 TOP, MIDDLE, BOTTOM = 1, 0, -1
@@ -58,7 +58,7 @@ class MockAnalysis:
 
     key_name: str
     letters: bool  # the key writes its options A-D
-    items: pl.DataFrame  # ITEM_COLUMNS (plus key_row, column), one row per level and question
+    items: pl.DataFrame  # ITEM_COLUMNS, then key_row: one row per level and question
     reliability: pl.DataFrame  # level, section, questions, possible, students, mean_points, kr20, sd, sem, method
     levels: tuple[MarkedLevel, ...]  # each level's codes and sittings (the long answers already let go)
     warnings: tuple[str, ...]
@@ -66,10 +66,6 @@ class MockAnalysis:
     def questions(self) -> dict[str, tuple[tuple[str, str], ...]]:
         """Each level's questions in key order, as (item, part): what review()'s indexes stand for."""
         return {level.level: tuple(level.questions.select("item", "part").iter_rows()) for level in self.levels}
-
-    def flagged(self, flag: str) -> pl.DataFrame:
-        """The items carrying a flag."""
-        return self.items.filter(pl.col("flags").str.split(";").list.contains(flag))
 
     def review(self) -> pl.DataFrame:
         """source_row, review: each marked student's questions to review in the sections they sat, in key
@@ -303,12 +299,6 @@ def _no_reliability() -> pl.DataFrame:
         "sem": pl.Float64, "method": pl.String,
     }  # fmt: skip
     return pl.DataFrame(schema=schema)
-
-
-def estimate_methods(analysis: MockAnalysis) -> dict[tuple[str, str], str]:
-    """(level, section) -> how its scores were estimated: 'conversion table' or 'share'."""
-    rows = analysis.reliability.select("level", "section", "method").iter_rows()
-    return {(level, section): method for level, section, method in rows}
 
 
 # ── per class ────────────────────────────────────────────────────────────────
