@@ -319,3 +319,44 @@ def test_a_level_of_the_key_that_nobody_sat_has_questions_with_no_figures(tmp_pa
     assert nobody.height == 36
     assert set(nobody["students"].to_list()) == {"0"} and set(nobody["flags"].to_list()) == {""}
     assert set(nobody["facility"].to_list()) == {None}
+
+
+@pytest.mark.parametrize(
+    ("table", "message"),
+    [
+        ([("N3", "listening", 1, 5)], "the N3 listening table starts at raw 1; start it at raw 0"),
+        ([("N3", "listening", 0, 0), ("N3", "listening", 4, 30), ("N3", "listening", 6, 20)],
+         "scaled 20 is lower than the 30 given for fewer raw points; check the table"),
+        ([("N3", "listening", 0, 0), ("N3", "listening", 11, 60)],
+         "raw 11 is more than the 10 points N3 listening can earn"),
+        ([("N3", "listening", 0, 0), ("N3", "listening", 5, 61)], "scaled '61' is not a whole number from 0 to 60"),
+        ([("N4", "reading", 0, 0)], "the answer key has no N4 reading questions to convert"),
+    ],
+    ids=["not from 0", "decreasing", "too many points", "above the maximum", "a section the level lacks"],
+)  # fmt: skip
+def test_a_bad_conversion_table_names_its_row(files, tmp_path, table, message):
+    _key, _cohort, responses, key_path = files
+    beside = key_path.with_name("key-conversion.csv")
+    rows = ["level,section,raw,scaled", *(",".join(str(cell) for cell in row) for row in table)]
+    beside.write_text("\n".join(rows) + "\n", encoding="utf-8")
+    out = tmp_path / "out"
+    result = invoke("run", responses, "--key", key_path, "--out", out)
+    assert result.exit_code == 2, result.output
+    assert result.output.startswith("Error: conversion table key-conversion.csv, row ") and message in result.output
+    assert result.output.count("\n") == 1 and not out.exists()
+
+
+def test_a_question_twice_and_a_key_mixing_letters_and_numbers_are_refused(files, tmp_path):
+    _key, _cohort, responses, key_path = files
+    lines = _key_lines(key_path)
+    _rewrite(key_path, [*lines, lines[1]])
+    out = tmp_path / "out"
+    message = "answer key key.csv, row 69: N3 question 'Q1' is also on row 2; list each question once per level"
+    _one_line_exit_2(invoke("run", responses, "--key", key_path, "--out", out), message, out)
+    fields = lines[3].split(",")
+    fields[2] = "B"
+    lines[3] = ",".join(fields)
+    _rewrite(key_path, lines)
+    message = ("answer key key.csv, row 4: answer 'B' is a letter, but row 2 uses numbers; write every answer as 1-4, "
+               "or every answer as A-D")  # fmt: skip
+    _one_line_exit_2(invoke("run", responses, "--key", key_path, "--out", out), message, out)

@@ -248,9 +248,18 @@ def _at(name: str, message: str, *args: pl.Expr | str) -> pl.Expr:
 
 
 def raise_first(frame: pl.DataFrame, checks: list[KeyCheck], what: str) -> None:
-    """Raise AnswerKeyError with the first problem in row order (and how many more there are)."""
+    """Raise AnswerKeyError with the first problem in row order (and how many more there are).
+
+    Each message is worded over the whole table, then kept where its check fails: a message
+    may look at other rows (the row a question first appeared on, the row before).
+    """
     found = pl.concat(
-        [frame.filter(check.rows).select("key_row", check.message.alias("message")) for check in checks]
+        [
+            frame.select("key_row", check.rows.alias("_broken"), check.message.alias("message"))
+            .filter(pl.col("_broken").fill_null(False))
+            .drop("_broken")
+            for check in checks
+        ]
     ).sort("key_row", maintain_order=True)
     if found.height:
         more = f" ({found.height - 1} more problem(s) in the {what})" if found.height > 1 else ""
