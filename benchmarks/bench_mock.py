@@ -17,6 +17,7 @@ and full-width digits) and its answer key, then prints, all measured in this one
 from __future__ import annotations
 
 import argparse
+import os
 import statistics
 import subprocess
 import sys
@@ -153,8 +154,11 @@ def main() -> None:
     responses, key = folder / "responses.csv", folder / "key.csv"
     responses_frame(args.students, args.questions).write_csv(responses)
     key_frame(args.questions).write_csv(key)
-    print(f"{args.students:,} students x {args.questions} questions (N3 and N4 mixed), "
-          f"{responses.stat().st_size / 1e6:.0f} MB CSV; polars {pl.__version__}")  # fmt: skip
+    print(
+        f"{args.students:,} students x {args.questions} questions (N3 and N4 mixed), "
+        f"{responses.stat().st_size / 1e6:.0f} MB CSV; polars {pl.__version__}; "
+        f"load average {os.getloadavg()[0]:.1f} on {os.cpu_count()} cores"
+    )  # others' work slows every figure
     bench_stages(Settings(responses, folder / "out", key_path=key), args.runs)
     bench_command(responses, key, folder / "run-out")
 
