@@ -24,7 +24,8 @@ from jlpt_batch.rules import PARTS
 
 ITEMS_TAB = "Item analysis"
 TWO_DECIMALS = "0.00"
-PADDED_DECIMAL = "0.0_)_)"  # room on the right, so the words of the next column do not touch the number
+# room on the right, so that the words of the next column do not touch the number
+PADDED_DECIMAL, PADDED_PERCENT = "0.0_)_)", "0.0%_)_)"
 FLAG_WORDS = {
     "too_hard": "too hard",
     "too_easy": "too easy",
@@ -111,7 +112,7 @@ def _question_columns(analysis: MockAnalysis) -> tuple[Column, ...]:
         Column("point_biserial", "Point-biserial", TWO_DECIMALS),
         *(Column(option, f"Chose {name} (%)", PERCENT) for option, name in zip(OPTION_COLUMNS, names, strict=True)),
         Column("double_marked", "Two marks (%)", PERCENT),
-        Column("blank", "Blank (%)", PERCENT),
+        Column("blank", "Blank (%)", PADDED_PERCENT),
         Column("flags", "Flags"),
     )
 
