@@ -121,18 +121,17 @@ def _cells(level: MarkedLevel) -> pl.DataFrame:
         return pl.DataFrame(schema=_CELLS_SCHEMA)
     sittings = pl.concat([level.sittings, _groups(level)], how="horizontal")
     slot = _sitting_slot(level, students)
-    with_sittings = level.answers.with_columns(
-        pl.lit(sittings["points"]).gather(slot).alias("total"), pl.lit(sittings["group"]).gather(slot).alias("group")
-    )
+    total = pl.lit(sittings["points"]).gather(slot).cast(pl.Int64)
     return (
-        with_sittings.lazy()
-        .filter(pl.col("group").is_not_null())  # absent from the section: not in its analysis
+        level.answers.lazy()
+        .select("question", "code", pl.lit(sittings["group"]).gather(slot).alias("group"), total.alias("total"))
         .group_by("question", "group", "code")
         .agg(
             pl.len().cast(pl.Int64).alias("n"),
-            pl.col("total").sum().cast(pl.Int64).alias("sum_total"),
-            (pl.col("total").cast(pl.Int64) ** 2).sum().alias("sum_square"),
+            pl.col("total").sum().alias("sum_total"),
+            (pl.col("total") ** 2).sum().alias("sum_square"),
         )
+        .filter(pl.col("group").is_not_null())  # absent from the section: not in its analysis
         .collect()
     )
 
