@@ -360,3 +360,11 @@ def test_a_question_twice_and_a_key_mixing_letters_and_numbers_are_refused(files
     message = ("answer key key.csv, row 4: answer 'B' is a letter, but row 2 uses numbers; write every answer as 1-4, "
                "or every answer as A-D")  # fmt: skip
     _one_line_exit_2(invoke("run", responses, "--key", key_path, "--out", out), message, out)
+
+
+def test_no_items_skips_items_csv_only(files, tmp_path):
+    _key, _cohort, responses, key_path = files
+    out = tmp_path / "out"
+    result = invoke("run", responses, "--key", key_path, "--out", out, "--no-sheets", "--no-workbook", "--no-items")
+    assert result.exit_code == 0, result.output
+    assert sorted(path.name for path in out.iterdir() if not path.name.startswith(".")) == ["results.csv"]
