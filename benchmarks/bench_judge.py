@@ -55,15 +55,16 @@ def bench_judgement(rows: int, runs: int) -> None:
     print(f"ratio plain / vectorised: {p / v:.1f}x")
 
 
-def run_process(args: list[str], env: dict) -> tuple[float, int]:
-    """Wall seconds and peak resident memory (MB) of one fresh process."""
+def run_process(args: list[str], env: dict) -> tuple[float, int, float]:
+    """Wall seconds, peak resident memory (MB) and CPU seconds (user + system, every thread) of one
+    fresh process. CPU time is less disturbed than wall time when others share the machine."""
     start = time.perf_counter()
     process = subprocess.Popen(args, env=env, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
     _, status, usage = os.wait4(process.pid, 0)
     wall = time.perf_counter() - start
     if os.waitstatus_to_exitcode(status) not in (0, 3):
         raise SystemExit(f"{args} failed with status {status}")
-    return wall, usage.ru_maxrss // 1024
+    return wall, usage.ru_maxrss // 1024, usage.ru_utime + usage.ru_stime
 
 
 def bench_whole_run(rows: int, runs: int) -> None:
@@ -87,6 +88,10 @@ def bench_whole_run(rows: int, runs: int) -> None:
           f"peak {max(b[1] for _, b in pairs)} MB")  # fmt: skip
     print(f"ratio run / polars round trip: median {statistics.median(ratios):.2f}x "
           f"(min {min(ratios):.2f}, max {max(ratios):.2f}) over {runs} alternated pairs")  # fmt: skip
+    cpu = [o[2] / b[2] for o, b in pairs]
+    print(f"CPU time (user + system): run median {statistics.median(o[2] for o, _ in pairs):.2f} s, round trip "
+          f"{statistics.median(b[2] for _, b in pairs):.2f} s; ratio median {statistics.median(cpu):.2f}x "
+          f"(min {min(cpu):.2f}, max {max(cpu):.2f})")  # fmt: skip
 
 
 def main() -> None:

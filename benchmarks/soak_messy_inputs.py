@@ -23,10 +23,14 @@ from hypothesis import HealthCheck, Phase, given, seed, settings  # noqa: E402
 from test_messy_inputs import (  # noqa: E402
     Blank,
     MessyCohort,
+    Padded,
     Row,
     Title,
+    Uncalculated,
+    as_written,
     check_in_temporary_folder,
     clean,
+    grouped,
     messy_cohorts,
 )  # fmt: skip
 
@@ -46,6 +50,12 @@ def features(cohort: MessyCohort) -> list[str]:
         "duplicate ids": len([i for i in ids if i]) > len({i for i in ids if i}),
         "names of 1,000+ characters": any(len(name) >= 1000 for name in names),
         "control characters": any(ch < " " or ch == "\x7f" for name in names for ch in name),
+        "padded numeric ids": any(isinstance(cohort.cell(row, "candidate_id"), Padded) for row in rows),
+        "uncalculated formulas": any(isinstance(cell, Uncalculated) for row in rows for cell in row.cells),
+        "a stray quote": any(row.stray_quote for row in rows),
+        "classes written once per group": cohort.index("class") is not None
+        and grouped([as_written(cohort.cell(row, "class")) for row in rows]),
+        "'?' in a Shift_JIS file": cohort.encoding == "cp932" and any("?" in name for name in names),
     }
     return [name for name, present in found.items() if present]
 
@@ -69,7 +79,7 @@ class Tally:
         self.errors: Counter = Counter()
 
     def add(self, cohort: MessyCohort, checked) -> None:
-        self.kinds[checked.kind if checked.kind == "xlsx" else f"csv {checked.encoding}"] += 1
+        self.kinds[checked.kind if checked.kind != "csv" else f"csv {checked.encoding}"] += 1
         self.exit_codes[checked.exit_code] += 1
         self.errors[_error_kind(checked.error)] += 1 if checked.exit_code == 1 else 0
         self.results.update(checked.results)
@@ -80,8 +90,10 @@ class Tally:
         csv_files = sum(n for kind, n in self.kinds.items() if kind.startswith("csv"))
         lines = [
             f"{files} files checked in {seconds:.0f} s ({files / seconds:.1f} files/s): "
-            f"{self.kinds['xlsx']} xlsx, {csv_files} csv "
-            f"({', '.join(f'{kind[4:]} {n}' for kind, n in sorted(self.kinds.items()) if kind.startswith('csv'))})",
+            + ", ".join(f"{self.kinds[kind]} {kind}" for kind in ("xlsx", "ods", "xls", "xlsb"))
+            + f", {csv_files} csv ("
+            + ", ".join(f"{kind[4:]} {n}" for kind, n in sorted(self.kinds.items()) if kind.startswith("csv"))
+            + ")",
             f"{sum(self.results.values())} rows in results.csv: "
             + ", ".join(f"{result} {self.results[result]}" for result in ("PASS", "FAIL", "REJECTED")),
             "exit codes: "

@@ -27,9 +27,26 @@ def synthetic_scores(rows: int, seed: int = 7) -> pl.DataFrame:
     return frame.with_columns(columns)
 
 
+FAMILY = ("佐藤", "鈴木", "髙橋", "田中", "渡邊", "伊藤", "山本", "中村", "小林", "加藤", "Nguyễn", "Trần", "Lê",
+          "Phạm", "김", "이", "박", "王", "李", "张", "Sharma", "Thapa", "Perera", "Aung")  # fmt: skip
+GIVEN = ("花子", "一郎", "ゆき", "ﾊﾅｺ", "翔太", "さくら", "Văn An", "Thị Ánh", "민준", "서연", "小明", "丽",
+         "Rahul", "Sita", "Nimal", "Kyaw", "Somchai", "Anh", "Mai", "Linh")  # fmt: skip
+CLASSES = ("1年A組", "1年B組", "2年A組", "2年B組", "さくら組", "Class 3", "N1対策", "夜間コース")
+
+
+def _pick(words: tuple[str, ...], seed: int) -> pl.Expr:
+    return pl.lit(pl.Series(words)).get((pl.col("source_row").hash(seed) % len(words)).cast(pl.Int64))
+
+
 def synthetic_csv_frame(rows: int, seed: int = 7) -> pl.DataFrame:
-    """The same rows as a school's CSV would hold them (text, Japanese headers)."""
-    scores = synthetic_scores(rows, seed)
+    """The same rows as a school's CSV would hold them: text, Japanese headers, five-digit ids,
+    names in the scripts of the school's students (Japanese, Vietnamese, Korean, Chinese, Nepali,
+    Sinhala, Burmese) and Japanese class names."""
+    scores = synthetic_scores(rows, seed).with_columns(
+        pl.col("source_row").cast(pl.String).str.pad_start(6, "0").alias("candidate_id"),
+        pl.concat_str(_pick(FAMILY, seed + 20), pl.lit(" "), _pick(GIVEN, seed + 21)).alias("name"),
+        _pick(CLASSES, seed + 22).alias("class"),
+    )
     return scores.select(
         pl.col("candidate_id").alias("受験番号"),
         pl.col("name").alias("氏名"),

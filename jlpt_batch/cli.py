@@ -121,7 +121,7 @@ def input_argument(command: Command) -> Command:
 @output_options
 @settings_options("run")
 def run_command(input_path: Path, out_dir: Path | None, config_path: Path | None, **options: object) -> NoReturn:
-    """Judge INPUT (.xlsx or .csv) and write results.csv, summary.xlsx and feedback sheets."""
+    """Judge INPUT (.xlsx, .xlsm, .xlsb, .ods, .xls or .csv) and write results.csv, summary.xlsx and feedback sheets."""
     skip = frozenset(output.name for output in OUTPUTS if options.pop(f"skip_{output.name}", False))
     settings = _guarded(lambda: _settings(input_path, out_dir, config_path, options, skip))
     report = _guarded(lambda: run(settings))

@@ -93,6 +93,7 @@ def _count_columns() -> tuple[Column, ...]:
 COLUMNS: tuple[Column, ...] = (
     Column("candidate_id", pl.String(), Role.INPUT, read=True),
     Column("name", pl.String(), Role.INPUT, read=True),
+    Column("name_latin", pl.String(), Role.INPUT, read=True),  # the name in Latin letters, printed beside it
     Column("class", pl.String(), Role.INPUT, read=True),
     Column("level", pl.String(), Role.INPUT, read=True),
     Column("source_row", pl.Int64(), Role.AUDIT, read=True),
@@ -207,6 +208,7 @@ class SourceInfo:
     header_row: int  # 1-based spreadsheet row of the header
     rows_read: int  # non-empty data rows below the header
     rows_skipped_empty: int  # entirely empty rows, skipped and counted
+    notes: tuple[str, ...] = ()  # what the reader noticed about the file and the user should know
 
 
 @dataclass(frozen=True)

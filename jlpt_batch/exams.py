@@ -1,11 +1,18 @@
-"""JLPT sittings (the first Sunday of July and of December, and when results arrive) and the exam a run is about."""
+"""JLPT sittings (the first Sunday of July and of December, when they take applications and
+when results arrive) and the exam a run is about."""
 
 from __future__ import annotations
 
 import datetime as dt
+import re
+import tomllib
+from collections.abc import Mapping
 from dataclasses import dataclass
+from functools import cache
+from importlib import resources
 
 SITTING_MONTHS = (7, 12)
+SITTING_MONTH_NAMES = {"july": 7, "december": 12}  # as the settings name them
 
 # The kinds of exam (results.csv's exam_kind): an official sitting, or a school's mock exam.
 SITTING, MOCK = "sitting", "mock"
@@ -115,3 +122,113 @@ class Exam:
         if self.mock_date is not None:
             return next_sitting_after(self.mock_date)
         return self.sitting.following()
+
+
+# -- registration -------------------------------------------------------------------------------
+
+
+@dataclass(frozen=True, order=True)
+class MonthDay:
+    """A day of the year without the year: 24 March."""
+
+    month: int
+    day: int
+
+    def on_or_before(self, limit: dt.date) -> dt.date:
+        """The latest date with this month and day, on or before ``limit`` (29 February: the 28th in other years)."""
+        year = limit.year if (self.month, self.day) <= (limit.month, limit.day) else limit.year - 1
+        leap = year % 4 == 0 and (year % 100 != 0 or year % 400 == 0)
+        day = 28 if (self.month, self.day) == (2, 29) and not leap else self.day
+        return dt.date(year, self.month, day)
+
+
+@dataclass(frozen=True)
+class Window:
+    """When a sitting takes applications, as month-days: it opens, and it closes (the deadline)."""
+
+    opens: MonthDay
+    closes: MonthDay
+
+
+_RANGE = re.compile(r"\s*(\d{1,2})-(\d{1,2})\s*\.\.\s*(\d{1,2})-(\d{1,2})\s*")
+
+
+def parse_window(text: str) -> Window:
+    """``"03-24..04-17"`` as a Window; ValueError says what is wrong (to follow "... gives july '...',")."""
+    match = _RANGE.fullmatch(text)
+    if not match:
+        raise ValueError("which is not an opening..closing range of month-days like 03-24..04-17")
+    opens, closes = MonthDay(*map(int, match.group(1, 2))), MonthDay(*map(int, match.group(3, 4)))
+    for day in (opens, closes):
+        try:
+            dt.date(2024, day.month, day.day)  # a leap year: 02-29 is a day
+        except ValueError:
+            shown = f"{day.month:02d}-{day.day:02d}"
+            raise ValueError(f"whose {shown} is not a day of the year; write month-days like 03-24..04-17") from None
+    return Window(opens, closes)
+
+
+@dataclass(frozen=True)
+class Registration:
+    """When each sitting takes applications: the usual dates in Japan, or the school's own."""
+
+    windows: Mapping[int, Window]  # sitting month (7, 12) -> its window
+    school_set: bool = False  # False: the usual dates in Japan (sittings.toml), which move a little each year
+
+    def dates(self, sitting: Sitting) -> tuple[dt.date, dt.date]:
+        """(opens, closes) of a sitting: the window's latest dates before the sitting."""
+        window = self.windows[sitting.month]
+        closes = window.closes.on_or_before(sitting.date - dt.timedelta(days=1))
+        return window.opens.on_or_before(closes), closes
+
+    def with_windows(self, given: Mapping[int, Window]) -> Registration:
+        """These windows for their sittings (the others unchanged), as the school's own."""
+        return Registration({**self.windows, **given}, school_set=True)
+
+
+@cache
+def usual_registration() -> Registration:
+    """The usual registration dates in Japan, from the package's sittings.toml."""
+    text = resources.files("jlpt_batch").joinpath("sittings.toml").read_text(encoding="utf-8")
+    table = tomllib.loads(text)["registration"]
+    return Registration({SITTING_MONTH_NAMES[name]: parse_window(value) for name, value in table.items()})
+
+
+@dataclass(frozen=True)
+class NextSittings:
+    """The sittings a sheet points at, seen from its date of issue.
+
+    ``nearest`` is the first sitting after the date of issue (and after the exam);
+    ``target`` the first one a student can still register for: ``nearest`` while its
+    registration is open or yet to open, else a later one. Study weeks count to ``target``.
+    """
+
+    as_of: dt.date
+    nearest: Sitting
+    target: Sitting
+    opens: dt.date  # the target's registration
+    closes: dt.date
+
+    @property
+    def nearest_closed(self) -> bool:
+        """The nearest sitting is only for those who have already registered for it."""
+        return self.target != self.nearest
+
+    @property
+    def registration_open(self) -> bool:
+        return self.opens <= self.as_of
+
+    @property
+    def after_target(self) -> Sitting:
+        """The sitting after the target: the one to aim for after a rest."""
+        return self.target.following()
+
+
+def next_sittings(exam: Exam, as_of: dt.date, registration: Registration) -> NextSittings:
+    """The nearest sitting and the first one still open for registration, from ``as_of``."""
+    nearest = next_sitting_after(max(as_of, exam.date))
+    target = nearest
+    while registration.dates(target)[1] < as_of:
+        target = target.following()
+    opens, closes = registration.dates(target)
+    return NextSittings(as_of, nearest, target, opens, closes)

@@ -26,7 +26,15 @@ from jlpt_batch.exams import SITTING
 from jlpt_batch.judging.judge import judge
 from jlpt_batch.marking import analyse, load_key, mark
 from jlpt_batch.outputs import OUTPUTS
-from jlpt_batch.outputs.folder import check_output_folder, mark_as_ours, output_errors, replace_folder, staging_folder
+from jlpt_batch.outputs.folder import (
+    check_output_folder,
+    check_room,
+    mark_as_ours,
+    output_errors,
+    replace_folder,
+    staging_folder,
+)
+from jlpt_batch.outputs.sheets import OUTPUT as SHEETS
 from jlpt_batch.reading import read_table
 from jlpt_batch.reading.validate import Prepared, prepare
 from jlpt_batch.settings import Settings
@@ -60,9 +68,11 @@ class Report:
 
 def load_cohort(settings: Settings) -> CohortRun:
     """Read, validate and judge the input (marking a mock's answers first when there is a key); nothing is written."""
-    raw = read_table(settings.input_path, sheet=settings.worksheet, encoding=settings.encoding)
+    raw = read_table(
+        settings.input_path, sheet=settings.worksheet, encoding=settings.encoding, max_rows=settings.max_rows
+    )
     key = load_key(settings.key_path, raw.header) if settings.key_path else None  # a bad key stops the run here
-    prepared = prepare(raw, max_rows=settings.max_rows, scores_required=key is None)
+    prepared = prepare(raw, max_rows=settings.max_rows, fill_class=settings.fill_class, scores_required=key is None)
     marked = mark(raw, prepared, key) if key else None
     if marked:
         prepared = marked.prepared
@@ -74,6 +84,7 @@ def load_cohort(settings: Settings) -> CohortRun:
         header_row=raw.header_row,
         rows_read=prepared.rows_read,
         rows_skipped_empty=prepared.rows_skipped_empty,
+        notes=prepared.notes,
     )
     judged = combine(prepared, settings.effective_exam.kind)
     analysis = analyse(marked, key) if marked and key else None
@@ -108,13 +119,16 @@ def _as_rejected(column: Column, rejected: pl.Expr) -> pl.Expr:
 
 def run(settings: Settings) -> Report:
     """Judge the input and write every wanted output (see ``outputs.OUTPUTS``) into settings.out_dir."""
+    with output_errors(settings.out_dir):
+        check_output_folder(settings)  # before the reading: a bad --out is said at once
     start = time.perf_counter()
     cohort = load_cohort(settings)
     report = Report(cohort, seconds={"read and judge": time.perf_counter() - start})
     if cohort.analysis:  # double marks and questions that look mis-keyed
         report.warnings.extend(cohort.analysis.warnings)
     with output_errors(settings.out_dir):
-        check_output_folder(settings)
+        sheets = cohort.count(Count.JUDGED) if settings.writes(SHEETS.name) else 0
+        check_room(settings.out_dir, cohort.count(Count.READ), sheets)
     with output_errors(settings.out_dir), staging_folder(settings.out_dir) as staging:
         _write_outputs(cohort, staging, settings, report)
         replace_folder(staging, settings.out_dir)

@@ -60,6 +60,7 @@ class Rules:
     band_b_percent: int
     part_sections: dict[str, tuple[str, ...]]  # banded sub-part -> the sections it belongs to
     unbanded_part_sections: dict[str, tuple[str, ...]]  # counted on a mock, but never banded
+    cefr_first_sitting: tuple[int, int]  # (year, month) of the first sitting whose reports show a CEFR level
 
     def level(self, level: str) -> LevelRule:
         return self.levels[level]
@@ -105,7 +106,13 @@ def load_rules() -> Rules:
         band_b_percent=bands["b_min_percent"],
         part_sections={part: tuple(sections) for part, sections in bands["parts"].items()},
         unbanded_part_sections={part: tuple(sections) for part, sections in data["counted_parts"].items()},
+        cefr_first_sitting=_year_month(data["cefr"]["first_sitting"]),
     )
+
+
+def _year_month(text: str) -> tuple[int, int]:
+    year, month = text.split("-")
+    return int(year), int(month)
 
 
 def _level_rule(name: str, spec: dict[str, Any]) -> LevelRule:

@@ -19,7 +19,16 @@ from pathlib import Path
 from typing import Literal, cast
 
 from jlpt_batch.errors import SettingsError
-from jlpt_batch.exams import Exam, Sitting, parse_sitting
+from jlpt_batch.exams import (
+    SITTING_MONTH_NAMES,
+    Exam,
+    Registration,
+    Sitting,
+    Window,
+    parse_sitting,
+    parse_window,
+    usual_registration,
+)
 
 Paper = Literal["a4", "letter"]
 SortOrder = Literal["input", "id", "name"]
@@ -40,6 +49,7 @@ class Settings:
     encoding: str | None = None  # of a CSV input; None: detected
     key_path: Path | None = None  # the answer key of a mock whose answers the input holds; None: scores are given
     max_rows: int = 1_000_000
+    fill_class: bool = True  # fill down a class column written only on each group's first row
     skip: frozenset[str] = frozenset()  # names of outputs not to write (see outputs.OUTPUTS)
     force: bool = False
     as_of: dt.date = field(default_factory=dt.date.today)
@@ -53,6 +63,7 @@ class Settings:
     duplex: bool = False
     percentile: bool = False
     region: Region = "all"
+    registration: Registration = field(default_factory=usual_registration)  # sittings.toml: the usual dates in Japan
     show_progress: bool = False
 
     @property
@@ -146,6 +157,34 @@ def _file(value: object) -> Path:
     return path
 
 
+def _registration(value: object) -> Registration:
+    """``{july = "03-01..03-31"}`` (the settings file) or ``"july=03-01..03-31,december=..."``
+    (the command line): the school's registration dates; a sitting left out keeps the usual ones."""
+    pairs = _registration_pairs(value)
+    windows: dict[int, Window] = {}
+    for name, text in pairs:
+        month = SITTING_MONTH_NAMES.get(name.strip().lower())
+        if month is None:
+            raise ValueError(f"names {name.strip()!r}, which is not a sitting; use july and december")
+        if not isinstance(text, str):
+            raise ValueError(f"gives {name.strip()} {text!r}: write it as text in quotes, like '03-24..04-17'")
+        try:
+            windows[month] = parse_window(text)
+        except ValueError as error:
+            raise ValueError(f"gives {name.strip()} {text.strip()!r}, {error}") from None
+    return usual_registration().with_windows(windows)
+
+
+def _registration_pairs(value: object) -> list[tuple[str, object]]:
+    if isinstance(value, dict):
+        return list(value.items())
+    if isinstance(value, str) and value.strip():
+        pairs = [item.partition("=") for item in value.split(",")]
+        if all(sep for _, sep, _ in pairs):
+            return [(name, text) for name, _, text in pairs]
+    raise ValueError("is not a list of sittings and dates like july=03-24..04-17,december=08-26..09-16")
+
+
 def _encoding(value: object) -> str:
     text = _text(value)
     try:
@@ -207,6 +246,10 @@ SETTINGS: tuple[Setting, ...] = (
              "Answer key (.xlsx or .csv) of a mock exam: INPUT holds each student's answers, which are "
              "marked against it (the mock is dated --mock-date, default --as-of).",
              _file, field="key_path", metavar="FILE", commands=("run", "check")),
+    Setting("fill_class", "--fill-class",
+             "Fill down a class column written only on the first row of each group (as merged cells "
+             "saved to CSV leave it); --no-fill-class leaves those rows without a class.",
+             _boolean, in_file=True, flag=True, commands=("run", "check")),
     Setting("force", "--force", "Replace an existing output folder even if jlpt-batch did not write it.",
              _boolean, flag=True),
     Setting("as_of", "--as-of", "Date of issue; weeks to the next sitting count from it (default: today).",
@@ -234,8 +277,12 @@ SETTINGS: tuple[Setting, ...] = (
     Setting("percentile", "--percentile", "Show passers their estimated national percentile rank.",
              _boolean, in_file=True, flag=True),
     Setting("region", "--region",
-             "National figures to compare with: all, domestic or overseas.",
+             "National figures to compare with, for students whose row gives no region: all, domestic or overseas.",
              _choice(*REGIONS), in_file=True, metavar="REGION"),
+    Setting("registration", "--registration",
+             "When each sitting takes applications, month-days, e.g. july=03-01..03-31,december=08-01..08-31 "
+             "(default: the usual dates in Japan).",
+             _registration, in_file=True, metavar="DATES"),
 )  # fmt: skip
 
 FILE_KEYS: tuple[str, ...] = tuple(setting.key for setting in SETTINGS if setting.in_file)

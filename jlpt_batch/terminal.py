@@ -10,7 +10,7 @@ from jlpt_batch.stats import headline_by_level
 def format_summary(report: Report) -> str:
     """Rows read, judged, passed, failed, rejected, skipped; per level; where the outputs are."""
     cohort = report.cohort
-    lines = [_counts_line(cohort), "", *_level_table(cohort)]
+    lines = [_counts_line(cohort), *_note_lines(cohort), "", *_level_table(cohort)]
     if report.rejected:
         lines += ["", f"{report.rejected} row(s) rejected; each is in results.csv with its reason:"]
         lines += _rejection_lines(cohort, limit=10)
@@ -23,7 +23,7 @@ def format_summary(report: Report) -> str:
 def format_check(cohort: CohortRun) -> str:
     """The validation result: counts, then every rejected row with its reason."""
     rejected = cohort.count(Count.REJECTED)
-    lines = [_counts_line(cohort)]
+    lines = [_counts_line(cohort), *_note_lines(cohort)]
     if rejected:
         lines += ["", f"{rejected} row(s) would be rejected:", *_rejection_lines(cohort, limit=None)]
     else:
@@ -40,6 +40,11 @@ def _counts_line(cohort: CohortRun) -> str:
         f"{counts[Count.NOT_PASSED]} not passed ({counts[Count.NOT_SCORED]} not scored: absent); "
         f"{counts[Count.REJECTED]} rejected, {source.rows_skipped_empty} empty rows skipped"
     )
+
+
+def _note_lines(cohort: CohortRun) -> list[str]:
+    """What the reader noticed about the file (a grouped class column, lost characters, ...)."""
+    return [f"note: {note}" for note in cohort.source.notes]
 
 
 def _level_table(cohort: CohortRun) -> list[str]:

@@ -4,9 +4,13 @@ from __future__ import annotations
 
 import io
 import re
+import shutil
+import subprocess
+import tempfile
 from pathlib import Path
 
 import polars as pl
+import pytest
 from feedback_rows import judged_row, three, two
 from pypdf import PdfReader
 
@@ -47,4 +51,35 @@ def page_texts(pdf: bytes | Path) -> list[str]:
     return [re.sub(r"\s+", " ", page.extract_text()) for page in reader.pages]
 
 
-__all__ = ["cohort", "page_texts", "rejected", "student", "three", "two"]
+POPPLER_MISSING = "needs poppler-utils (pdftotext, pdffonts): apt-get install poppler-utils"
+
+
+def poppler(tool: str, pdf: bytes | Path, *args: str) -> str:
+    """The output of a poppler tool (pdftotext, pdffonts) on a PDF; the test is skipped without poppler.
+
+    pdftotext reads the /ActualText of shaped runs, which pypdf ignores: names in
+    Devanagari, Myanmar, Sinhala or Thai come out right only through it.
+    """
+    if shutil.which(tool) is None:
+        pytest.skip(POPPLER_MISSING)
+    with tempfile.TemporaryDirectory() as folder:
+        path = pdf if isinstance(pdf, Path) else Path(folder) / "file.pdf"
+        if not isinstance(pdf, Path):
+            path.write_bytes(pdf)
+        done = subprocess.run([tool, *args, str(path), *(["-"] if tool == "pdftotext" else [])], capture_output=True)
+    assert done.returncode == 0, done.stderr
+    return done.stdout.decode("utf-8")
+
+
+def extracted_text(pdf: bytes | Path) -> str:
+    """The PDF's text as pdftotext gives it, whitespace runs collapsed to one space."""
+    return re.sub(r"\s+", " ", poppler("pdftotext", pdf, "-enc", "UTF-8"))
+
+
+def unembedded_fonts(pdf: bytes | Path) -> list[str]:
+    """The fonts pdffonts lists as not embedded in the file."""
+    lines = poppler("pdffonts", pdf).splitlines()[2:]
+    return [line.split()[0] for line in lines if line.split()[-5] != "yes"]
+
+
+__all__ = ["cohort", "extracted_text", "page_texts", "rejected", "student", "three", "two", "unembedded_fonts"]

@@ -38,8 +38,8 @@ def test_run_writes_results_and_exits_0(good_csv, tmp_path):
     assert data.startswith(b"\xef\xbb\xbf")  # BOM: Excel shows Japanese names correctly
     lines = data.decode("utf-8-sig").splitlines()
     assert lines[0].split(",")[: len(COLUMN_KEYS)] == list(COLUMN_KEYS)
-    assert lines[1].startswith("001,Ana,1A,N3,2,40,40,,40,120,PASS,")
-    assert lines[2].startswith("002,Bo,1A,N5,3,,,80,18,98,FAIL,listening,")
+    assert lines[1].startswith("001,Ana,,1A,N3,2,40,40,,40,120,PASS,")
+    assert lines[2].startswith("002,Bo,,1A,N5,3,,,80,18,98,FAIL,listening,")
     assert not (out / "summary.xlsx").exists() and not (out / "sheets").exists()
 
 
@@ -55,7 +55,7 @@ def test_rejected_rows_exit_3_and_stay_in_results(tmp_path):
     assert result.exit_code == 3
     assert "row 4: Level (level) 'N6' is not a JLPT level; write N1, N2, N3, N4 or N5" in result.output
     last = (tmp_path / "out" / "results.csv").read_text(encoding="utf-8-sig").splitlines()[-1]
-    assert last.startswith("003,Cy,1A,N6,4,") and ",REJECTED," in last
+    assert last.startswith("003,Cy,,1A,N6,4,") and ",REJECTED," in last
 
 
 def test_unreadable_input_exits_1_with_one_line_and_writes_nothing(tmp_path):

@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import datetime as dt
-import math
+import io
 import pickle
 import unicodedata
 
@@ -11,7 +11,8 @@ import pytest
 from feedback_rows import judged_row, settings, sheet_text, three, two
 
 from jlpt_batch.contract import Outcome
-from jlpt_batch.exams import Exam, Sitting
+from jlpt_batch.exams import Exam, Sitting, parse_window, usual_registration
+from jlpt_batch.outputs.sheets import draw
 from jlpt_batch.outputs.sheets.content import build_cover, build_sheet
 from jlpt_batch.outputs.sheets.context import language_warnings, make_context, sheet_language
 
@@ -56,13 +57,17 @@ def test_passed_sheet_names_level_total_cefr_and_next_step(context, level, score
     cefr_line = paragraphs(model, "CEFR reference level")[0]
     assert cefr_line.startswith(f"{cefr}: ")
     what_next = " ".join(paragraphs(model, "What next"))
-    assert f"Your {level} certificate never expires" in what_next
+    assert f"Your {level} certificate never expires" in what_next and "official proof of your Japanese" in what_next
     assert f"{level} opens (immigration policy, which can change): " in what_next
-    assert "only reading and listening" in what_next and "speaking and writing" in what_next
+    assert "The JLPT tests vocabulary, grammar, reading and listening, but not speaking or writing" in what_next
     if next_level:
-        assert f"Next step: {next_level} at the JLPT on 4 July 2027, 28 weeks from now." in what_next
+        assert (
+            f"Next step: {next_level}, at the JLPT on 4 July 2027, 28 weeks from now "
+            "(registration 24 March to 17 April 2027) if you feel ready; or rest a few months, "
+            "keeping up some light reading and listening, and sit it on 5 December 2027."
+        ) in what_next
     else:
-        assert "N1 is the top level" in what_next and "4 July 2027" not in what_next
+        assert "N1 is the top level" in what_next and "2027" not in what_next and "rest" not in what_next
 
 
 def test_passed_exactly_at_the_pass_mark_and_a_floor_says_so(context):
@@ -102,6 +107,37 @@ def test_fail_on_total_names_the_shortfall_and_the_weakest_section(context):
     assert "fell below" not in plan
 
 
+@pytest.mark.parametrize(("level", "scores"), [("N3", three(30, 30, 30)), ("N4", two(56, 28))])
+def test_even_sections_name_no_lowest(context, level, scores):
+    plan = " ".join(paragraphs(build_sheet(judged_row(level, scores), context), "Your retake plan"))
+    assert "Your sections are even, so share the extra hours among them all" in plan and "lowest" not in plan
+
+
+def test_two_sections_tied_lowest_are_both_named(context):
+    plan = " ".join(paragraphs(build_sheet(judged_row("N3", three(30, 30, 33)), context), "Your retake plan"))
+    assert "put the extra hours into Language Knowledge and Reading, your lowest at 30 / 60" in plan
+
+
+def test_korean_joins_sections_with_the_particle_their_last_sound_takes(context):
+    def plan(scores):
+        return " ".join(build_sheet(judged_row("N3", scores, language="ko"), context).blocks[-1].paragraphs)
+
+    assert "언어지식과 독해 영역은" in plan(three(40, 40, 10))  # 식 ends in a consonant: 과
+    assert "독해와 청해 영역은" in plan(three(10, 40, 40))  # 해 ends in a vowel: 와
+
+
+@pytest.mark.parametrize("lang", ["ja", "zh", "en", "ko", "vi"])
+def test_an_n1_pass_never_suggests_a_rest_before_a_next_level(context, lang):
+    model = build_sheet(judged_row("N1", three(50, 50, 50), language=lang), context)
+    catalog = context.wording.catalog(lang)
+    what_next = model.blocks[-1].paragraphs
+    assert catalog.text("pass.top_level") in what_next
+    assert catalog.text("pass.certificate", level="N1") in what_next
+    assert not any("N2" in line and "N1" not in line for line in what_next[:2])
+    rest = {"ja": "休", "zh": "休息", "en": "rest", "ko": "쉬", "vi": "nghỉ"}[lang]
+    assert not any(rest in line for line in what_next)
+
+
 def test_one_point_short_is_singular(context):
     model = build_sheet(judged_row("N3", three(30, 30, 34)), context)
     assert model.score_rows[-1].margin == "1 point short"
@@ -128,7 +164,7 @@ def test_floor_missed_with_total_above_pass_mark_states_the_trap(context):
     plan = " ".join(paragraphs(model, "Your retake plan"))
     assert "Keep Language Knowledge and Reading going" in plan and "extra hours into Listening" in plan
     assert "The whole test is taken again" in plan and "4 July 2027, 28 weeks from now" in plan
-    assert "full timed mock test" in plan
+    assert "Sit one full timed mock test to check your progress in Listening before you commit" in plan
 
 
 def test_no_trap_sentence_when_the_total_was_also_short(context):
@@ -172,7 +208,10 @@ def test_absent_sheet_shows_stars_and_explains_what_to_do(context):
     assert model.bars[1].score is None and model.bars[-1].score is None
     text = sheet_text(model)
     assert "no scores are counted and the result is a fail" in text
-    assert "Register for the next sitting on 4 July 2027 (28 weeks from now)" in text
+    assert (
+        "Register for the JLPT on 4 July 2027, 28 weeks from now (registration 24 March to 17 April 2027) "
+        "and sit every section."
+    ) in text
     assert "Language Knowledge・Reading are shown above" in text
     assert "CEFR" not in text and "retake plan" not in text
 
@@ -235,6 +274,41 @@ def test_no_percentile_unless_asked(context):
     assert "Estimate" not in sheet_text(build_sheet(judged_row("N3", three(40, 40, 35)), context))
 
 
+@pytest.mark.parametrize(
+    ("row_region", "run_region", "population", "note"),
+    [
+        ("domestic", "overseas", "examinees in Japan", "Score reports in Japan show no percentile rank"),
+        ("overseas", "domestic", "examinees outside Japan", "Your Certificate of Results and Scores will show"),
+        (None, "overseas", "examinees outside Japan", "Your Certificate of Results and Scores will show"),
+        (None, "all", "all examinees", "Official percentile ranks go only to passers who sat outside Japan"),
+    ],
+)
+def test_the_percentile_compares_with_the_students_own_region_and_says_what_it_is(
+    row_region, run_region, population, note
+):
+    context = make_context(settings(percentile=True, region=run_region))
+    model = build_sheet(judged_row("N3", three(40, 40, 35), region=row_region), context)
+    standing = paragraphs(model, "CEFR reference level")
+    assert f"of {population} at N3 scored below 115" in standing[1]
+    assert standing[2].startswith(note)
+    # the footer names the same place the comparison does
+    if row_region == "domestic":
+        assert model.footer[1].endswith("(tested in Japan).")
+
+
+def test_no_cefr_for_a_sitting_before_december_2025_whose_reports_had_none():
+    for sitting, shown in ((Sitting(2025, 7), False), (Sitting(2025, 12), True)):
+        context = make_context(settings(exam=Exam(sitting), as_of=sitting.date + dt.timedelta(days=60)))
+        text = sheet_text(build_sheet(judged_row("N3", three(40, 40, 35)), context))
+        assert ("CEFR" in text) is shown and ("B1:" in text) is shown
+
+
+def test_the_percentile_alone_is_headed_as_an_estimate_when_there_is_no_cefr():
+    context = make_context(settings(exam=Exam(Sitting(2025, 7)), as_of=dt.date(2025, 9, 20), percentile=True))
+    model = build_sheet(judged_row("N3", three(40, 40, 35)), context)
+    assert "about 83% of all examinees at N3 scored below 115" in paragraphs(model, "Where you stand (estimate)")[0]
+
+
 # --- dates, exams, footer ------------------------------------------------------------------
 
 
@@ -244,11 +318,39 @@ def test_footer_is_specific_to_sitting_and_region():
     assert model.exam_title == "JLPT July 2026"
     assert model.footer == (
         "This sheet is Sakura Academy's feedback, not the official JLPT score report.",
-        "Official results by post: early October 2026 (tested outside Japan).",
+        "Official results by post: due in early October 2026 (tested outside Japan).",
+        "Registration dates are Japan's usual ones and shift a little each year: check the official dates "
+        "(outside Japan, the local host institution's).",
         "Issued on 20 July 2026.",
     )
     both = build_sheet(judged_row("N3", three(40, 40, 40)), context).footer[1]
-    assert both == "Official results by post: early September 2026 in Japan, early October 2026 outside Japan."
+    assert both == (
+        "Official results by post: due in early September 2026 in Japan, due in early October 2026 outside Japan."
+    )
+
+
+@pytest.mark.parametrize(
+    ("as_of", "expected"),
+    [
+        (dt.date(2026, 8, 31), "due in early September 2026 in Japan, due in early October 2026 outside Japan"),
+        (dt.date(2026, 9, 10), "due in early September 2026 in Japan, due in early October 2026 outside Japan"),
+        (dt.date(2026, 9, 11), "sent in early September 2026 in Japan, due in early October 2026 outside Japan"),
+        (dt.date(2026, 10, 20), "sent in early September 2026 in Japan, sent in early October 2026 outside Japan"),
+    ],
+)
+def test_the_footer_says_results_were_sent_once_early_that_month_is_past(as_of, expected):
+    context = make_context(settings(exam=Exam(Sitting(2026, 7)), as_of=as_of))
+    footer = build_sheet(judged_row("N3", three(40, 40, 10)), context).footer
+    assert footer[1] == f"Official results by post: {expected}."
+
+
+def test_a_school_that_sets_its_registration_dates_gets_no_usual_dates_note():
+    registration = usual_registration().with_windows({7: parse_window("02-01..02-28")})
+    context = make_context(settings(registration=registration))
+    model = build_sheet(judged_row("N3", three(40, 40, 10)), context)
+    assert not any("usual" in line for line in model.footer)
+    plan = " ".join(paragraphs(model, "Your retake plan"))
+    assert "the JLPT on 4 July 2027, 28 weeks from now (registration 1 February to 28 February 2027)" in plan
 
 
 def test_footer_without_a_school_name():
@@ -263,31 +365,48 @@ def mock_context():
     return make_context(settings(exam=mock, as_of=dt.date(2026, 11, 22)))
 
 
-def test_mock_exam_pass_promises_no_certificate_and_points_at_the_real_sitting(mock_context):
+def test_mock_exam_pass_promises_no_certificate_and_points_at_a_sitting_still_open(mock_context):
     model = build_sheet(judged_row("N3", three(40, 30, 30)), mock_context)
     assert model.exam_title == "Mock exam, 2026-11-20"
+    assert model.result_text == "At the pass level on this mock"
+    assert model.result_detail.startswith("At the N3 pass level on this mock exam (not a JLPT result): a total of 100")
     assert model.footer[1] == "This was a mock exam: there is no official score report for it."
     what_next = " ".join(paragraphs(model, "What next"))
-    assert "sit N3 at the JLPT on 6 December 2026, 2 weeks from now" in what_next
+    assert (
+        "Registration for the JLPT on 6 December 2026 (2 weeks from now) has closed: "
+        "it is only for those already registered."
+    ) in what_next
+    assert "sit N3 at the JLPT on 4 July 2027, 32 weeks from now (registration 24 March to 17 April 2027)" in (
+        what_next
+    )
     assert "never expires" not in what_next and "Next step" not in what_next
 
 
 def test_mock_exam_fail_plans_for_the_real_sitting(mock_context):
-    plan = " ".join(paragraphs(build_sheet(judged_row("N3", three(40, 30, 20)), mock_context), "Your retake plan"))
-    assert "The JLPT is on 6 December 2026, 2 weeks from now" in plan
+    model = build_sheet(judged_row("N3", three(40, 30, 20)), mock_context)
+    assert model.result_text == "Below the pass level on this mock"
+    assert "A mock exam is practice, not a result" in " ".join(paragraphs(model, "What this result means"))
+    plan = " ".join(paragraphs(model, "Your retake plan"))
+    assert "On the real test every section counts on the day: aim for the JLPT on 4 July 2027" in plan
     assert "taken again" not in plan
 
 
 def test_sheets_made_after_the_following_sitting_aim_at_the_one_after_that():
     context = make_context(settings(exam=Exam(Sitting(2026, 7)), as_of=dt.date(2027, 1, 10)))
     text = sheet_text(build_sheet(judged_row("N3", three(40, 40, 10)), context))
-    assert "The next sitting is on 4 July 2027, 25 weeks from now." in text
+    assert (
+        "Your next chance is the JLPT on 4 July 2027, 25 weeks from now (registration 24 March to 17 April 2027)."
+    ) in text
 
 
-def test_under_a_week_to_go_is_worded():
+def test_a_sitting_days_away_is_only_for_those_registered_and_the_plan_aims_past_it():
     context = make_context(settings(exam=Exam(Sitting(2026, 7)), as_of=dt.date(2026, 12, 1)))
-    text = sheet_text(build_sheet(judged_row("N3", three(40, 40, 10)), context))
-    assert "The next sitting is on 6 December 2026, less than a week from now." in text
+    plan = " ".join(paragraphs(build_sheet(judged_row("N3", three(40, 40, 10)), context), "Your retake plan"))
+    assert plan.startswith(
+        "Registration for the JLPT on 6 December 2026 (less than a week from now) has closed: "
+        "it is only for those already registered. "
+        "Your next chance is the JLPT on 4 July 2027, 30 weeks from now (registration 24 March to 17 April 2027)."
+    )
 
 
 # --- header, names, language ------------------------------------------------------------------
@@ -323,7 +442,7 @@ def test_language_column_gives_a_japanese_sheet(context):
     assert model.result_detail == "聴解は17点で、基準点19点に2点足りませんでした。"
     text = sheet_text(model)
     assert "「あと少しで合格」の落とし穴" in text
-    assert "次の試験は2027年7月4日、あと28週間です。" in text
+    assert "次に受験できるのは2027年7月4日の試験（あと28週間。申込期間は2027年3月24日～4月17日）です。" in text
     assert "発行日：2026年12月20日" in text
     assert model.exam_title == "2026年12月 日本語能力試験"
 
@@ -385,20 +504,14 @@ def test_cover_for_students_without_a_class_in_the_default_language():
 # --- fits on a page, travels to workers ----------------------------------------------------
 
 
-def _printed_lines(model, width: int = 90) -> int:
-    """Lines of body text at about 90 Latin columns; a CJK character takes two columns."""
-
-    def columns(text: str) -> int:
-        return sum(2 if unicodedata.east_asian_width(ch) in "WF" else 1 for ch in text)
-
-    texts = [model.result_detail, *model.footer]
-    for block in model.blocks:
-        texts += [block.heading, *block.paragraphs]
-    return sum(math.ceil(columns(text) / width) for text in texts)
+# The smallest body size the longest sheets may be set in: every band C with counts, the
+# percentile on, the longest level facts. Sheets of ordinary length are set at 10.5 points.
+SMALLEST_BODY = {"a4": 10.0, "letter": 9.0}
 
 
+@pytest.mark.parametrize("paper", ["a4", "letter"])
 @pytest.mark.parametrize("lang", ["en", "ja", "ko", "zh", "vi"])
-def test_the_longest_sheets_keep_to_the_page_budget(lang):
+def test_the_longest_sheets_stay_readable_on_one_page(lang, paper):
     context = make_context(settings(percentile=True))
     bands = dict(vocabulary_band="C", grammar_band="C", reading_band="C", language=lang)
     counts = {}
@@ -411,8 +524,8 @@ def test_the_longest_sheets_keep_to_the_page_budget(lang):
         judged_row("N4", two(37, 60), **bands, **counts),
     ]
     for row in rows:
-        # about 40 lines of body text, of which the score table and bars take about 12
-        assert _printed_lines(build_sheet(row, context)) <= 28
+        drawn = draw.write_sheet(build_sheet(row, context), io.BytesIO(), paper)
+        assert drawn.body_size >= SMALLEST_BODY[paper]
 
 
 def test_context_and_sheets_can_go_to_worker_processes():

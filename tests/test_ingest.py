@@ -78,7 +78,7 @@ def test_csv_encodings_are_detected(tmp_path, encoding):
     rows = by_id(cohort)
     assert rows["00123"]["name"] == "髙橋 一郎"
     assert rows["00124"]["name"] == "山﨑 花子"
-    assert rows["00125"]["name"] == "1 佐藤"  # NFKC turns the circled digit into a plain one
+    assert rows["00125"]["name"] == "① 佐藤"  # a name is kept as written
     assert cohort.source.encoding == encoding
 
 
@@ -249,8 +249,8 @@ def test_named_sheet_is_read(tmp_path):
 @pytest.mark.parametrize(("name", "content", "message"), [
     ("empty.csv", b"", "is empty (0 bytes)"),
     ("empty.xlsx", b"", "is empty (0 bytes)"),
-    ("picture.xlsx", b"\x89PNG\r\n\x1a\n" + b"\0" * 100, "is not an Excel .xlsx workbook"),
-    ("locked.xlsx", b"\xd0\xcf\x11\xe0\xa1\xb1\x1a\xe1" + b"\0" * 100, "password-protected"),
+    ("picture.xlsx", b"\x89PNG\r\n\x1a\n" + b"\0" * 100, "picture.xlsx is a picture, not a cohort spreadsheet"),
+    ("locked.xlsx", b"\xd0\xcf\x11\xe0\xa1\xb1\x1a\xe1" + b"\0" * 100, "damaged or password-protected"),
     ("old.xls", b"\xd0\xcf\x11\xe0\xa1\xb1\x1a\xe1" + b"\0" * 100, "save it as .xlsx"),
     ("latin.csv", "ID,Level,Listening,言語知識\n".encode("utf-16-le")[:-1] + b"\xff\xfe\xff", "not UTF-8"),
 ])  # fmt: skip
@@ -278,3 +278,26 @@ def test_more_rows_than_max_rows(tmp_path):
     rows = [ENGLISH_HEADER] + [[str(i), "A", "1A", "N3", "40", "40", "", "40"] for i in range(5)]
     with pytest.raises(InputUnreadableError, match="5 candidate rows is more than --max-rows 4"):
         load(write_csv(tmp_path / "c.csv", rows), max_rows=4)
+
+
+def test_a_utf8_file_that_stops_being_utf8_after_its_first_megabyte_names_the_line(tmp_path):
+    # UTF-8 is judged from the first megabyte; the reader checks the rest and the whole file decides.
+    lines = ["ID,Level,Language Knowledge,Reading,Listening"] + [f"{i},N3,40,40,40" for i in range(80_000)]
+    data = b"\xef\xbb\xbf" + "\r\n".join(lines).encode() + "\r\n99999,N3,40,40,40,鈴木\r\n".encode("cp932")
+    path = tmp_path / "c.csv"
+    path.write_bytes(data)
+    assert len(data) > 1 << 20
+    with pytest.raises(InputUnreadableError, match=r"c.csv: line 80002 is not valid utf-8"):
+        load(path)
+
+
+def test_a_quote_left_open_in_a_long_name_does_not_hide_the_header(tmp_path):
+    # The header is found in the file's first 200,000 characters; a quote opened in a name that
+    # runs past them must cost only its own row.
+    path = tmp_path / "c.csv"
+    name = "Nguyễn Văn An" * 20_000
+    lines = [",".join(ENGLISH_HEADER), f'7,"{name},1A,N3,40,40,,40', "8,Bo,1A,N3,40,40,,40"]
+    path.write_text("\r\n".join(lines) + "\r\n", encoding="utf-8")
+    judged = load(path).judged
+    assert judged["source_row"].to_list() == [2, 3]
+    assert judged["result"].to_list() == ["REJECTED", "PASS"]

@@ -129,9 +129,19 @@ def test_a_character_no_font_has_is_reported_and_printed_as_a_replacement_mark()
     assert f"Ana {fonts.REPLACEMENT} Lima" in text
 
 
-def test_a_very_long_name_is_shortened_with_an_ellipsis_on_one_page():
+def test_a_long_name_prints_whole_on_one_page():
     name = "Maximiliana " * 20 + "Endname"
     text = page_texts(render(sheet(name)))
+    assert len(text) == 1
+    assert name in text[0] and pdf.ELLIPSIS not in text[0]
+
+
+def test_only_a_name_longer_than_any_cell_can_hold_is_shortened_and_the_drawing_says_so():
+    name = "Maximiliana " * 90 + "Endname"
+    model = sheet(name)
+    buffer = io.BytesIO()
+    assert pdf.write_sheet(model, buffer, "a4").shortened == (("Name", name),)
+    text = page_texts(buffer.getvalue())
     assert len(text) == 1
     assert "Maximiliana Maximiliana" in text[0] and pdf.ELLIPSIS in text[0]
     assert "Endname" not in text[0]

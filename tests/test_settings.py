@@ -10,7 +10,7 @@ from click.testing import CliRunner
 from cohort_files import ENGLISH_HEADER, write_csv
 
 from jlpt_batch.cli import main
-from jlpt_batch.exams import Sitting
+from jlpt_batch.exams import Sitting, parse_window, usual_registration
 from jlpt_batch.settings import FILE_KEYS, SETTINGS, Given, Settings, resolve
 
 GOOD = [ENGLISH_HEADER, ["001", "Ana", "1A", "N3", "40", "40", "", "40"]]
@@ -32,6 +32,9 @@ BAD_OPTIONS = [
     ("--encoding", "klingon", "is not an encoding Python knows"),
     ("--templates", "no/such/folder", "is not a folder that exists"),
     ("--key", "no/such/key.xlsx", "is not a file that exists"),
+    ("--registration", "march=01-01..01-31", "names 'march', which is not a sitting; use july and december"),
+    ("--registration", "july=03-40..04-17", "gives july '03-40..04-17', whose 03-40 is not a day of the year"),
+    ("--registration", "soon", "is not a list of sittings and dates like july=03-24..04-17,december=08-26..09-16"),
 ]
 
 # (settings file line, what the message must say)
@@ -47,7 +50,11 @@ BAD_FILE_LINES = [
     ('mock_date = "tomorrow"', "mock_date = 'tomorrow' is not a date like 2026-11-20"),
     ('duplex = "yes"', "duplex = 'yes' must be true or false (without quotes)"),
     ("percentile = 1", "percentile = 1 must be true or false (without quotes)"),
+    ('fill_class = "no"', "fill_class = 'no' must be true or false (without quotes)"),
     ('templates = "no/such/folder"', "is not a folder that exists"),
+    ('registration = { july = "03-24/04-17" }', "gives july '03-24/04-17', which is not an opening..closing range"),
+    ("registration = { july = 3 }", "gives july 3: write it as text in quotes, like '03-24..04-17'"),
+    ('registration = "spring"', "is not a list of sittings and dates like july=03-24..04-17"),
     ("bogus = 1", "unknown setting 'bogus'; known settings are"),
     ("paper = ", "is not valid TOML"),
 ]
@@ -108,6 +115,16 @@ def test_defaults_are_the_settings_fields(cohort):
     settings = resolve(cohort, None, Given({}, {}))
     plain = Settings(cohort, settings.out_dir, as_of=settings.as_of, jobs=settings.jobs, exam=settings.exam)
     assert settings == plain
+
+
+def test_registration_dates_from_the_file_or_the_command_line_replace_the_usual_ones_of_their_sitting(cohort):
+    usual = usual_registration()
+    from_file = resolve(cohort, None, Given({}, {"registration": {"july": "02-01..02-28"}})).registration
+    assert from_file.school_set and from_file.windows[7] == parse_window("02-01..02-28")
+    assert from_file.windows[12] == usual.windows[12]
+    typed = resolve(cohort, None, Given({"registration": "december=07-01..07-31"}, {})).registration
+    assert typed.windows == {7: usual.windows[7], 12: parse_window("07-01..07-31")}
+    assert not resolve(cohort, None, Given({}, {})).registration.school_set
 
 
 def test_a_toml_date_and_a_language_tag_are_accepted(cohort):

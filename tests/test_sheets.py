@@ -150,6 +150,15 @@ def test_a_name_no_font_can_draw_is_reported_with_its_row(tmp_path):
     assert "Ana \ufffd Lima" in page_texts(tmp_path / "sheets" / "00001.pdf")[0]
 
 
+def test_a_name_too_long_to_print_whole_is_reported_with_its_row(tmp_path):
+    name = "Maximiliana " * 90 + "Endname"
+    outcome = run_stage(tmp_path, [student("00001", name, "2A", 7), student("00002", "Tanaka Hana", "2A", 8)])
+    assert [w for w in outcome.warnings if "too long" in w] == [
+        f"row 7 (candidate 00001): 'Name' is {len(name)} characters, too long to print whole on the sheet, "
+        "which ends it with …; results.csv keeps it as written"
+    ]
+
+
 def test_languages_without_wording_are_reported(tmp_path):
     outcome = run_stage(tmp_path, [student("00001", "Ana Lima", "2A", 2, language="pt")])
     assert any("'pt'" in warning for warning in outcome.warnings)
@@ -193,7 +202,7 @@ def test_names_that_could_break_a_sheet_stay_whole_in_results_and_tidy_on_paper(
     """The real command on a CSV of hostile names: one page each, full names in results.csv."""
     names = {
         "00001": "Maximiliana " * 416 + "Endname",  # about 5,000 characters
-        "00002": "Ana\nMaria\u202e Lima\x07",  # a line break, a bidi override, a control character
+        "00002": "Ana\nMaria\u202e\x07 Lima",  # a line break, a bidi override, a control character
         "00003": "𠮷野 家 \U0001f600",  # beyond U+FFFF: a rare kanji and an emoji
         "00004": "محمد علي",  # right to left
     }
@@ -211,5 +220,8 @@ def test_names_that_could_break_a_sheet_stay_whole_in_results_and_tidy_on_paper(
         assert len(page_texts(out / "sheets" / f"{candidate_id}.pdf")) == 1
     long_sheet = page_texts(out / "sheets" / "00001.pdf")[0]
     assert "Maximiliana Maximiliana" in long_sheet and "…" in long_sheet and "Endname" not in long_sheet
+    from pypdf import PdfReader
+
+    assert len(PdfReader(out / "sheets" / "00001.pdf").metadata.title) == 200  # the metadata shortened too
     assert "Ana Maria Lima" in page_texts(out / "sheets" / "00002.pdf")[0]
     assert "يلع دمحم" in page_texts(out / "sheets" / "00004.pdf")[0]

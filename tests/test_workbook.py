@@ -187,8 +187,8 @@ def test_results_has_every_row_as_a_filtered_table(book, rows):
     sheet = book["Results"]
     lines = values(sheet)
     heading = lines[2]
-    assert heading[:5] == ("Candidate ID", "Name", "Class", "Level", "Input row")
-    assert [line[4] for line in lines[3:]] == [row["source_row"] for row in rows]
+    assert heading[:6] == ("Candidate ID", "Name", "Name in Latin letters", "Class", "Level", "Input row")
+    assert [line[5] for line in lines[3:]] == [row["source_row"] for row in rows]
     assert sheet.freeze_panes == "C4"
     assert sheet.auto_filter.ref == f"A3:{get_column_letter(len(COLUMN_KEYS))}{len(rows) + 3}"  # every column
     first = dict(zip(heading, lines[3], strict=True))

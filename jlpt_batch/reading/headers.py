@@ -14,6 +14,10 @@ HEADER_ALIASES: dict[str, tuple[str, ...]] = {
         "registration number", "受験番号", "学籍番号", "学生番号",
     ),
     "name": ("name", "student name", "full name", "氏名", "名前"),
+    "name_latin": (
+        "name_latin", "name (latin)", "name in latin letters", "romanised name", "romanized name",
+        "name (romaji)", "ローマ字", "氏名（ローマ字）", "ローマ字氏名", "英字氏名",
+    ),
     "class": ("class", "class name", "group", "クラス", "組"),
     "level": ("level", "jlpt level", "レベル", "級"),
     "language_knowledge": (
@@ -64,6 +68,7 @@ def canonical_column(text: object) -> str | None:
 
 
 def is_candidate_id_header(text: object) -> bool:
+    """Whether a cell's text is one of the candidate-id headers (what marks the header row)."""
     return canonical_column(text) == "candidate_id"
 
 

@@ -15,9 +15,11 @@ import polars as pl
 
 from jlpt_batch.contract import READ_COLUMNS
 from jlpt_batch.errors import InputUnreadableError
+from jlpt_batch.reading.cells import MAX_CELL_CHARS, Kind, column_letters
 from jlpt_batch.reading.headers import map_headers
-from jlpt_batch.reading.table import RawTable
-from jlpt_batch.rules import BAND_PARTS, LEVELS, SECTION_KEYS, Rules, load_rules, parse_level, rules_of_rows
+from jlpt_batch.reading.layout import fill_grouped_class, fill_merged_class, reading_notes
+from jlpt_batch.reading.table import RawTable, check_row_count
+from jlpt_batch.rules import BAND_PARTS, LEVELS, SECTION_KEYS, Rules, load_rules, parse_level
 
 ABSENT_MARKERS = ("-", "*", "absent", "欠席", "欠", "ー", "—", "–", "―")
 REGION_ALIASES = {
@@ -44,7 +46,7 @@ LANGUAGE_ALIASES = {
     "tiếng việt": "vi",
     "ベトナム語": "vi",
 }
-TEXT_KEYS = ("candidate_id", "name", "class", "level", "region", "language")
+TEXT_KEYS = ("candidate_id", "name", "name_latin", "class", "level", "region", "language")
 COUNT_KEYS = tuple(f"{part}_{kind}" for part in BAND_PARTS for kind in ("correct", "questions"))
 NUMBER_KEYS = (*SECTION_KEYS, "total", *COUNT_KEYS)
 REJECTION_SCHEMA = pl.Schema(
@@ -71,30 +73,38 @@ class Prepared:
     rejections: pl.DataFrame  # one row per problem (REJECTION_SCHEMA)
     rows_read: int
     rows_skipped_empty: int
+    notes: tuple[str, ...] = ()  # what the user should know about how the file was read
 
 
-def prepare(raw: RawTable, *, max_rows: int, rules: Rules | None = None, scores_required: bool = True) -> Prepared:
-    """Map headers, normalise values, validate; split the rows into valid and rejected.
+def prepare(
+    raw: RawTable, *, max_rows: int, rules: Rules | None = None, fill_class: bool = True, scores_required: bool = True
+) -> Prepared:
+    """Map headers, normalise values, validate; every row kept, the rejected ones with their problems.
 
-    Without ``scores_required`` (a mock marked from its answer sheets) the file needs no
-    score columns: the scores are worked out from the answers afterwards.
+    ``fill_class``: a class column written only on the first row of each group (as merged
+    cells saved to CSV leave it) is filled down, and a note says so. Without
+    ``scores_required`` (a mock marked from its answer sheets) the file needs no score
+    columns: the scores are worked out from the answers afterwards.
     """
     rules = rules or load_rules()
     columns = map_headers(raw.header, scores_required=scores_required)
     labels = {key: _label(key, raw.header[index]) for key, index in columns.items()}
-    frame, skipped = _text_frame(raw, columns)
+    cells = _cell_problems(raw, columns, labels)
+    frame, skipped = _text_frame(raw, columns, cells.get_column("source_row"))
     if frame.height == 0:
         raise InputUnreadableError(f"no candidate rows below the header on row {raw.header_row}; nothing to judge")
-    if frame.height > max_rows:
-        raise InputUnreadableError(
-            f"{frame.height:,} candidate rows is more than --max-rows {max_rows:,}; split the file or raise --max-rows"
-        )
+    check_row_count(frame.height, max_rows)
+    notes = [*raw.notes, *reading_notes(frame, raw, labels)]
+    if fill_class and "class" in columns:
+        frame, note = fill_grouped_class(frame, labels["class"])
+        notes += [note] if note else []
     frame = _parsed(frame, rules)
     return Prepared(
         rows=_typed(frame),
-        rejections=_rejections(frame, labels, rules, scores_required),
+        rejections=_rejections(frame, labels, rules, cells, scores_required),
         rows_read=frame.height,
         rows_skipped_empty=skipped,
+        notes=tuple(notes),
     )
 
 
@@ -107,28 +117,40 @@ def _label(key: str, written: str | None) -> str:
 # ---------------------------------------------------------------- text
 
 
-def _text_frame(raw: RawTable, columns: dict[str, int]) -> tuple[pl.DataFrame, int]:
-    """Mapped columns as trimmed NFKC text, merged class cells filled, empty rows dropped."""
-    present = {key: f"c{index}" for key, index in columns.items() if f"c{index}" in raw.rows.columns}
-    needs = _cleaning_needed(raw.rows, present)
-    selected = [
-        _clean(pl.col(name), **need).alias(key) for (key, name), need in zip(present.items(), needs, strict=True)
-    ]
-    unmapped = [name for name in raw.rows.columns if name not in present.values()]
-    frame = raw.rows.select(
-        (pl.int_range(pl.len(), dtype=pl.Int64) + raw.header_row + 1).alias("source_row"),
-        _all_blank(unmapped).alias("_unmapped_blank"),
-        *selected,
-    )
+def _text_frame(raw: RawTable, columns: dict[str, int], kept_rows: pl.Series) -> tuple[pl.DataFrame, int]:
+    """Mapped columns as trimmed text (codes and numbers NFKC too), each cell's kind and stored
+    number beside it, merged class cells filled, empty rows dropped."""
+    present = {key: index for key, index in columns.items() if f"c{index}" in raw.rows.columns}
+    names = {key: f"c{index}" for key, index in present.items()}
+    needs = _cleaning_needed(raw.rows, names)
+    selected = [_clean(pl.col(names[key]), key, **need).alias(key) for key, need in zip(names, needs, strict=True)]
+    unmapped = [name for name in raw.rows.columns if name not in names.values()]
+    frame = raw.rows.select(raw.source_row_numbers(), _all_blank(unmapped).alias("_unmapped_blank"), *selected)
+    frame = frame.with_columns(_cell_facts(raw, present))
     # Cleaning already turned blank cells of the mapped columns into nulls.
+    # A row with a cell that cannot be read is rejected, never skipped as blank.
     blank = pl.col("_unmapped_blank") & pl.all_horizontal(pl.col(key).is_null() for key in present)
+    if kept_rows.len():
+        blank = blank & ~pl.col("source_row").is_in(kept_rows.implode())
     frame = _with_missing_columns(frame.with_columns(blank.alias("_blank")).drop("_unmapped_blank"))
     if "class" in columns and raw.merges:
-        frame = _fill_merged(frame, raw.merges.get(columns["class"], []))
-    skipped = int(frame.get_column("_blank").sum())
-    if skipped:  # a filter copies every column, so only when there is something to drop
+        frame = fill_merged_class(frame, raw.merges.get(columns["class"], []))
+    skipped = int(frame.get_column("_blank").sum()) + raw.rows_without_cells
+    if frame.get_column("_blank").any():  # a filter copies every column, so only when there is something to drop
         frame = frame.filter(~pl.col("_blank"))
     return frame.drop("_blank"), skipped
+
+
+def _cell_facts(raw: RawTable, present: dict[str, int]) -> list[pl.Series]:
+    """Each number column's cell kinds and stored numbers (workbooks only; a CSV holds text)."""
+    if raw.kinds is None or raw.numbers is None:
+        return []
+    facts = []
+    for key, index in present.items():
+        if key in NUMBER_KEYS:
+            facts.append(raw.kinds.get_column(f"k{index}").alias(f"{key}__kind"))
+            facts.append(raw.numbers.get_column(f"n{index}").alias(f"{key}__stored"))
+    return facts
 
 
 def _all_blank(names: list[str]) -> pl.Expr:
@@ -142,31 +164,71 @@ def _non_ascii(cell: pl.Expr) -> pl.Expr:
     return cell.str.len_bytes() != cell.str.len_chars()
 
 
-def _cleaning_needed(rows: pl.DataFrame, present: dict[str, str]) -> list[dict[str, bool]]:
-    """Which columns hold any non-ASCII cell, and which any cell to trim or empty.
+def _cleaning_needed(rows: pl.DataFrame, names: dict[str, str]) -> list[dict[str, bool]]:
+    """Which columns hold any non-ASCII cell, any cell to trim or empty, and any cell too long.
 
-    Most columns of most files need neither, and a column left alone costs no copy:
-    on a million rows the copies would be most of the memory the run needs.
+    Most columns of most files need none of it, and a column left alone costs no copy:
+    on a million rows the copies would be most of the memory the run needs. A number
+    column whose every cell is a plain integer (the usual case) needs no look at all.
     """
-    names = list(present.values())
+    plain = _plain_integer_columns(rows, names)
+    looked_at = {key: name for key, name in names.items() if key not in plain}
     flags = rows.select(
-        *[_non_ascii(pl.col(name)).any().alias(f"{name}:wide") for name in names],
-        *[pl.col(name).str.contains(r"^\s|\s$|^$").any().alias(f"{name}:trim") for name in names],
+        *[_non_ascii(pl.col(name)).any().alias(f"{name}:wide") for key, name in looked_at.items()
+          if key not in _AS_WRITTEN],
+        *[_needs_trim(pl.col(name), key).any().alias(f"{name}:trim") for key, name in looked_at.items()],
+        *[(pl.col(name).str.len_bytes() > MAX_CELL_CHARS).any().alias(f"{name}:long") for name in looked_at.values()],
+    ).row(0, named=True) if looked_at else {}  # fmt: skip
+    return [
+        {"has_non_ascii": bool(flags.get(f"{n}:wide")), "needs_trim": bool(flags.get(f"{n}:trim")),
+         "may_be_long": bool(flags.get(f"{n}:long"))}
+        for n in names.values()
+    ]  # fmt: skip
+
+
+def _plain_integer_columns(rows: pl.DataFrame, names: dict[str, str]) -> set[str]:
+    """Columns whose every cell is empty or digits (scores, and ids like 000123): nothing to clean."""
+    keys = [key for key in names if key not in _AS_WRITTEN]
+    if not keys:
+        return set()
+    counts = rows.select(
+        *[pl.col(names[key]).cast(pl.Int64, strict=False).null_count().alias(f"{key}:int") for key in keys],
+        *[pl.col(names[key]).null_count().alias(f"{key}:null") for key in keys],
     ).row(0, named=True)
-    return [{"has_non_ascii": bool(flags[f"{name}:wide"]), "needs_trim": bool(flags[f"{name}:trim"])} for name in names]
+    return {key for key in keys if counts[f"{key}:int"] == counts[f"{key}:null"]}
 
 
-def _clean(cell: pl.Expr, *, has_non_ascii: bool, needs_trim: bool) -> pl.Expr:
-    """NFKC (full-width digits and letters to plain ones), trimmed; empty text becomes null.
+def _needs_trim(cell: pl.Expr, key: str) -> pl.Expr:
+    """Space (and for names, control characters) at either end, or an empty cell."""
+    stripped = cell.str.strip_chars(_EDGE_CHARS if key in _AS_WRITTEN else None)
+    return (stripped.str.len_bytes() != cell.str.len_bytes()) | (cell.str.len_bytes() == 0)
 
-    NFKC leaves ASCII unchanged, so it runs only on the cells that need it, and a
-    plain ASCII column with nothing to trim (ids, levels, scores, mostly) is left as it is.
+
+# Space and control characters: what may go from either end of a name or class (and nothing else).
+_EDGE_CHARS = "".join(map(chr, [*range(0x21), *range(0x7F, 0xA1)])) + (
+    "\u1680\u2000\u2001\u2002\u2003\u2004\u2005\u2006\u2007\u2008\u2009\u200a\u2028\u2029\u202f\u205f\u3000"
+)
+# Names and classes are kept as written; only these, and the keys matched on, are NFKC-normalised
+# (full-width digits and letters to plain ones: ＮＯ３ is N3, ４５ is 45).
+_AS_WRITTEN = ("name", "class")
+LONG_CELL_SHOWN = 100  # characters of an over-long cell kept in the results, to name it
+
+
+def _clean(cell: pl.Expr, key: str, *, has_non_ascii: bool, needs_trim: bool, may_be_long: bool) -> pl.Expr:
+    """Trimmed, empty text as null; NFKC on codes and numbers; an over-long cell cut to a stub.
+
+    NFKC leaves ASCII unchanged, so it runs only on the cells that need it, and a plain
+    ASCII column with nothing to trim (ids, levels, scores, mostly) is left as it is.
     """
-    if not (has_non_ascii or needs_trim):
+    if may_be_long:  # marked with the length it had, for the rejection, and cut so nothing carries it further
+        length = cell.str.len_chars()
+        stub = pl.format("{}… ({} characters)", cell.str.slice(0, LONG_CELL_SHOWN), length)
+        cell = pl.when(length > MAX_CELL_CHARS).then(stub).otherwise(cell)
+    if not (needs_trim or (has_non_ascii and key not in _AS_WRITTEN)):
         return cell
-    if has_non_ascii:
+    if has_non_ascii and key not in _AS_WRITTEN:
         cell = pl.when(_non_ascii(cell)).then(cell.str.normalize("NFKC")).otherwise(cell)
-    text = cell.str.strip_chars()
+    text = cell.str.strip_chars(_EDGE_CHARS) if key in _AS_WRITTEN else cell.str.strip_chars()
     return pl.when(text != "").then(text)
 
 
@@ -176,19 +238,91 @@ def _with_missing_columns(frame: pl.DataFrame) -> pl.DataFrame:
     return frame.with_columns(missing)
 
 
-def _fill_merged(frame: pl.DataFrame, spans: list[tuple[int, int]]) -> pl.DataFrame:
-    """Every row a vertically merged class cell spans takes the value of its top cell."""
-    if not spans:
-        return frame
-    span_of_row = pl.DataFrame(
-        [(row, top) for top, bottom in spans for row in range(top, bottom + 1)],
-        schema={"source_row": pl.Int64, "_top": pl.Int64},
-        orient="row",
+# ---------------------------------------------------------------- cells that hold no readable value
+
+_UNREADABLE_KINDS = (Kind.ERROR, Kind.FORMULA, Kind.EMPTY_VALUE)
+
+
+def _cell_problems(raw: RawTable, columns: dict[str, int], labels: dict[str, str]) -> pl.DataFrame:
+    """Cells of the mapped columns that hold an error, a formula never calculated, an empty value,
+    or more text than a cell may; and rows the reader could not split into cells. One row each."""
+    rows = raw.rows.select(raw.source_row_numbers())
+    found = [_unreadable_rows(raw)] if raw.unreadable_rows is not None else []
+    for key, index in columns.items():
+        if f"c{index}" not in raw.rows.columns or not _may_hold_problems(raw, index):
+            continue
+        if raw.kinds is not None:
+            kind: pl.Expr | pl.Series = raw.kinds.get_column(f"k{index}")
+            cell = pl.format("cell {}{}", pl.lit(column_letters(raw.first_column + index)), "source_row")
+        else:
+            kind, cell = pl.lit(None, pl.UInt8), pl.lit("the cell")
+        frame = rows.with_columns(raw.rows.get_column(f"c{index}").alias("_text"), kind.alias("_kind"))
+        reason = _cell_reason(pl.format("row {}: {}: {}", "source_row", pl.lit(labels[key]), cell))
+        found.append(
+            frame.filter(reason.is_not_null()).select(
+                "source_row",
+                pl.lit(labels[key]).alias("column"),
+                pl.col("_text").str.slice(0, LONG_CELL_SHOWN).alias("value"),
+                reason.alias("reason"),
+            )
+        )
+    return _as_rejections(found)
+
+
+def _may_hold_problems(raw: RawTable, index: int) -> bool:
+    """A cheap look first: most columns of most files hold no such cell."""
+    too_long = (raw.rows.get_column(f"c{index}").str.len_bytes().max() or 0) > MAX_CELL_CHARS  # type: ignore[operator]
+    if raw.kinds is None:
+        return bool(too_long)
+    return bool(too_long) or bool(raw.kinds.get_column(f"k{index}").is_in(list(_UNREADABLE_KINDS)).any())
+
+
+def _cell_reason(where: pl.Expr) -> pl.Expr:
+    """Why the cell cannot be read, or null when it can."""
+    kind, text = pl.col("_kind"), pl.col("_text")
+    return (
+        pl.when(kind == Kind.ERROR)
+        .then(
+            pl.format("{} shows the error {}; correct the cell (or the formula behind it) and run again", where, text)
+        )
+        .when(kind == Kind.FORMULA)
+        .then(
+            pl.format(
+                "{} holds a formula ({}) whose result was never saved in the file; open the file in Excel or "
+                "LibreOffice, let it calculate, save it and run again",
+                where,
+                text,
+            )
+        )
+        .when(kind == Kind.EMPTY_VALUE)
+        .then(
+            pl.format(
+                "{} holds an empty value, which no spreadsheet program writes; open the file in Excel or "
+                "LibreOffice, save it and run again",
+                where,
+            )
+        )
+        .when(text.str.len_chars() > MAX_CELL_CHARS)
+        .then(pl.format(f"{{}} holds more than the {MAX_CELL_CHARS:,} characters a cell may hold; shorten it", where))
     )
-    tops = frame.select(pl.col("source_row").alias("_top"), pl.col("class").alias("_top_class"))
-    fill = span_of_row.join(tops, on="_top", how="left").select("source_row", "_top_class")
-    frame = frame.join(fill, on="source_row", how="left", maintain_order="left")
-    return frame.with_columns(pl.coalesce("class", "_top_class").alias("class")).drop("_top_class")
+
+
+def _unreadable_rows(raw: RawTable) -> pl.DataFrame:
+    assert raw.unreadable_rows is not None
+    return raw.unreadable_rows.select(
+        "source_row",
+        pl.lit("(the whole row)").alias("column"),
+        pl.lit(None, pl.String).alias("value"),
+        pl.format("row {}: {}", "source_row", "reason").alias("reason"),
+    )
+
+
+def _as_rejections(frames: list[pl.DataFrame]) -> pl.DataFrame:
+    """Rejections without their candidate id (added once the rows are typed)."""
+    schema = {"source_row": pl.Int64, "column": pl.String, "value": pl.String, "reason": pl.String}
+    if not frames:
+        return pl.DataFrame(schema=schema)
+    return pl.concat([frame.cast(schema) for frame in frames]).sort("source_row", maintain_order=True)  # type: ignore[arg-type]
 
 
 # ---------------------------------------------------------------- parsing
@@ -204,16 +338,26 @@ def _parsed(frame: pl.DataFrame, rules: Rules) -> pl.DataFrame:
         _mapped(frame, "language", _language).alias("_language"),
         # Parsed once for the checks. Columns the file lacks stay single null values,
         # which keeps a million-row file well under a gigabyte.
-        *[_is_absent(frame, key).alias(f"{key}__absent") for key in given],
-        # An absent marker is not a number either, so it parses to null like a blank.
-        *[pl.col(key).cast(pl.Float64, strict=False).alias(f"{key}__num") for key in given],
+        *[column for key in given for column in _parsed_number(frame, key)],
+        *[_is_unreadable(frame, key).alias(f"{key}__unreadable") for key in NUMBER_KEYS],
         *[pl.lit(True).alias(f"{key}__absent") for key in missing],
         *[pl.lit(None, pl.Float64).alias(f"{key}__num") for key in missing],
+        *[pl.lit(False).alias(f"{key}__whole") for key in missing],
+        *[pl.lit(False).alias(f"{key}__date") for key in missing],
     )
-    # Only the section ranges are needed from the rules here.
-    maxima = rules_of_rows(frame["_level"], rules, [f"{key}_max" for key in SECTION_KEYS])
-    maxima = maxima.rename(lambda name: f"rule_{name}")
-    return pl.concat([frame, maxima], how="horizontal")
+    # Only the section ranges are needed from the rules here: looked up by the level's place, no join.
+    place = pl.col("_level").replace_strict({level: i for i, level in enumerate(LEVELS)}, default=None,
+                                            return_dtype=pl.UInt32)  # fmt: skip
+    frame = frame.with_columns(place.alias("_level_place"))
+    maxima = [_section_maximum(key, rules).alias(f"rule_{key}_max") for key in SECTION_KEYS]
+    return frame.with_columns(maxima).drop("_level_place")
+
+
+def _section_maximum(key: str, rules: Rules) -> pl.Expr:
+    """Each row's maximum for a section, from its level's rules; null where the level has no such section."""
+    sections = [rules.level(level).section(key) for level in LEVELS]
+    maxima = pl.Series([None if section is None else section.maximum for section in sections], dtype=pl.Int16)
+    return pl.lit(maxima).gather(pl.col("_level_place"))
 
 
 def _mapped(frame: pl.DataFrame, column: str, parse: Callable[[str], str | None]) -> pl.Expr:
@@ -233,11 +377,82 @@ def _language(text: str) -> str:
     return LANGUAGE_ALIASES.get(text.lower(), text.lower())
 
 
+def _parsed_number(frame: pl.DataFrame, key: str) -> list[pl.Expr | pl.Series]:
+    """A number column's absent marks, numbers, wholeness and dates.
+
+    A CSV column of plain integers (the usual case) takes one cast; anything else (markers,
+    decimals, full-width digits, a workbook's kinds) the full look.
+    """
+    if f"{key}__kind" not in frame.columns:
+        text = frame.get_column(key)
+        integers = text.cast(pl.Int64, strict=False)
+        if integers.null_count() == text.null_count():
+            return [
+                text.is_null().alias(f"{key}__absent"),
+                integers.cast(pl.Float64).alias(f"{key}__num"),
+                text.is_not_null().alias(f"{key}__whole"),
+                pl.lit(False).alias(f"{key}__date"),
+            ]
+    return [
+        _is_absent(frame, key).alias(f"{key}__absent"),
+        _number(frame, key).alias(f"{key}__num"),
+        _is_whole_number(frame, key).alias(f"{key}__whole"),
+        _is_date(frame, key).alias(f"{key}__date"),
+    ]
+
+
+def _kind(frame: pl.DataFrame, key: str) -> pl.Expr:
+    """The kind of each cell (a workbook's); null for a CSV, whose cells are all text."""
+    return pl.col(f"{key}__kind") if f"{key}__kind" in frame.columns else pl.lit(None, pl.UInt8)
+
+
 def _is_absent(frame: pl.DataFrame, key: str) -> pl.Expr:
-    """Blank, or one of the absent markers in any case."""
+    """Blank, or one of the absent markers in any case; never a cell that cannot be read."""
     distinct = frame[key].unique().drop_nulls().to_list()
     markers = [value for value in distinct if value.lower() in ABSENT_MARKERS]
-    return pl.col(key).is_null() | pl.col(key).is_in(markers)
+    return (pl.col(key).is_null() | pl.col(key).is_in(markers)) & ~_is_unreadable(frame, key)
+
+
+def _number(frame: pl.DataFrame, key: str) -> pl.Expr:
+    """A numeric cell's stored number; text parsed as a number; null for a date, a marker or words."""
+    parsed = pl.col(key).cast(pl.Float64, strict=False)
+    if f"{key}__kind" not in frame.columns:
+        return parsed
+    kind = pl.col(f"{key}__kind")
+    return pl.when(kind == Kind.NUMBER).then(pl.col(f"{key}__stored")).when(kind != Kind.DATE).then(parsed)
+
+
+# A whole number written as one: digits, maybe a sign, maybe a point and zeros (45.0 is 45).
+_WHOLE_TEXT = r"^[+-]?[0-9]+(?:\.0*)?$"
+
+
+def _is_whole_number(frame: pl.DataFrame, key: str) -> pl.Expr:
+    """A numeric cell whose value is whole, or text that writes a whole number (not 1e1, not 18.9999...)."""
+    number = pl.col(key).cast(pl.Float64, strict=False)
+    whole = number.is_finite() & (number == number.floor())
+    text = pl.col(key)
+    # Only text with a point or an exponent needs the exact look; most columns have none.
+    odd = text.str.contains(r"[.eE]")
+    if frame.select(odd.any()).item():
+        whole = whole & pl.when(odd).then(text.str.contains(_WHOLE_TEXT)).otherwise(True)
+    if f"{key}__kind" not in frame.columns:
+        return whole.fill_null(False)
+    stored = pl.col(f"{key}__stored")
+    stored_whole = stored.is_finite() & (stored == stored.floor())
+    return pl.when(pl.col(f"{key}__kind") == Kind.NUMBER).then(stored_whole).otherwise(whole).fill_null(False)
+
+
+def _is_unreadable(frame: pl.DataFrame, key: str) -> pl.Expr:
+    """An error, a formula never calculated, or an empty value: rejected by ``_cell_problems`` alone."""
+    return _kind(frame, key).is_in(list(_UNREADABLE_KINDS)).fill_null(False)
+
+
+def _not_a_cell_problem(key: str) -> pl.Expr:
+    return ~pl.col(f"{key}__unreadable")
+
+
+def _is_date(frame: pl.DataFrame, key: str) -> pl.Expr:
+    return (_kind(frame, key) == Kind.DATE).fill_null(False)
 
 
 def _num(key: str) -> pl.Expr:
@@ -248,15 +463,17 @@ def _absent(key: str) -> pl.Expr:
     return pl.col(f"{key}__absent")
 
 
-def _is_whole(number: pl.Expr) -> pl.Expr:
-    return number.is_finite() & (number == number.floor())
+def _whole(key: str) -> pl.Expr:
+    return pl.col(f"{key}__whole")
 
 
 # ---------------------------------------------------------------- checks
 
 
-def _rejections(frame: pl.DataFrame, labels: dict[str, str], rules: Rules, scores_required: bool) -> pl.DataFrame:
-    """Every problem of every row, one row each, in spreadsheet order."""
+def _rejections(
+    frame: pl.DataFrame, labels: dict[str, str], rules: Rules, cells: pl.DataFrame, scores_required: bool
+) -> pl.DataFrame:
+    """Every problem of every row, one row each, in spreadsheet order (``cells``: those of unreadable cells)."""
     problems = [
         *_id_problems(labels),
         *_level_problems(labels),
@@ -282,6 +499,9 @@ def _rejections(frame: pl.DataFrame, labels: dict[str, str], rules: Rules, score
         )
         for problem in problems
     ]
+    if cells.height:
+        ids = frame.select("source_row", "candidate_id")
+        found.append(cells.join(ids, on="source_row", how="left").select(REJECTION_SCHEMA.names()))
     return pl.concat(found).sort("source_row", maintain_order=True).cast(REJECTION_SCHEMA)
 
 
@@ -353,18 +573,29 @@ def _level_problems(labels: dict[str, str]) -> list[Problem]:
 
 
 def _number_problems(key: str, label: str, *, only_if: pl.Expr | None = None) -> list[Problem]:
-    """Text that is not a number, and numbers that are not whole."""
-    given = ~_absent(key) if only_if is None else ~_absent(key) & only_if
-    number = _num(key)
+    """Text that is not a number, dates, and numbers not written as whole ones.
+
+    A cell that cannot be read at all (an error, a formula never calculated) is named by
+    ``_cell_problems`` alone, so it is left out here.
+    """
+    readable = ~_absent(key) & pl.col(key).is_not_null() & _not_a_cell_problem(key)
+    given = readable if only_if is None else readable & only_if
+    number, date = _num(key), pl.col(f"{key}__date")
     return [
         Problem(
-            given & number.is_null(),
+            given & number.is_null() & ~date,
             label,
             key,
             _row(f"{label} '{{}}' is not a number; write a whole number, or leave it blank if absent", key),
         ),
         Problem(
-            given & number.is_not_null() & ~_is_whole(number),
+            given & date,
+            label,
+            key,
+            _row(f"{label} '{{}}' is a date, not a number; format the cell as a number and type the score", key),
+        ),
+        Problem(
+            given & number.is_not_null() & ~_whole(key),
             label,
             key,
             _row(f"{label} '{{}}' is not a whole number; scaled scores and counts are integers", key),
@@ -378,7 +609,7 @@ def _section_problems(key: str, labels: dict[str, str]) -> list[Problem]:
     label = labels[key]
     number, maximum = _num(key), pl.col(f"rule_{key}_max")
     known_level = pl.col("_level").is_not_null()
-    whole = number.is_not_null() & _is_whole(number)
+    whole = number.is_not_null() & _whole(key)
     not_a_section = known_level & maximum.is_null() & ~_absent(key)
     out_of_range = known_level & maximum.is_not_null() & whole & ((number < 0) | (number > maximum))
     return [
@@ -434,7 +665,7 @@ def _total_problems(labels: dict[str, str]) -> list[Problem]:
         pl.col(f"rule_{key}_max").is_null() | _num(key).is_not_null() for key in SECTION_KEYS
     )
     total = _num("total")
-    compare = pl.col("_level").is_not_null() & all_sections_given & total.is_not_null() & _is_whole(total)
+    compare = pl.col("_level").is_not_null() & all_sections_given & total.is_not_null() & _whole("total")
     return [
         *_number_problems("total", label),
         Problem(
@@ -534,7 +765,7 @@ def _typed(frame: pl.DataFrame) -> pl.DataFrame:
 
     # A column the file lacks stays a single null rather than a million of them.
     numbers = {
-        key: pl.when(_is_whole(_num(key)) & (_num(key).abs() < 1e15)).then(_num(key)).cast(pl.Int64)
+        key: pl.when(_whole(key) & (_num(key).abs() < 1e15)).then(_num(key)).cast(pl.Int64)
         if given(f"{key}__num")
         else pl.lit(None, pl.Int64)
         for key in (*SECTION_KEYS, *COUNT_KEYS)

@@ -1,170 +1,467 @@
-"""Excel .xlsx workbooks: values read by calamine, merged cells and error cells from the sheet XML."""
+"""Excel .xlsx and .xlsm workbooks: one streaming pass over the worksheet's XML.
+
+The pass gives every cell's absolute position (from its reference, or its place in the row
+when a writer leaves the reference out), its kind, the text Excel shows (the cell's number
+format applied: an id formatted ``00000`` reads ``00150``), the stored number, and the
+merged ranges. Namespace prefixes (``<x:c>``), Strict OOXML and furigana runs are handled;
+a formula whose value was never calculated is kept as such, never mistaken for a blank.
+"""
 
 from __future__ import annotations
 
+import posixpath
 import re
 import zipfile
-from dataclasses import dataclass
+from collections.abc import Callable
+from dataclasses import dataclass, field
 from pathlib import Path
-from xml.etree import ElementTree
-
-import polars as pl
+from xml.parsers.expat import ParserCreate
 
 from jlpt_batch.errors import InputUnreadableError, SheetNotFoundError
-from jlpt_batch.reading.table import (
-    CANDIDATE_HEADER,
-    HEADER_SEARCH_ROWS,
-    HeaderMarker,
-    RawTable,
-    find_header,
-    first_line,
-    numbered_columns,
+from jlpt_batch.reading.cells import (
+    MAX_CELL_CHARS,
+    MAX_COLUMN,
+    MAX_ROW,
+    MAX_SMALL_PART_BYTES,
+    CappedStream,
+    CellSink,
+    Kind,
+    Merge,
+    SheetCells,
+    check_merges,
+    open_part,
+    parse_xml,
 )
+from jlpt_batch.reading.numfmt import builtin_format, format_number, is_date_format
 
-ZIP_MAGIC = b"PK\x03\x04"
-
-
-OLE_MAGIC = b"\xd0\xcf\x11\xe0\xa1\xb1\x1a\xe1"
-
-
-def read_xlsx(path: Path, sheet: str | None, marker: HeaderMarker = CANDIDATE_HEADER) -> RawTable:
-    _check_xlsx_container(path)
-    sheet_name, frame = _load_sheet(path, sheet)
-    layout = _sheet_layout(path, sheet_name)
-    frame = _with_error_texts(frame, layout)
-    records = [list(row) for row in frame.head(HEADER_SEARCH_ROWS).iter_rows()]
-    header_index, header = find_header(records, f"{path.name}, sheet {sheet_name!r}", marker)
-    rows = numbered_columns(frame.slice(header_index + 1))
-    header_row = layout.first_row + header_index
-    fills = _class_merges(layout, header_row)
-    return RawTable(tuple(header), rows, header_row, sheet=sheet_name, merges=fills)
+MAX_FORMULA_CHARS = 200  # enough to quote a formula in a message
+Formatter = Callable[[str], str]
 
 
-def _check_xlsx_container(path: Path) -> None:
-    with path.open("rb") as handle:
-        magic = handle.read(8)
-    if magic.startswith(OLE_MAGIC[:4]):
-        raise InputUnreadableError(
-            f"{path.name} is password-protected (encrypted) or an old .xls saved under a new name; "
-            "remove the password or save it again as .xlsx"
-        )
-    if not magic.startswith(ZIP_MAGIC):
-        raise InputUnreadableError(f"{path.name} is not an Excel .xlsx workbook; save the cohort as .xlsx or CSV")
+@dataclass
+class _Workbook:
+    """What the workbook part says: its sheets (name, zip member), styles, strings and flags."""
+
+    sheets: list[tuple[str, str]] = field(default_factory=list)
+    styles_part: str | None = None
+    strings_part: str | None = None
+    date1904: bool = False
+    recalculate_on_open: bool = False  # written by a library: formula values in the file are not real
+
+
+def read_xlsx(path: Path, sheet: str | None) -> SheetCells:
+    """The worksheet's cells (the first worksheet, or the one named)."""
     try:
         with zipfile.ZipFile(path) as archive:
-            if "xl/workbook.xml" not in archive.namelist():
-                raise InputUnreadableError(f"{path.name} is a zip file but not an Excel workbook")
-            bad = archive.testzip()
-    except (zipfile.BadZipFile, EOFError, OSError):
-        bad = "the archive"
-    if bad:
+            return _read(archive, path.name, sheet)
+    except (zipfile.BadZipFile, EOFError, zipfile.LargeZipFile, NotImplementedError) as error:
         raise InputUnreadableError(
-            f"{path.name} is damaged or incomplete ({bad} cannot be read); open it in Excel and save it again"
+            f"{path.name} is damaged or incomplete ({error}); open it in Excel and save it again"
+        ) from None
+
+
+def _read(archive: zipfile.ZipFile, name: str, sheet: str | None) -> SheetCells:
+    book = _workbook(archive, name)
+    sheet_name, member = _chosen_sheet(book, sheet, name)
+    where = f"{name}, sheet {sheet_name!r}"
+    formats = _cell_formats(archive, book, name)
+    strings = _shared_strings(archive, book.strings_part, name)
+    sink = CellSink(where)
+    merges = _SheetParser(sink, strings, formats, book.recalculate_on_open, where).parse(
+        open_part(archive, _member(archive, member, name), where)
+    )
+    return SheetCells(sink.frame(), check_merges(merges, where), sheet_name)
+
+
+def _member(archive: zipfile.ZipFile, wanted: str, where: str) -> str:
+    """The zip member of that name, matched without regard to case as Excel does."""
+    names = archive.namelist()
+    if wanted in names:
+        return wanted
+    found = next((n for n in names if n.lower() == wanted.lower()), None)
+    if found is None:
+        raise InputUnreadableError(
+            f"{where} is damaged or incomplete ({wanted} is missing); open it in Excel and save it again"
         )
+    return found
 
 
-def _load_sheet(path: Path, sheet: str | None) -> tuple[str, pl.DataFrame]:
-    import fastexcel  # imported here: only workbooks need it
+def _local(name: str) -> str:
+    """An element or attribute name without its namespace prefix."""
+    return name[name.rfind(":") + 1 :]
 
+
+def _attribute(attributes: dict[str, str], local_name: str) -> str | None:
+    return next((value for key, value in attributes.items() if _local(key) == local_name), None)
+
+
+def _relationships(archive: zipfile.ZipFile, part: str, where: str) -> dict[str, tuple[str, str]]:
+    """Relationship id -> (type's last word, target member) of a part."""
+    folder, base = posixpath.split(part)
+    rels_name = posixpath.join(folder, "_rels", base + ".rels")
+    found: dict[str, tuple[str, str]] = {}
+    if not any(n.lower() == rels_name.lower() for n in archive.namelist()):
+        return found
+
+    def start(element: str, attributes: dict[str, str]) -> None:
+        if _local(element) == "Relationship" and attributes.get("TargetMode") != "External":
+            target = attributes.get("Target", "")
+            member = (
+                target.lstrip("/") if target.startswith("/") else posixpath.normpath(posixpath.join(folder, target))
+            )
+            found[attributes.get("Id", "")] = (attributes.get("Type", "").rsplit("/", 1)[-1], member)
+
+    parser = ParserCreate()
+    parser.StartElementHandler = start
+    parse_xml(parser, open_part(archive, _member(archive, rels_name, where), where, MAX_SMALL_PART_BYTES), where)
+    return found
+
+
+def _workbook(archive: zipfile.ZipFile, where: str) -> _Workbook:
+    root = _relationships(archive, "", where)
+    workbook_part = next((target for kind, target in root.values() if kind == "officeDocument"), "xl/workbook.xml")
+    rels = _relationships(archive, workbook_part, where)
+    book = _Workbook(
+        styles_part=next((target for kind, target in rels.values() if kind == "styles"), None),
+        strings_part=next((target for kind, target in rels.values() if kind == "sharedStrings"), None),
+    )
+
+    def start(element: str, attributes: dict[str, str]) -> None:
+        local = _local(element)
+        if local == "sheet":
+            target = rels.get(_attribute(attributes, "id") or "", ("", ""))[1]
+            book.sheets.append((attributes.get("name", ""), target))
+        elif local == "workbookPr":
+            book.date1904 = attributes.get("date1904") in ("1", "true")
+        elif local == "calcPr":
+            book.recalculate_on_open = attributes.get("fullCalcOnLoad") in ("1", "true")
+
+    parser = ParserCreate()
+    parser.StartElementHandler = start
+    member = _member(archive, workbook_part, where)
+    parse_xml(parser, open_part(archive, member, where, MAX_SMALL_PART_BYTES), where)
+    return book
+
+
+def _chosen_sheet(book: _Workbook, sheet: str | None, where: str) -> tuple[str, str]:
+    worksheets = [(name, member) for name, member in book.sheets if member]
+    if not worksheets:
+        raise InputUnreadableError(f"{where} has no worksheet; open it in Excel and check it holds the cohort")
+    if sheet is None:
+        return worksheets[0]
+    chosen = next((entry for entry in worksheets if entry[0] == sheet), None)
+    if chosen is None:
+        listing = ", ".join(repr(name) for name, _ in worksheets)
+        raise SheetNotFoundError(f"sheet {sheet!r} not found in {where}; sheets are: {listing}")
+    return chosen
+
+
+# ---------------------------------------------------------------- styles and shared strings
+
+
+def _cell_formats(archive: zipfile.ZipFile, book: _Workbook, where: str) -> list[tuple[Formatter, bool]]:
+    """For each cell style (the ``s`` of a cell): how a number in it is shown, and whether it is a date."""
+    codes = _format_codes(archive, book.styles_part, where)
+    return [compile_format(code, book.date1904) for code in codes] or [compile_format("General", book.date1904)]
+
+
+def _format_codes(archive: zipfile.ZipFile, part: str | None, where: str) -> list[str]:
+    if part is None or not any(n.lower() == part.lower() for n in archive.namelist()):
+        return []
+    custom: dict[int, str] = {}
+    codes: list[str] = []
+    inside = [False]  # within <cellXfs>: the cell styles (not the cell-style masters)
+
+    def start(element: str, attributes: dict[str, str]) -> None:
+        local = _local(element)
+        if local == "numFmt":
+            custom[_int(attributes.get("numFmtId"))] = attributes.get("formatCode") or "General"
+        elif local == "cellXfs":
+            inside[0] = True
+        elif local == "xf" and inside[0]:
+            number = _int(attributes.get("numFmtId"))
+            codes.append(custom.get(number) or builtin_format(number))
+
+    def end(element: str) -> None:
+        if _local(element) == "cellXfs":
+            inside[0] = False
+
+    parser = ParserCreate()
+    parser.StartElementHandler, parser.EndElementHandler = start, end
+    parse_xml(parser, open_part(archive, _member(archive, part, where), where, MAX_SMALL_PART_BYTES), where)
+    return codes
+
+
+def _int(text: str | None) -> int:
     try:
-        reader = fastexcel.read_excel(str(path))
-        names = list(reader.sheet_names)
-        if sheet is not None and sheet not in names:
-            listing = ", ".join(repr(name) for name in names)
-            raise SheetNotFoundError(f"sheet {sheet!r} not found in {path.name}; sheets are: {listing}")
-        name = sheet if sheet is not None else names[0]
-        loaded = reader.load_sheet_by_name(name, header_row=None, dtypes="string")
-        return name, loaded.to_polars()
-    except SheetNotFoundError:
-        raise
-    except Exception as error:  # calamine reports damage with many exception types
-        raise InputUnreadableError(f"{path.name}: the workbook cannot be read ({first_line(error)})") from None
+        return int(text or 0)
+    except ValueError:
+        return 0
 
 
-@dataclass(frozen=True)
-class _SheetLayout:
-    first_row: int  # 1-based row of the first cell with a value (where the reader's rows start)
-    first_col: int  # 1-based column of the leftmost cell with a value
-    merges: tuple[tuple[int, int, int, int], ...]  # (min_col, min_row, max_col, max_row), 1-based
-    errors: tuple[tuple[int, int, str], ...] = ()  # (col, row, text) of cells holding #N/A, #VALUE! ...
+_PADDED = re.compile(r'^(?:"([^"]*)"|\\(.))?(0+)(?:"([^"]*)")?$')
 
 
-_CELL_WITH_VALUE = re.compile(rb'<c\b[^>]*?\br="([A-Z]+)(\d+)"[^>]*?(?<!/)>\s*<(?:v|is|f)\b')
+def compile_format(code: str, date1904: bool) -> tuple[Formatter, bool]:
+    """A function from a stored number (as written in the XML) to the text shown, and whether the
+    format is a date. The common formats take a fast path: this runs once per numeric cell."""
+    if code in ("General", "@", ""):
+        return _general, False
+    padded = _PADDED.match(code)
+    if padded:  # 00000, "A"0000, \A0000, 0000"番": ids
+        return _padded(code, padded), False
+
+    def other(raw: str) -> str:
+        return format_number(float(raw), code, date1904)
+
+    return other, is_date_format(code)
 
 
-_MERGE = re.compile(rb'<mergeCell\b[^>]*\bref="([A-Z]+)(\d+):([A-Z]+)(\d+)"')
+def _general(raw: str) -> str:
+    if raw.isdigit() and (raw[0] != "0" or raw == "0"):
+        return raw
+    return format_number(float(raw), "General")
 
 
-_ERROR_CELL = re.compile(rb'<c\b(?=[^>]*\bt="e")[^>]*?\br="([A-Z]+)(\d+)"[^>]*>(?:(?!</c>).)*?<v>([^<]*)</v>', re.S)
+def _padded(code: str, match: re.Match[str]) -> Formatter:
+    prefix, width, suffix = match.group(1) or match.group(2) or "", len(match.group(3)), match.group(4) or ""
+
+    def padded(raw: str) -> str:
+        value = float(raw)
+        if value >= 0 and value == int(value):
+            return f"{prefix}{int(value):0{width}d}{suffix}"
+        return format_number(value, code)
+
+    return padded
 
 
-def _sheet_layout(path: Path, sheet_name: str) -> _SheetLayout:
-    """Where the sheet's values start and which cells are merged, read from the sheet XML.
+def _shared_strings(archive: zipfile.ZipFile, part: str | None, where: str) -> list[str]:
+    """The text of each shared string, without its furigana (``<rPh>``) runs."""
+    if part is None or not any(n.lower() == part.lower() for n in archive.namelist()):
+        return []
+    strings: list[str] = []
+    pieces: list[str] = []
+    state = {"collect": False, "phonetic": 0, "length": 0}
 
-    The value reader does not say where its rows start (title rows may sit on row 3),
-    nor which cells were merged, so both come from one pass over the XML.
-    """
-    with zipfile.ZipFile(path) as archive:
-        xml = archive.read(_sheet_member(archive, sheet_name))
-    rows, cols = [], []
-    for match in _CELL_WITH_VALUE.finditer(xml):
-        cols.append(_column_number(match.group(1)))
-        rows.append(int(match.group(2)))
-    merges = tuple(
-        (_column_number(m.group(1)), int(m.group(2)), _column_number(m.group(3)), int(m.group(4)))
-        for m in _MERGE.finditer(xml)
-    )
-    errors = tuple(
-        (_column_number(m.group(1)), int(m.group(2)), m.group(3).decode("utf-8", "replace"))
-        for m in _ERROR_CELL.finditer(xml)
-    )
-    return _SheetLayout(min(rows, default=1), min(cols, default=1), merges, errors)
+    def start(element: str, attributes: dict[str, str]) -> None:
+        local = _local(element)
+        if local == "t":
+            state["collect"] = not state["phonetic"]
+        elif local == "si":
+            pieces.clear()
+            state["length"] = 0
+        elif local == "rPh":
+            state["phonetic"] += 1
 
+    def end(element: str) -> None:
+        local = _local(element)
+        if local == "t":
+            state["collect"] = False
+        elif local == "si":
+            strings.append("".join(pieces))
+        elif local == "rPh":
+            state["phonetic"] -= 1
 
-def _with_error_texts(frame: pl.DataFrame, layout: _SheetLayout) -> pl.DataFrame:
-    """Put the text of Excel error cells (#N/A, #VALUE!) back where the value reader left blanks.
+    def text(data: str) -> None:
+        if state["collect"] and state["length"] <= MAX_CELL_CHARS:
+            pieces.append(data)  # a string longer than a cell may be is kept just long enough to say so
+            state["length"] += len(data)
 
-    A blank score means an absent student, so an error must not turn into one: with
-    its text in place, the row is rejected as not a number, naming the cell's value.
-    """
-    for col, row, text in layout.errors:
-        r, c = row - layout.first_row, col - layout.first_col
-        if 0 <= r < frame.height and 0 <= c < frame.width:
-            frame[r, c] = text
-    return frame
-
-
-def _sheet_member(archive: zipfile.ZipFile, sheet_name: str) -> str:
-    """The zip member holding a sheet, found through the workbook's relationships."""
-    ns = {
-        "m": "http://schemas.openxmlformats.org/spreadsheetml/2006/main",
-        "r": "http://schemas.openxmlformats.org/officeDocument/2006/relationships",
-    }
-    workbook = ElementTree.fromstring(archive.read("xl/workbook.xml"))
-    rel_id = next(
-        s.get(f"{{{ns['r']}}}id") for s in workbook.iterfind("m:sheets/m:sheet", ns) if s.get("name") == sheet_name
-    )
-    rels = ElementTree.fromstring(archive.read("xl/_rels/workbook.xml.rels"))
-    target = next(r.get("Target", "") for r in rels if r.get("Id") == rel_id)
-    return target.lstrip("/") if target.startswith("/") else f"xl/{target}"
+    parser = ParserCreate()
+    parser.buffer_text = True
+    parser.StartElementHandler, parser.EndElementHandler, parser.CharacterDataHandler = start, end, text
+    parse_xml(parser, open_part(archive, _member(archive, part, where), where), where)
+    return strings
 
 
-def _column_number(letters: bytes) -> int:
+# ---------------------------------------------------------------- the worksheet
+
+# Element local names the sheet parser acts on, as small numbers (compared once per element).
+_C, _V, _F, _ROW, _IS, _T, _RPH, _MERGE = 1, 2, 3, 4, 5, 6, 7, 8
+_ELEMENTS = {"c": _C, "v": _V, "f": _F, "row": _ROW, "is": _IS, "t": _T, "rPh": _RPH, "mergeCell": _MERGE}
+_REFERENCE = re.compile(r"([A-Za-z]{1,3})([0-9]{1,7})$")
+
+
+def column_number(letters: str) -> int:
+    """1 for A, 26 for Z, 27 for AA, ..."""
     number = 0
-    for letter in letters:
-        number = number * 26 + (letter - 64)
+    for letter in letters.upper():
+        number = number * 26 + ord(letter) - 64
     return number
 
 
-def _class_merges(layout: _SheetLayout, header_row: int) -> dict[int, list[tuple[int, int]]]:
-    """Vertical merges below the header, by 0-based table column (spreadsheet row numbers).
+class _SheetParser:
+    """The worksheet XML, streamed once: cells into the sink, merged ranges into a list."""
 
-    The caller knows which column is `class`; the merged rows take the value of the
-    merge's top cell.
-    """
-    spans: dict[int, list[tuple[int, int]]] = {}
-    for min_col, min_row, max_col, max_row in layout.merges:
-        if max_row > min_row and min_row > header_row:
-            for col in range(min_col, max_col + 1):
-                spans.setdefault(col - layout.first_col, []).append((min_row, max_row))
-    return spans
+    def __init__(
+        self,
+        sink: CellSink,
+        strings: list[str],
+        formats: list[tuple[Formatter, bool]],
+        distrust_formulas: bool,
+        where: str,
+    ) -> None:
+        self.sink, self.strings, self.formats, self.where = sink, strings, formats, where
+        self.distrust_formulas = distrust_formulas
+        self.merges: list[Merge] = []
+
+    def damaged(self, what: str) -> InputUnreadableError:
+        return InputUnreadableError(f"{self.where} is damaged ({what}); open it in Excel and save it again")
+
+    def reference(self, text: str) -> tuple[int, int]:
+        match = _REFERENCE.match(text)
+        if not match:
+            raise self.damaged(f"the cell reference {text[:20]!r} is not one")
+        row, col = int(match.group(2)), column_number(match.group(1))
+        if not (1 <= row <= MAX_ROW and 1 <= col <= MAX_COLUMN):
+            raise self.damaged(f"the cell reference {text!r} lies outside any worksheet")
+        return row, col
+
+    def parse(self, stream: CappedStream) -> list[Merge]:
+        """Stream the worksheet into the sink; the merged ranges.
+
+        This loop runs for every cell of the file, so it is written for speed: the state
+        lives in closure variables, element names are looked up once, and cells go
+        straight into the sink's arrays.
+        """
+        sink, strings, formats, damaged = self.sink, self.strings, self.formats, self.damaged
+        rows, cols, kinds, texts, nums = sink.rows, sink.cols, sink.kinds, sink.texts, sink.nums
+        string_count, general = len(strings), formats[0]
+        style_of = {str(index): found for index, found in enumerate(formats)}
+        kind_of_name: dict[str, int] = {}
+        column_of: dict[str, int] = {}
+        text_kind, number_kind, date_kind = Kind.TEXT, Kind.NUMBER, Kind.DATE
+        distrust_formulas, chunk = self.distrust_formulas, CellSink.CHUNK
+        # the current row and cell
+        row = col = 0
+        row_text = "0"
+        cell_type, style = "n", general
+        value: str | None = None  # the text of <v>; None: the cell has no <v>
+        formula: str | None = None
+        inline: list[str] | None = None
+        collecting = 0  # 0 nothing, 1 value, 2 formula, 3 inline text
+        length = phonetic = 0
+
+        def element_kind(name: str) -> int:
+            found = kind_of_name[name] = _ELEMENTS.get(_local(name), 0)
+            return found
+
+        def start(name: str, attributes: dict[str, str]) -> None:
+            nonlocal row, row_text, col, cell_type, style, value, formula, inline, collecting, length, phonetic
+            kind = kind_of_name.get(name)
+            if kind is None:
+                kind = element_kind(name)
+            if kind == _C:
+                ref = attributes.get("r")
+                if ref:
+                    letters = ref.rstrip("0123456789")
+                    found = column_of.get(letters)
+                    if found is None:
+                        found = column_of[letters] = self.reference(ref)[1]
+                    if found <= col or ref[len(letters) :] != row_text:
+                        raise damaged(f"cell {ref} is written twice, out of order or outside row {row}")
+                    col = found
+                else:
+                    col += 1
+                    if col > MAX_COLUMN:
+                        raise damaged(f"row {row} has more than {MAX_COLUMN:,} cells")
+                cell_type = attributes.get("t", "n")
+                style = style_of.get(attributes.get("s", "0"), general)
+                value = formula = inline = None
+            elif kind == _V:
+                collecting, value = 1, ""
+            elif kind == _ROW:
+                number = attributes.get("r")
+                new = int(number) if number and number.isdigit() else row + 1
+                if not row < new <= MAX_ROW:
+                    raise damaged(f"row {new} comes after row {row} or lies beyond row {MAX_ROW:,}")
+                row, col, row_text = new, 0, str(new)
+            elif kind == _F:
+                collecting, formula = 2, ""
+            elif kind == _IS:
+                inline, length = [], 0
+            elif kind == _T:
+                if inline is not None and not phonetic:
+                    collecting = 3
+            elif kind == _RPH:
+                phonetic += 1
+            elif kind == _MERGE:
+                first, _, last = (attributes.get("ref") or "").partition(":")
+                top, left = self.reference(first)
+                bottom, right = self.reference(last or first)
+                self.merges.append((top, left, bottom, right))
+
+        def text(data: str) -> None:
+            nonlocal value, formula, length
+            if collecting == 1:
+                if len(value) <= MAX_CELL_CHARS:  # type: ignore[arg-type]
+                    value += data  # type: ignore[operator]
+            elif collecting == 3:
+                if length <= MAX_CELL_CHARS:  # a longer cell is kept just long enough to reject its row
+                    inline.append(data)  # type: ignore[union-attr]
+                    length += len(data)
+            elif collecting == 2 and len(formula) < MAX_FORMULA_CHARS:  # type: ignore[arg-type]
+                formula += data  # type: ignore[operator]
+
+        def end(name: str) -> None:
+            nonlocal collecting, phonetic
+            kind = kind_of_name.get(name)
+            if kind in (_V, _T, _F):
+                collecting = 0
+            elif kind == _C:
+                cell()
+            elif kind == _RPH:
+                phonetic -= 1
+
+        def cell() -> None:
+            raw = value
+            number = None
+            if formula is not None and (not raw or distrust_formulas):
+                kind, shown = Kind.FORMULA, "=" + formula[:MAX_FORMULA_CHARS]
+            elif cell_type == "s" and raw:
+                if not raw.isdigit() or int(raw) >= string_count:
+                    raise damaged(f"a cell in row {row} points at a shared string that does not exist")
+                kind, shown = text_kind, strings[int(raw)]
+            elif raw is None:
+                if cell_type != "inlineStr" or inline is None:
+                    return  # a formatted blank cell holds nothing
+                kind, shown = text_kind, "".join(inline)[: MAX_CELL_CHARS + 1]
+            elif cell_type == "n":
+                if raw == "":
+                    kind, shown = Kind.EMPTY_VALUE, ""
+                else:
+                    show, is_date = style
+                    try:
+                        number, shown = float(raw), show(raw)
+                    except (ValueError, OverflowError):
+                        raise damaged(f"a number cell in row {row} holds {raw[:40]!r}") from None
+                    kind = date_kind if is_date else number_kind
+            else:
+                kind, shown = _other_kind(cell_type, raw)
+            rows.append(row)
+            cols.append(col)
+            kinds.append(kind)
+            texts.append(shown)
+            nums.append(number)
+            if len(texts) >= chunk:
+                sink.flush()
+
+        parser = ParserCreate()
+        parser.buffer_text = True
+        parser.buffer_size = 1 << 16
+        parser.StartElementHandler, parser.EndElementHandler, parser.CharacterDataHandler = start, end, text
+        parse_xml(parser, stream, self.where)
+        return self.merges
+
+
+def _other_kind(cell_type: str, raw: str) -> tuple[Kind, str]:
+    """A cell that is not a number nor shared or inline text: what it holds, and what it shows."""
+    if raw == "":
+        return Kind.EMPTY_VALUE, ""
+    if cell_type == "e":
+        return Kind.ERROR, raw
+    if cell_type == "b":
+        return Kind.BOOLEAN, "TRUE" if raw in ("1", "true") else "FALSE"
+    if cell_type == "d":  # an ISO 8601 date written as text
+        return Kind.DATE, raw
+    return Kind.TEXT, raw  # "str": a formula's text result

@@ -16,6 +16,7 @@ from jlpt_batch.outputs.sheets.context import SheetContext, sheet_language
 from jlpt_batch.outputs.sheets.mock import with_mock_answers
 from jlpt_batch.outputs.sheets.model import Bar, Block, CoverModel, ScoreRow, SheetModel
 from jlpt_batch.outputs.sheets.student import Section, Student
+from jlpt_batch.outputs.sheets.timing import Timing
 from jlpt_batch.outputs.sheets.wording import Catalog
 from jlpt_batch.outputs.sheets.words import Words
 from jlpt_batch.rules import LEVELS, TOTAL_MAX
@@ -53,7 +54,10 @@ def build_cover(
         headings=tuple(
             text(f"cover.heading_{name}") for name in ("number", "candidate", "name", "level", "result", "total")
         ),
-        rows=tuple(_cover_row(number, student, words) for number, student in enumerate(students, start=first_number)),
+        rows=tuple(
+            _cover_row(number, student, words, context.exam.is_mock)
+            for number, student in enumerate(students, start=first_number)
+        ),
         summary=text(
             "cover.summary",
             students=words.count("student", len(students)),
@@ -71,9 +75,10 @@ def _cover_subtitle(words: Words, context: SheetContext) -> str:
     return words.text("cover.subtitle_no_school", exam=exam, date=date)
 
 
-def _cover_row(number: int, student: Student, words: Words) -> tuple[str, ...]:
+def _cover_row(number: int, student: Student, words: Words, mock: bool) -> tuple[str, ...]:
     total = ABSENT_MARK if student.total is None else str(student.total)
-    return (str(number), student.candidate_id, student.name, student.level, words.result(student.outcome), total)
+    result = words.result(student.outcome, mock=mock)
+    return (str(number), student.candidate_id, student.name, student.level, result, total)
 
 
 class _SheetWriter:
@@ -84,6 +89,8 @@ class _SheetWriter:
         self.text = catalog.text
         self.context = context
         self.student = student
+        self.timing = Timing(self.words, context)
+        self.mock = context.exam.is_mock
 
     def model(self) -> SheetModel:
         student, words = self.student, self.words
@@ -96,7 +103,7 @@ class _SheetWriter:
             exam_title=words.exam_title(self.context.exam),
             header_fields=self.header_fields(),
             outcome=student.outcome,
-            result_text=words.result(student.outcome),
+            result_text=words.result(student.outcome, mock=self.mock),
             result_detail=self.result_detail(),
             score_headings=tuple(
                 self.text(f"scores.heading_{name}") for name in ("section", "score", "maximum", "threshold", "margin")
@@ -105,6 +112,7 @@ class _SheetWriter:
             bars=(*map(self.section_bar, student.sections), self.total_bar()),
             blocks=self.blocks(),
             footer=self.footer(),
+            name_latin=student.name_latin if student.name_latin != student.name else "",
         )
 
     # header and result ------------------------------------------------------------
@@ -117,9 +125,8 @@ class _SheetWriter:
     def result_detail(self) -> str:
         s = self.student
         if s.outcome is Outcome.PASSED:
-            return self.text(
-                "result.passed_detail", level=s.level, total=s.total, total_max=s.rule.total_max, pass_mark=s.pass_mark
-            )
+            entry = "result.mock_passed_detail" if self.mock else "result.passed_detail"
+            return self.text(entry, level=s.level, total=s.total, total_max=s.rule.total_max, pass_mark=s.pass_mark)
         if s.outcome is Outcome.NOT_SCORED:
             return self.text("diagnosis.absent", sections=self.words.sections(s.absent))
         return self.diagnosis()
@@ -218,7 +225,7 @@ class _SheetWriter:
         if outcome is Outcome.PASSED:
             parts: tuple[Block | None, ...] = (
                 self.bands_block(self.weak_band_note()),
-                self.cefr_block(),
+                self.standing_block(),
                 self.pass_next_block(),
             )
         elif outcome is Outcome.NOT_PASSED:
@@ -282,24 +289,43 @@ class _SheetWriter:
         parts = self.words.join(self.text(f"band_parts.{part}") for part, band in inside if band == worst)
         return self.text("bands.focus", section=name, parts=parts, band=worst)
 
-    def cefr_block(self) -> Block | None:
-        s = self.student
-        if not s.cefr:
+    def standing_block(self) -> Block | None:
+        """The CEFR reference level and the estimated percentile: official-sitting passes only."""
+        if self.mock:  # a school's mock is not on the JLPT's scale: neither figure applies
             return None
-        lines = [self.text("cefr.line", cefr=s.cefr, meaning=self.text(f"cefr.{s.cefr}"))]
-        rank = self.context.percentiles.get(s.level, {}).get(s.scored_total)
-        if self.context.percentile and rank is not None:
-            lines.append(
-                self.text(
-                    "cefr.percentile",
-                    percent=min(99, int(rank + 0.5)),  # half up, as people round; never 100
-                    level=s.level,
-                    total=s.total,
-                    source=self.national_source(),
-                    region=self.text(f"regions.{self.context.region}"),
-                )
-            )
-        return Block(self.text("cefr.heading"), tuple(lines))
+        lines = (*self.cefr_lines(), *self.percentile_lines())
+        if not lines:
+            return None
+        heading = "cefr.heading" if self.shows_cefr() else "percentile.heading"
+        return Block(self.text(heading), lines)
+
+    def shows_cefr(self) -> bool:
+        """Score reports carry a CEFR level from the first sitting the rules name (December 2025)."""
+        sitting = self.context.exam.sitting
+        return bool(self.student.cefr) and (sitting.year, sitting.month) >= self.context.rules.cefr_first_sitting
+
+    def cefr_lines(self) -> tuple[str, ...]:
+        cefr = self.student.cefr
+        if not cefr or not self.shows_cefr():
+            return ()
+        return (self.text("cefr.line", cefr=cefr, meaning=self.text(f"cefr.{cefr}")),)
+
+    def percentile_lines(self) -> tuple[str, ...]:
+        """The estimate against the student's own region's figures, and what the official one is."""
+        s = self.student
+        region = s.region if s.region in ("domestic", "overseas") else self.context.region
+        rank = self.context.percentiles.get(region, {}).get(s.level, {}).get(s.scored_total)
+        if not self.context.percentile or rank is None:
+            return ()
+        estimate = self.text(
+            "cefr.percentile",
+            percent=min(99, int(rank + 0.5)),  # half up, as people round; never 100
+            level=s.level,
+            total=s.total,
+            source=self.national_source(),
+            region=self.text(f"regions.{region}"),
+        )
+        return estimate, self.text(f"percentile.note_{region}")
 
     def national_source(self) -> str:
         """'the official summary of results of the JLPT July 2018', in the sheet's language."""
@@ -311,34 +337,35 @@ class _SheetWriter:
 
     def pass_next_block(self) -> Block:
         level = self.student.level
-        if self.context.exam.is_mock:  # a mock pass brings no certificate: the real sitting is next
-            first: tuple[str, ...] = (self.text("pass.mock_ready", level=level, **self.next_sitting_fields()),)
+        if self.mock:  # a mock brings no certificate and opens nothing: the real sitting is next
+            lines: tuple[str, ...] = (
+                *self.timing.nearest_closed(),
+                self.text("pass.mock_ready", level=level, sitting=self.timing.target()),
+            )
         else:
-            first = (self.text("pass.never_expires", level=level), self.next_level_sentence())
-        return Block(
-            self.text("pass.heading"),
-            (
-                *first,
+            lines = (
+                self.text("pass.certificate", level=level),
+                *self.next_level_lines(),
                 self.text("pass.opens", level=level, facts=self.text(f"opens.{level}")),
-                self.text("pass.receptive_only"),
-            ),
-        )
+            )
+        return Block(self.text("pass.heading"), (*lines, self.text("pass.receptive_only")))
 
-    def next_level_sentence(self) -> str:
+    def next_level_lines(self) -> tuple[str, ...]:
+        """The level above, at the first sitting still open if ready, else the one after, after a rest."""
         position = LEVELS.index(self.student.level)
         if position == 0:
-            return self.text("pass.top_level")
-        return self.text("pass.next_level", next_level=LEVELS[position - 1], **self.next_sitting_fields())
-
-    def next_sitting_fields(self) -> dict[str, str]:
-        return {
-            "date": self.words.date(self.context.next_sitting.date),
-            "weeks": self.words.weeks(self.context.weeks_to_next),
-        }
+            return (self.text("pass.top_level"),)
+        sentence = self.text(
+            "pass.next_level",
+            next_level=LEVELS[position - 1],
+            sitting=self.timing.target(),
+            later_date=self.timing.after_target(),
+        )
+        return (*self.timing.nearest_closed(), sentence)
 
     def fail_meaning_block(self) -> Block:
         s = self.student
-        lines = [self.text("fail.no_shame")]
+        lines = [self.text("fail.mock_meaning" if self.mock else "fail.no_shame")]
         if s.failed and s.scored_total >= s.pass_mark:
             failed = self.words.sections(s.section(key) for key in s.failed)
             lines.append(self.text("fail.trap", total=s.total, pass_mark=s.pass_mark, sections=failed))
@@ -346,30 +373,32 @@ class _SheetWriter:
 
     def retake_block(self) -> Block:
         flagged = self.words.sections(self.student.flagged)
+        entry = "fail.plan_next_mock" if self.mock else "fail.plan_next"
         return Block(
             self.text("fail.plan_heading"),
             (
-                self.text(self.plan_next_entry(), **self.next_sitting_fields()),
+                *self.timing.nearest_closed(),
+                self.text(entry, sitting=self.timing.target()),
                 self.study_split(),
-                self.text("fail.plan_mock", flagged=flagged),
+                self.timing.mock_first(flagged),
             ),
         )
-
-    def plan_next_entry(self) -> str:
-        return "fail.plan_next_mock" if self.context.exam.is_mock else "fail.plan_next"
 
     def study_split(self) -> str:
         """Which sections to keep going and where the extra hours go."""
         s, words = self.student, self.words
         flagged = s.flagged
         if not s.failed:
+            shortfall = words.points(s.pass_mark - s.scored_total)
+            if len(flagged) == len(s.sections):  # every section as strong as the others: none is the lowest
+                return self.text("fail.plan_total_even", shortfall=shortfall)
             weakest = flagged[0]
             return self.text(
                 "fail.plan_total",
-                flagged=words.section(weakest.key),
+                flagged=words.sections(flagged),
                 score=weakest.score,
                 maximum=weakest.maximum,
-                shortfall=words.points(s.pass_mark - s.scored_total),
+                shortfall=shortfall,
             )
         cleared = [section for section in s.sections if section.key not in s.failed]
         if cleared:
@@ -379,13 +408,14 @@ class _SheetWriter:
 
     def absent_block(self) -> Block:
         sat = [section for section in self.student.sections if section.score is not None]
-        lines = [self.text("absent.explain")]
+        lines = [self.text("absent.explain_mock" if self.mock else "absent.explain")]
         if sat:
             lines.append(self.text("absent.sat", sections=self.words.sections(sat)))
         return Block(self.text("absent.heading"), tuple(lines))
 
     def absent_todo_block(self) -> Block:
-        return Block(self.text("absent.todo_heading"), (self.text("absent.todo", **self.next_sitting_fields()),))
+        lines = (*self.timing.nearest_closed(), self.text("absent.todo", sitting=self.timing.target()))
+        return Block(self.text("absent.todo_heading"), lines)
 
     # footer ------------------------------------------------------------------------
 
@@ -395,20 +425,14 @@ class _SheetWriter:
             not_official = self.text("footer.not_official", school=context.school)
         else:
             not_official = self.text("footer.not_official_no_school")
-        results = self.text("footer.mock") if context.exam.is_mock else self.results_arrive()
-        return (not_official, results, self.text("footer.issued", date=self.words.date(context.as_of)))
+        results = self.text("footer.mock") if self.mock else self.timing.results(self.student.region)
+        registration = self.timing.registration_note() if self.mentions_registration() else ()
+        issued = self.text("footer.issued", date=self.words.date(context.as_of))
+        return (not_official, results, *registration, issued)
 
-    def results_arrive(self) -> str:
-        """When the mailed score report comes, for where this student sat if known."""
-        exam = self.words.exam_title(self.context.exam)
-        (dom_year, dom_month), (over_year, over_month) = self.context.exam.sitting.results_months()
-        domestic = self.words.early_month(dom_year, dom_month)
-        overseas = self.words.early_month(over_year, over_month)
-        if self.student.region == "domestic":
-            return self.text("footer.results_domestic", exam=exam, domestic=domestic)
-        if self.student.region == "overseas":
-            return self.text("footer.results_overseas", exam=exam, overseas=overseas)
-        return self.text("footer.results_both", exam=exam, domestic=domestic, overseas=overseas)
+    def mentions_registration(self) -> bool:
+        """Every sheet names a sitting to register for, except a real N1 pass (no level above)."""
+        return self.mock or self.student.outcome is not Outcome.PASSED or self.student.level != LEVELS[0]
 
 
 def _range_fields(letter: str, limits: dict[str, int]) -> dict[str, int]:

@@ -11,7 +11,7 @@ from collections.abc import Iterable, Mapping
 from dataclasses import dataclass, field
 from typing import Any
 
-from jlpt_batch.exams import Exam, Sitting, next_sitting_after, weeks_between
+from jlpt_batch.exams import Exam, NextSittings, Registration, next_sittings
 from jlpt_batch.outputs.sheets.wording import FALLBACK_LANG, Wording, load_wording
 from jlpt_batch.rules import TOTAL_MAX, Rules, load_rules
 from jlpt_batch.settings import Settings
@@ -27,20 +27,17 @@ class SheetContext:
     as_of: dt.date
     school: str
     rules: Rules
-    next_sitting: Sitting
+    registration: Registration
+    sittings: NextSittings  # the sitting to aim for, with its registration, seen from as_of
     percentile: bool = False
-    region: str = "all"
+    region: str = "all"  # whose national figures, for a student whose row gives no region
     national_period: str = ""  # e.g. "jlpt-2018-07": the sitting the national figures come from
     national_label: str = ""
-    # level -> {total: estimated percentile}, for passing totals only; empty without --percentile
-    percentiles: Mapping[str, Mapping[int, float]] = field(default_factory=dict)
+    # region -> level -> {total: estimated percentile}, for passing totals only; empty without --percentile
+    percentiles: Mapping[str, Mapping[str, Mapping[int, float]]] = field(default_factory=dict)
     # a mock marked against its key: each level's questions in key order, as (item, part)
     mock_questions: Mapping[str, tuple[tuple[str, str], ...]] = field(default_factory=dict)
     warnings: tuple[str, ...] = ()
-
-    @property
-    def weeks_to_next(self) -> int:
-        return weeks_between(self.as_of, self.next_sitting.date)
 
 
 def make_context(settings: Settings) -> SheetContext:
@@ -53,7 +50,7 @@ def make_context(settings: Settings) -> SheetContext:
         default_lang = FALLBACK_LANG
     exam = settings.effective_exam
     rules = load_rules()
-    period, label, table = _percentile_table(rules, settings.region) if settings.percentile else ("", "", {})
+    period, label, table = _percentile_tables(rules) if settings.percentile else ("", "", {})
     return SheetContext(
         wording=wording,
         default_lang=default_lang,
@@ -61,7 +58,8 @@ def make_context(settings: Settings) -> SheetContext:
         as_of=settings.as_of,
         school=settings.school.strip(),
         rules=rules,
-        next_sitting=_next_sitting(exam, settings.as_of),
+        registration=settings.registration,
+        sittings=next_sittings(exam, settings.as_of, settings.registration),
         percentile=settings.percentile,
         region=settings.region,
         national_period=period,
@@ -71,22 +69,22 @@ def make_context(settings: Settings) -> SheetContext:
     )
 
 
-def _next_sitting(exam: Exam, as_of: dt.date) -> Sitting:
-    """The sitting after the exam, unless sheets are made so late that it has already passed."""
-    following = exam.next_sitting()
-    return following if following.date > as_of else next_sitting_after(as_of)
+PERCENTILE_REGIONS = ("all", "domestic", "overseas")
 
 
-def _percentile_table(rules: Rules, region: str) -> tuple[str, str, dict[str, dict[int, float]]]:
-    """Estimated percentiles for every passing total, worked out once rather than per sheet."""
+def _percentile_tables(rules: Rules) -> tuple[str, str, dict[str, dict[str, dict[int, float]]]]:
+    """Estimated percentiles for every passing total, per region, worked out once rather than per sheet."""
     from jlpt_batch.reference import load_national  # polars work only when --percentile asks for it
 
     national = load_national()
-    table = {}
-    for level, rule in rules.levels.items():
-        ranks = {total: national.percentile(level, total, region) for total in range(rule.pass_mark, TOTAL_MAX + 1)}
-        table[level] = {total: rank for total, rank in ranks.items() if rank is not None}
-    return national.period, national.label, table
+    tables: dict[str, dict[str, dict[int, float]]] = {}
+    for region in PERCENTILE_REGIONS:
+        tables[region] = {}
+        for level, rule in rules.levels.items():
+            totals = range(rule.pass_mark, TOTAL_MAX + 1)
+            ranks = {total: national.percentile(level, total, region) for total in totals}
+            tables[region][level] = {total: rank for total, rank in ranks.items() if rank is not None}
+    return national.period, national.label, tables
 
 
 def sheet_language(row: Mapping[str, Any], context: SheetContext) -> str:

@@ -22,7 +22,7 @@ from reportlab.lib.pagesizes import A4, letter  # noqa: E402
 from reportlab.pdfgen.canvas import Canvas  # noqa: E402
 
 from jlpt_batch.contract import Outcome  # noqa: E402
-from jlpt_batch.outputs.sheets import fonts  # noqa: E402
+from jlpt_batch.outputs.sheets import fonts, header  # noqa: E402
 from jlpt_batch.outputs.sheets.model import Bar, Block, CoverModel, ScoreRow, SheetModel  # noqa: E402
 from jlpt_batch.outputs.sheets.text import ELLIPSIS, Line, Pen  # noqa: E402
 
@@ -31,7 +31,6 @@ MARGIN_X = 42.0
 MARGIN_TOP = 38.0
 MARGIN_BOTTOM = 34.0
 BODY_SIZES = (10.5, 10.0, 9.5, 9.0, 8.5, 8.0, 7.5, 7.0)  # tried in turn until the blocks fit the page
-NAME_SHARE = 0.46  # of the header row's width, for the student's name
 
 
 # --- the sheet --------------------------------------------------------------------------
@@ -60,28 +59,55 @@ def page_frame(paper: str) -> Frame:
     return Frame(MARGIN_X, width - MARGIN_X, height - MARGIN_TOP, MARGIN_BOTTOM)
 
 
+# Characters of the PDF's title and author: a name of any length (up to the 131,068 a cell may
+# hold) is shortened on the page already, and must not fill the file's metadata either.
+MAX_METADATA_CHARS = 200
+
+
 def new_canvas(target: str | BinaryIO, paper: str, lang: str, title: str, author: str) -> Canvas:
-    """A canvas set up for deterministic output and the page size of the run."""
-    canvas = Canvas(target, pagesize=PAGE_SIZES[paper], invariant=1, pageCompression=1, lang=lang)
-    canvas.setTitle(fonts.clean(title))
-    canvas.setAuthor(fonts.clean(author))
+    """A canvas set up for deterministic output and the page size of the run.
+
+    Its initial font is the language's own bundled font: reportlab's default, Helvetica,
+    is never drawn but would be listed as a font the file uses and does not embed.
+    """
+    initial = fonts.primary_face(lang).name
+    canvas = Canvas(
+        target,
+        pagesize=PAGE_SIZES[paper],
+        invariant=1,
+        pageCompression=1,
+        lang=lang,
+        initialFontName=initial,  # type: ignore[arg-type]  # reportlab's stubs type it as a number
+    )
+    canvas.setTitle(fonts.clean(title)[:MAX_METADATA_CHARS])
+    canvas.setAuthor(fonts.clean(author)[:MAX_METADATA_CHARS])
     canvas.setCreator("jlpt-batch")
     return canvas
 
 
-def draw_sheet(canvas: Canvas, model: SheetModel, paper: str) -> None:
+@dataclass(frozen=True)
+class Drawn:
+    """What drawing a sheet had to do to fit its page."""
+
+    body_size: float  # the size the paragraphs were set in (BODY_SIZES[0] unless they were long)
+    shortened: tuple[tuple[str, str], ...]  # (label, value) of header fields too long to print whole
+
+
+def draw_sheet(canvas: Canvas, model: SheetModel, paper: str) -> Drawn:
     """Draw one student's sheet on the current page and finish the page."""
     pen = Pen(canvas, model.lang)
     frame = page_frame(paper)
     y = _draw_top_line(pen, model, frame, frame.top)
-    y = _draw_header_fields(pen, model, frame, y - 8)
+    cells = header.layout(pen, model, frame.width)
+    y = header.draw(pen, cells, frame.left, y - 8)
     y = _draw_result(pen, model, frame, y - 12)
     y = _draw_score_table(pen, model, frame, y - 14)
     y = _draw_bars(pen, model.bars, frame, y - 10)
     footer_top = _draw_footer(pen, model.footer, frame)
-    _draw_blocks(pen, model.blocks, frame, y - 12, footer_top + 10)
+    body_size = _draw_blocks(pen, model.blocks, frame, y - 12, footer_top + 10)
     pen.finish_page()
     canvas.showPage()
+    return Drawn(body_size, header.shortened(cells))
 
 
 def _draw_top_line(pen: Pen, model: SheetModel, frame: Frame, top: float) -> float:
@@ -92,43 +118,6 @@ def _draw_top_line(pen: Pen, model: SheetModel, frame: Frame, top: float) -> flo
     pen.draw(frame.right, baseline, pen.fit(model.exam_title, exam_width, 10.5), 10.5, "right")
     _rule(pen.canvas, frame.left, frame.right, baseline - 6, 0.8)
     return baseline - 6
-
-
-def _name_index(model: SheetModel) -> int | None:
-    """Which header field holds the student's name (drawn larger, given more room)."""
-    values = [value for _, value in model.header_fields]
-    return values.index(model.name) if model.name in values else None
-
-
-def _header_widths(model: SheetModel, width: float) -> list[float]:
-    """The name gets most of the row; the other fields share the rest."""
-    count, name = len(model.header_fields), _name_index(model)
-    if count <= 1 or name is None:
-        return [width / max(count, 1)] * count
-    other = width * (1 - NAME_SHARE) / (count - 1)
-    return [width * NAME_SHARE if index == name else other for index in range(count)]
-
-
-def _draw_header_fields(pen: Pen, model: SheetModel, frame: Frame, top: float) -> float:
-    """A row of form cells: small label above, value below; the name larger."""
-    height, x = 36.0, frame.left
-    widths = _header_widths(model, frame.width)
-    for index, ((label, value), width) in enumerate(zip(model.header_fields, widths, strict=True)):
-        pen.draw(x + 5, top - 10, pen.fit(label, width - 10, 7.5), 7.5, gray=0.35)
-        size = 14.0 if index == _name_index(model) else 11.5
-        pen.draw(x + 5, top - 28, pen.fit(value, width - 10, size, bold=True), size)
-        x += width
-    _cells_outline(pen.canvas, frame.left, top, widths, height)
-    return top - height
-
-
-def _cells_outline(canvas: Canvas, left: float, top: float, widths: list[float], height: float) -> None:
-    canvas.setLineWidth(0.6)
-    canvas.rect(left, top - height, sum(widths), height, stroke=1, fill=0)
-    x = left
-    for width in widths[:-1]:
-        x += width
-        canvas.line(x, top - height, x, top)
 
 
 def _draw_result(pen: Pen, model: SheetModel, frame: Frame, top: float) -> float:
@@ -371,8 +360,8 @@ def _layout_blocks(pen: Pen, blocks: tuple[Block, ...], width: float, size: floa
     return items
 
 
-def _draw_blocks(pen: Pen, blocks: tuple[Block, ...], frame: Frame, top: float, bottom: float) -> None:
-    """The headed paragraphs, in the largest body size that fits above the footer.
+def _draw_blocks(pen: Pen, blocks: tuple[Block, ...], frame: Frame, top: float, bottom: float) -> float:
+    """The headed paragraphs, in the largest body size that fits above the footer; returns the size.
 
     If even the smallest size does not fit, the last line that fits ends in an
     ellipsis: a sheet is always exactly one page.
@@ -385,9 +374,10 @@ def _draw_blocks(pen: Pen, blocks: tuple[Block, ...], frame: Frame, top: float, 
     for item in items:
         if item.kind != "gap" and y - item.step < bottom:
             pen.text(frame.left + 8, y - size, ELLIPSIS, size)
-            return
+            return size
         _draw_block_item(pen, item, size, frame, y)
         y -= item.step
+    return size
 
 
 def _draw_block_item(pen: Pen, item: _BlockItem, size: float, frame: Frame, y: float) -> None:
@@ -492,11 +482,12 @@ def _cover_row(
 # --- files ------------------------------------------------------------------------------------
 
 
-def write_sheet(model: SheetModel, target: str | BinaryIO, paper: str) -> None:
+def write_sheet(model: SheetModel, target: str | BinaryIO, paper: str) -> Drawn:
     """One student's sheet as a one-page PDF file (a path or a binary file object)."""
     canvas = new_canvas(target, paper, model.lang, f"{model.exam_title}: {model.name}", model.school)
-    draw_sheet(canvas, model, paper)
+    drawn = draw_sheet(canvas, model, paper)
     canvas.save()
+    return drawn
 
 
 class Bundle:

@@ -4,6 +4,8 @@ reportlab has no font fallback and prints an empty box for a character its font
 lacks. So text is split into runs, each drawn with the first bundled font (in an
 order chosen by the sheet's language) that has a glyph for it. A character no
 bundled font has is printed as U+FFFD and reported by :func:`undrawable`.
+Runs in the complex-script fonts (Devanagari, Myanmar, Sinhala, Thai) are shaped
+(see ``shaping``); their widths are HarfBuzz's, not the sum of the characters'.
 
 Fonts are registered with reportlab lazily and once per process: a Japanese-only
 run never pays for loading the Chinese font.
@@ -26,7 +28,9 @@ from itertools import repeat  # noqa: E402
 from typing import cast  # noqa: E402
 
 from reportlab.pdfbase import pdfmetrics  # noqa: E402
-from reportlab.pdfbase.ttfonts import TTFont  # noqa: E402
+from reportlab.pdfbase.ttfonts import ShapedStr, TTFont  # noqa: E402
+
+from jlpt_batch.outputs.sheets import shaping  # noqa: E402
 
 REPLACEMENT = "\ufffd"  # printed instead of a character no bundled font can draw
 
@@ -39,6 +43,11 @@ class Family:
     regular: str
     bold: str | None  # None: no bold file; bold is imitated by stroking the outline
     subfont_index: int = 0  # which face of a .ttc collection
+    shaped: bool = False  # a complex script: its runs are shaped by HarfBuzz
+
+
+def _noto(script: str) -> Family:
+    return Family(f"NotoSans{script}", f"NotoSans{script}-Regular.ttf", f"NotoSans{script}-Bold.ttf", shaped=True)
 
 
 FAMILIES = {
@@ -46,18 +55,29 @@ FAMILIES = {
     "dejavu": Family("DejaVuSans", "DejaVuSans.ttf", "DejaVuSans-Bold.ttf"),
     "nanum": Family("NanumGothic", "NanumGothic.ttf", "NanumGothicBold.ttf"),
     "wqy": Family("WenQuanYiZenHei", "wqy-zenhei.ttc", None),
+    "deva": _noto("Devanagari"),
+    "mymr": _noto("Myanmar"),
+    "sinh": _noto("Sinhala"),
+    "thai": _noto("Thai"),
+    "extb": Family("JBCJKExtB", "JBExtB-Regular.ttf", None),  # ideographs beyond U+FFFF, e.g. 𠮷
 }
 
 # Han characters are in the Japanese, Korean and Chinese fonts with different shapes
 # and coverage, so the order matters most there: the sheet's own language first,
 # then Japanese (this is a Japanese-learning school). Nanum before WenQuanYi so a
 # Korean name is drawn by the Korean font; simplified Chinese only WenQuanYi has.
+# The fonts of one script each come last: no other font draws their characters.
+_ONE_SCRIPT = ("deva", "mymr", "sinh", "thai", "extb")
 FALLBACK_ORDER = {
-    "ja": ("biz", "nanum", "wqy", "dejavu"),
-    "ko": ("nanum", "biz", "wqy", "dejavu"),
-    "zh": ("wqy", "biz", "nanum", "dejavu"),
+    "ja": ("biz", "nanum", "wqy", "dejavu", *_ONE_SCRIPT),
+    "ko": ("nanum", "biz", "wqy", "dejavu", *_ONE_SCRIPT),
+    "zh": ("wqy", "biz", "nanum", "dejavu", *_ONE_SCRIPT),
 }
-DEFAULT_ORDER = ("dejavu", "biz", "nanum", "wqy")  # en, vi and anything else
+DEFAULT_ORDER = ("dejavu", "biz", "nanum", "wqy", *_ONE_SCRIPT)  # en, vi and anything else
+
+# Zero-width joiners choose a conjunct's form (Sinhala ශ්‍රී, Devanagari क्‍ष): kept where
+# the font draws them, dropped where it does not, never a reason to change font.
+JOINERS = frozenset("\u200c\u200d")
 
 
 @dataclass(frozen=True)
@@ -66,12 +86,14 @@ class Face:
 
     name: str
     fake_bold: bool = False
+    shaped: bool = False
 
 
 Run = tuple[Face, str]
 
 _DROPPED = re.compile(
-    "[\x00-\x08\x0e-\x1f\x7f-\x84\x86-\x9f\u00ad\u061c\u180e\u200b-\u200f\u202a-\u202e\u2060-\u206f\ufeff\ufff9-\ufffb]"
+    "[\x00-\x08\x0e-\x1f\x7f-\x84\x86-\x9f\u00ad\u061c\u180e\u200b\u200e\u200f\u202a-\u202e\u2060-\u206f"
+    "\ufeff\ufff9-\ufffb]"
 )
 _BREAKS = re.compile("[\t\n\v\f\r\x85\u2028\u2029 ]+")
 
@@ -80,7 +102,8 @@ def clean_text(text: str) -> str:
     """NFC, with control and invisible format characters removed and line breaks made spaces.
 
     Drawn text must stay on its line: a newline or a bidi override in a name
-    would otherwise break the layout of the page.
+    would otherwise break the layout of the page. The zero-width joiners stay:
+    they choose how a Sinhala or Devanagari conjunct looks.
     """
     text = unicodedata.normalize("NFC", text)
     text = _DROPPED.sub("", text)
@@ -105,9 +128,10 @@ def face(family_key: str, bold: bool = False) -> Face:
         path = str(font_dir().joinpath(file_name))
         # Not asciiReadable: otherwise every embedded subset carries all of ASCII, even a
         # fallback font drawing one character; files are about a quarter smaller and faster.
-        font = TTFont(name, path, subfontIndex=family.subfont_index, asciiReadable=False)
+        font = shaping.BundledFont(name, path, subfontIndex=family.subfont_index, asciiReadable=False)
         pdfmetrics.registerFont(font)
-    return Face(name, fake_bold=bold and family.bold is None)
+        _charset(name)  # read before any shaping adds the private-use codes of shaped glyphs
+    return Face(name, fake_bold=bold and family.bold is None, shaped=family.shaped)
 
 
 def _tt_font(name: str) -> TTFont:
@@ -120,11 +144,6 @@ def _charset(name: str) -> frozenset[str]:
     """Every character the registered font has a glyph for, read from its cmap once."""
     char_to_glyph = _tt_font(name).face.charToGlyph
     return frozenset(chr(code) for code, glyph in char_to_glyph.items() if glyph)
-
-
-def fallback_faces(lang: str, bold: bool = False) -> tuple[Face, ...]:
-    """The faces to try for a sheet language, primary first."""
-    return tuple(face(key, bold) for key in FALLBACK_ORDER.get(lang, DEFAULT_ORDER))
 
 
 def primary_face(lang: str, bold: bool = False) -> Face:
@@ -144,14 +163,21 @@ def runs(text: str, lang: str, bold: bool = False, whole: bool = True) -> tuple[
     """
     if not text:
         return ()
-    chars = set(text)
+    chars = set(text) - JOINERS
     if chars <= _charset(primary_face(lang, bold).name):
-        return ((primary_face(lang, bold), text),)
+        return ((primary_face(lang, bold), _joiners_for(text, primary_face(lang, bold))),)
     if whole:
         for candidate in _faces_in_order(lang, bold):
             if chars <= _charset(candidate.name):
-                return ((candidate, text),)
-    return _mixed_runs(text, fallback_faces(lang, bold), face("dejavu", bold))
+                return ((candidate, _joiners_for(text, candidate)),)
+    return _mixed_runs(text, lang, bold)
+
+
+def _joiners_for(text: str, chosen: Face) -> str:
+    """The text without the joiners the face cannot draw."""
+    if JOINERS.isdisjoint(text) or _charset(chosen.name) >= JOINERS:
+        return text
+    return "".join(char for char in text if char not in JOINERS)
 
 
 def _faces_in_order(lang: str, bold: bool) -> Iterator[Face]:
@@ -160,12 +186,17 @@ def _faces_in_order(lang: str, bold: bool) -> Iterator[Face]:
         yield face(key, bold)
 
 
-def _mixed_runs(text: str, faces: tuple[Face, ...], last_resort: Face) -> tuple[Run, ...]:
+def _mixed_runs(text: str, lang: str, bold: bool) -> tuple[Run, ...]:
     out: list[tuple[Face, list[str]]] = []
     for char in text:
-        chosen = next((f for f in faces if char in _charset(f.name)), None)
+        if char in JOINERS:  # it belongs to the run it joins, if that font draws it
+            if out and char in _charset(out[-1][0].name):
+                out[-1][1].append(char)
+            continue
+        # faces are loaded only as far as needed: a Japanese sheet borrowing é never loads Thai
+        chosen = next((f for f in _faces_in_order(lang, bold) if char in _charset(f.name)), None)
         if chosen is None:
-            chosen, char = last_resort, REPLACEMENT
+            chosen, char = face("dejavu", bold), REPLACEMENT
         if out and out[-1][0] == chosen:
             out[-1][1].append(char)
         else:
@@ -176,11 +207,13 @@ def _mixed_runs(text: str, faces: tuple[Face, ...], last_resort: Face) -> tuple[
 def undrawable(text: str, lang: str = "en") -> list[str]:
     """The characters of ``text`` (after cleaning) that no bundled font can draw, in order."""
     cleaned = clean_text(text)
-    if not cleaned or set(cleaned) <= _charset(primary_face(lang).name):
+    if not cleaned or set(cleaned) - JOINERS <= _charset(primary_face(lang).name):
         return []
-    missing = set(cleaned)
-    for fallback in fallback_faces(lang):
+    missing = set(cleaned) - JOINERS
+    for fallback in _faces_in_order(lang, False):
         missing -= _charset(fallback.name)
+        if not missing:
+            return []
     return [char for char in dict.fromkeys(cleaned) if char in missing]
 
 
@@ -192,14 +225,44 @@ def advance_widths(face_name: str) -> tuple[Callable[[int, float], float], float
 
 
 def units(text: str, face_name: str) -> Iterator[float]:
-    """The advance width of each character, in thousandths of the font size."""
+    """The advance width of each character, in thousandths of the font size (unshaped)."""
     get, default = advance_widths(face_name)
     return map(get, map(ord, text), repeat(default))
 
 
+def shaped_glyphs(run_face: Face, text: str) -> ShapedStr | None:
+    """The run as HarfBuzz shapes it, for a complex-script face; None when drawn as plain text."""
+    return shaping.glyphs(run_face.name, text) if run_face.shaped else None
+
+
+def run_units(run_face: Face, text: str) -> float:
+    """A run's advance width in thousandths of the font size: shaped, if its face is."""
+    glyphs = shaped_glyphs(run_face, text)
+    return shaping.advance(glyphs) if glyphs is not None else sum(units(text, run_face.name))
+
+
+def char_units(run_face: Face, text: str) -> list[float]:
+    """Each character's advance (a shaped cluster's whole width on its first character)."""
+    glyphs = shaped_glyphs(run_face, text)
+    return shaping.char_advances(glyphs, len(text)) if glyphs is not None else list(units(text, run_face.name))
+
+
+def cluster_starts(run_face: Face, text: str) -> frozenset[int] | None:
+    """Where a shaped run's glyph clusters start (it may be cut there only); None for a plain run."""
+    glyphs = shaped_glyphs(run_face, text)
+    return shaping.cluster_starts(glyphs) if glyphs is not None else None
+
+
 def string_width(text_runs: tuple[Run, ...] | list[Run], size: float) -> float:
-    """Width in points of runs drawn at ``size`` (reportlab does not kern, so widths add up)."""
-    return sum(sum(units(text, f.name)) for f, text in text_runs) * size / 1000
+    """Width in points of runs drawn at ``size`` (plain runs are not kerned, so widths add up)."""
+    return sum(run_units(f, text) for f, text in text_runs) * size / 1000
+
+
+@cache
+def height_em(face_name: str) -> float:
+    """The face's ascent to descent in font sizes: about 1 for most, over 2 for Myanmar's stacks."""
+    font_face = _tt_font(face_name).face
+    return float(font_face.ascent - font_face.descent) / 1000
 
 
 def describe(chars: list[str]) -> str:

@@ -50,7 +50,7 @@ class SheetModel:
     lang: str
     candidate_id: str
     class_name: str
-    name: str  # NFC-normalised, full length (the drawer shortens with an ellipsis if needed)
+    name: str  # NFC-normalised, full length (the drawer shrinks or wraps it to print it whole)
     school: str
     exam_title: str  # "JLPT December 2026" or "Mock exam, 2026-11-20"
     header_fields: tuple[tuple[str, str], ...]  # (label, value): name, candidate no., class, level
@@ -62,6 +62,7 @@ class SheetModel:
     bars: tuple[Bar, ...]
     blocks: tuple[Block, ...]
     footer: tuple[str, ...]
+    name_latin: str = ""  # the name in Latin letters, printed under the name when the file gives it
 
 
 @dataclass(frozen=True)

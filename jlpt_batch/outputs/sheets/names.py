@@ -6,7 +6,10 @@ import unicodedata
 
 import polars as pl
 
-MAX_NAME_LENGTH = 100
+MAX_NAME_LENGTH = 100  # characters of an id or class kept in a file name
+# Bytes of a stem: file systems allow 255 bytes per name, and a stem may still take a
+# suffix (-part12, -2) and .pdf. 84 CJK characters are 252 bytes in UTF-8.
+MAX_STEM_BYTES = 180
 
 
 _WINDOWS_RESERVED = {"CON", "PRN", "AUX", "NUL", *(f"COM{i}" for i in range(1, 10)), *(f"LPT{i}" for i in range(1, 10))}
@@ -16,14 +19,25 @@ def safe_stem(text: str | None, fallback: str) -> str:
     """A file name stem from free text: letters, digits, ``-``, ``_`` and ``.`` only.
 
     Other characters become ``_``; leading dots are dropped (no hidden files, never
-    ``.`` or ``..``) as are trailing dots (Windows drops them).
+    ``.`` or ``..``) as are trailing dots (Windows drops them); a leading ``-`` becomes
+    ``_`` (a name read as an option by command-line tools); the stem is cut to
+    ``MAX_STEM_BYTES`` of UTF-8 on a character boundary.
     """
     text = unicodedata.normalize("NFC", text or "")
     stem = "".join(char if char.isalnum() or char in "-_." else "_" for char in text)
-    stem = stem[:MAX_NAME_LENGTH].strip(".")
+    stem = _cut_to_bytes(stem[:MAX_NAME_LENGTH], MAX_STEM_BYTES).strip(".")
+    if stem.startswith("-"):
+        stem = "_" + stem[1:]
     if not stem:
         return fallback
     return f"{stem}_" if stem.split(".")[0].upper() in _WINDOWS_RESERVED else stem
+
+
+def _cut_to_bytes(text: str, limit: int) -> str:
+    encoded = text.encode("utf-8")
+    if len(encoded) <= limit:
+        return text
+    return encoded[:limit].decode("utf-8", errors="ignore")
 
 
 class UniqueNames:
@@ -42,6 +56,7 @@ class UniqueNames:
 
 
 def sheet_stems(students: pl.DataFrame) -> list[str]:
+    """Each student's sheet file stem, from the id (the row number where there is none), never two alike."""
     names = UniqueNames()
     ids, rows = students["candidate_id"].to_list(), students["source_row"].to_list()
     return [names.claim(safe_stem(cid, f"row-{row}")) for cid, row in zip(ids, rows, strict=True)]

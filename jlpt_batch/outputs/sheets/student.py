@@ -5,6 +5,7 @@ from __future__ import annotations
 import unicodedata
 from collections.abc import Iterable, Mapping
 from dataclasses import dataclass
+from fractions import Fraction
 from typing import Any
 
 from jlpt_batch.contract import Outcome, outcome_of
@@ -43,6 +44,7 @@ class Student:
 
     candidate_id: str
     name: str
+    name_latin: str  # the name in Latin letters, when the file gives it beside a name in another script
     class_name: str
     rule: LevelRule
     sections: tuple[Section, ...]
@@ -61,6 +63,7 @@ class Student:
         return cls(
             candidate_id=str(row.get("candidate_id") or ""),
             name=unicodedata.normalize("NFC", row.get("name") or ""),
+            name_latin=unicodedata.normalize("NFC", row.get("name_latin") or ""),
             class_name=row.get("class") or "",
             rule=rule,
             sections=sections,
@@ -97,10 +100,17 @@ class Student:
     @property
     def flagged(self) -> tuple[Section, ...]:
         """Where the extra study hours should go: the sections below their floor, or the
-        weakest section (by share of its maximum) when only the total fell short."""
+        weakest sections (by share of their maximum; all of them when they are even)
+        when only the total fell short."""
         if self.failed:
             return tuple(self.section(key) for key in self.failed)
-        return (min(self.sections, key=lambda s: (s.score or 0) / s.maximum),)
+        lowest = min(_share(s) for s in self.sections)
+        return tuple(s for s in self.sections if _share(s) == lowest)
+
+
+def _share(section: Section) -> Fraction:
+    """A score as an exact share of its section's maximum, so even sections compare equal."""
+    return Fraction(section.score or 0, section.maximum)
 
 
 def _split_keys(text: str | None) -> list[str]:

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import textwrap
+
 import openpyxl
 import polars as pl
 
@@ -96,6 +98,7 @@ def _run_facts(book: Book, run: CohortRun, settings: Settings, figures: CohortSt
         ("Heading row in the input", source.header_row),
         *((book.words.text(count.label_key), counts[count]) for count in shown),
         ("Empty rows skipped", source.rows_skipped_empty),
+        *_note_lines(source.notes),
         ("Scores from", _exam_words(settings)),
         *((("Answer key", run.analysis.key_name),) if run.analysis else ()),
         ("As of", settings.as_of.isoformat()),
@@ -103,6 +106,20 @@ def _run_facts(book: Book, run: CohortRun, settings: Settings, figures: CohortSt
         ("Rules version", load_rules().version),
         ("Software", f"jlpt-batch {__version__}, polars {pl.__version__}, openpyxl {openpyxl.__version__}"),
     ]
+
+
+# Characters of a note per row: the note runs on over the empty columns to its right, and a
+# long one continues on the rows below, so it prints within the page's width.
+NOTE_LINE_CHARS = 100
+
+
+def _note_lines(notes: tuple[str, ...]) -> list[tuple[str, CellValue]]:
+    """What the reader noticed about the file, each note over as many rows as it needs."""
+    lines: list[tuple[str, CellValue]] = []
+    for note in notes:
+        wrapped = textwrap.wrap(note, NOTE_LINE_CHARS)
+        lines += [("Note on reading the file" if i == 0 else "", line) for i, line in enumerate(wrapped)]
+    return lines
 
 
 def _exam_words(settings: Settings) -> str:
