@@ -37,6 +37,7 @@ CONVERSION_HEADERS: dict[str, tuple[str, ...]] = {
     "scaled": ("scaled", "scaled score", "estimate", "換算点", "尺度得点"),
 }
 CONVERSION_SHEETS = ("conversion", "換算表")
+WORKBOOK_SUFFIXES = (".xlsx", ".xlsm", ".xlsb", ".ods", ".xls")  # a key saved as one may hold a table worksheet
 CONVERSION_SCHEMA = pl.Schema({"level": pl.String(), "section": pl.String(), "raw": pl.Int64(), "scaled": pl.Int64()})
 
 _COLUMN = {header_key(alias): key for key, names in CONVERSION_HEADERS.items() for alias in names}
@@ -74,7 +75,7 @@ def load_conversions(key_path: Path, questions: pl.DataFrame) -> pl.DataFrame:
 def _tables(key_path: Path) -> list[tuple[str, RawTable]]:
     """(where, table) of each conversion table: a worksheet of the key workbook, a file beside the key."""
     found = []
-    if key_path.suffix.lower() in (".xlsx", ".xlsm"):
+    if key_path.suffix.lower() in WORKBOOK_SUFFIXES:
         for sheet in CONVERSION_SHEETS:
             try:
                 found.append((f"conversion table {key_path.name}, sheet {sheet!r}", _read(key_path, sheet)))

@@ -28,6 +28,7 @@ from jlpt_batch.errors import AnswerKeyError, JlptBatchError, SheetNotFoundError
 from jlpt_batch.marking.answers import DIGITS, LETTERS, option_position, options_text
 from jlpt_batch.reading import HeaderMarker, RawTable, read_table
 from jlpt_batch.reading.headers import HEADER_ALIASES, canonical_column, header_key
+from jlpt_batch.reading.validate import unreadable_cells
 from jlpt_batch.rules import BAND_PARTS, LEVELS, PARTS, SECTION_KEYS, load_rules, parse_level
 
 # The key's columns and the ways a school may head them (matched as a cohort's headers are).
@@ -148,9 +149,12 @@ def mapped_text(table: RawTable, headers: Callable[[object], str | None], where:
             raise AnswerKeyError(f"{where}: columns {first!r} and {text!r} both mean {key}; keep one of them")
         if key is not None:
             found[key] = index
+    unreadable = unreadable_cells(table, found, {key: table.header[index] or key for key, index in found.items()})
+    if unreadable.height:  # an error or a formula never calculated, named by cell as in a cohort
+        raise AnswerKeyError(f"{where}, {unreadable['reason'][0]}")
     texts = {key: pl.col(f"c{index}").str.strip_chars() for key, index in found.items()}
     frame = table.rows.select(
-        (pl.int_range(pl.len(), dtype=pl.Int64) + table.source_row(0)).alias("key_row"),
+        table.source_row_numbers().alias("key_row"),
         *(pl.when(text != "").then(text).alias(key) for key, text in texts.items()),
     )
     return frame.filter(pl.any_horizontal(pl.col(list(found)).is_not_null()))

@@ -11,8 +11,10 @@ section's maximum, rounded half up. A student who left every question of a secti
 blank is absent from it.
 
 A row is rejected (kept, with its reason, and not marked) when its level has no key,
-when a cell holds something that is not an answer, or when it answers a question its
-level's key does not have.
+when a cell holds something that is not an answer (or nothing the reader can read: an
+error, a formula never calculated, named by cell as the cohort's own cells are), or when
+it answers a question its level's key does not have. A cell is read as the spreadsheet
+shows it, so ``2``, ``②`` and ``２`` are the same answer.
 """
 
 from __future__ import annotations
@@ -25,7 +27,7 @@ from jlpt_batch.marking.answers import BLANK, INVALID, answer_codes, is_multiple
 from jlpt_batch.marking.key import AnswerKey
 from jlpt_batch.reading import RawTable
 from jlpt_batch.reading.headers import canonical_column
-from jlpt_batch.reading.validate import REJECTION_SCHEMA, Prepared
+from jlpt_batch.reading.validate import REJECTION_SCHEMA, Prepared, unreadable_cells
 from jlpt_batch.rules import LEVELS, PARTS, SECTION_KEYS, load_rules
 
 COUNT_COLUMNS = tuple(f"{part}_{kind}" for part in PARTS for kind in ("correct", "questions"))
@@ -76,11 +78,7 @@ def _column_name(index: int) -> str:
 def _responses(raw: RawTable, prepared: Prepared, key: AnswerKey) -> pl.DataFrame:
     """source_row and the text of every question column, for the rows validation kept."""
     columns = sorted(set(key.questions["column"].to_list()))
-    first_row = raw.source_row(0)
-    table = raw.rows.select(
-        (pl.int_range(pl.len(), dtype=pl.Int64) + first_row).alias("source_row"),
-        *(pl.col(_column_name(index)) for index in columns),
-    )
+    table = raw.rows.select(raw.source_row_numbers(), *(pl.col(_column_name(index)) for index in columns))
     if prepared.rows_skipped_empty == 0:  # then the table's rows are exactly the rows validation kept
         return table
     return table.join(prepared.rows.select("source_row"), on="source_row", how="semi", maintain_order="left")
@@ -104,10 +102,22 @@ def _answer_problems(
     """One row per problem (REJECTION_SCHEMA): levels without a key, cells that are not answers or
     answer a question the student's level does not have."""
     levels = prepared.rows.select("source_row", "candidate_id", "level")
-    found = [_level_without_key(raw, levels, key)]
+    unreadable = _unreadable_answers(raw, levels, key)
+    found = [_level_without_key(raw, levels, key), unreadable]
     for level in key.levels:
-        found.append(_cell_problems(level, levels, responses, codes, key))
+        # a cell the reader could not read is named once, by the reader's own words
+        problems = _cell_problems(level, levels, responses, codes, key)
+        found.append(problems.join(unreadable, on=["source_row", "column"], how="anti"))
     return pl.concat(found).cast(REJECTION_SCHEMA)
+
+
+def _unreadable_answers(raw: RawTable, levels: pl.DataFrame, key: AnswerKey) -> pl.DataFrame:
+    """Question cells holding an error, a formula never calculated, an empty value or too much
+    text, of the rows validation kept (REJECTION_SCHEMA)."""
+    headings = key.questions.select("column", "heading").unique().sort("column")
+    columns = dict(zip(headings["heading"], headings["column"], strict=True))
+    cells = unreadable_cells(raw, columns, {heading: heading for heading in columns})
+    return cells.join(levels.select("source_row", "candidate_id"), on="source_row").select(REJECTION_SCHEMA.names())
 
 
 def _level_without_key(raw: RawTable, levels: pl.DataFrame, key: AnswerKey) -> pl.DataFrame:

@@ -7,7 +7,7 @@ All checks are polars expressions over the whole table; no Python loop over rows
 
 from __future__ import annotations
 
-from collections.abc import Callable
+from collections.abc import Callable, Mapping
 from dataclasses import dataclass
 from typing import NamedTuple
 
@@ -244,10 +244,20 @@ _UNREADABLE_KINDS = (Kind.ERROR, Kind.FORMULA, Kind.EMPTY_VALUE)
 
 
 def _cell_problems(raw: RawTable, columns: dict[str, int], labels: dict[str, str]) -> pl.DataFrame:
-    """Cells of the mapped columns that hold an error, a formula never calculated, an empty value,
-    or more text than a cell may; and rows the reader could not split into cells. One row each."""
-    rows = raw.rows.select(raw.source_row_numbers())
+    """Cells of the mapped columns that cannot be read (see ``unreadable_cells``), and rows the
+    reader could not split into cells. One row each."""
     found = [_unreadable_rows(raw)] if raw.unreadable_rows is not None else []
+    return _as_rejections([*found, unreadable_cells(raw, columns, labels)])
+
+
+def unreadable_cells(raw: RawTable, columns: Mapping[str, int], labels: Mapping[str, str]) -> pl.DataFrame:
+    """Cells of the given columns (key -> table column) that hold an error, a formula never
+    calculated, an empty value, or more text than a cell may: one row each (source_row, column,
+    value, reason), the column named by ``labels`` and the cell by its reference (E5).
+
+    The cohort's own columns are checked here, and so are a mock's answer columns and its key's."""
+    rows = raw.rows.select(raw.source_row_numbers())
+    found = []
     for key, index in columns.items():
         if f"c{index}" not in raw.rows.columns or not _may_hold_problems(raw, index):
             continue
