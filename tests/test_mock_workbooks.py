@@ -11,7 +11,7 @@ from __future__ import annotations
 import polars as pl
 from click.testing import CliRunner
 from corpus import error, formula, num, write_ods, write_xlsx
-from mock_exam import mark_student, questions, students, write_key
+from mock_exam import mark_student, questions, students, write_key, write_responses
 
 from jlpt_batch.cli import main
 
@@ -133,3 +133,20 @@ def test_a_workbook_key_names_the_row_the_worksheet_shows(tmp_path):
         "(or the formula behind it) and run again\n"
     )
     assert not out.exists()
+
+
+def test_what_the_reader_noticed_is_still_said_on_a_marked_mock(tmp_path):
+    key = questions()
+    cohort = students(key, count=24)
+    for index, student in enumerate(cohort):
+        student.class_name = "1組" if index == 0 else ""  # the class on the group's first row only
+    responses = write_responses(tmp_path / "responses.csv", cohort, [f"Q{n}" for n in range(1, 37)])
+    out = tmp_path / "out"
+    result = invoke("run", responses, "--key", write_key(tmp_path / "key.csv", key), "--out", out, "--no-sheets")
+    assert result.exit_code == 0, result.output
+    assert (
+        "note: the class column Class (class) names each class only on the first row of its group (as merged "
+        "cells saved to CSV leave it): 23 rows took the class above them (rows 3-25); give --no-fill-class if "
+        "those rows have no class"
+    ) in result.output.splitlines()
+    assert {row["class"] for row in _results(out).values()} == {"1組"}

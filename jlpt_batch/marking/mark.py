@@ -19,7 +19,7 @@ shows it, so ``2``, ``②`` and ``２`` are the same answer.
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 
 import polars as pl
 
@@ -68,7 +68,7 @@ def mark(raw: RawTable, prepared: Prepared, key: AnswerKey) -> Marked:
     marked = tuple(_mark_level(level, key, codes, prepared.rows, rejected) for level in key.levels)
     rows = _with_marks(prepared.rows, marked)
     rejections = pl.concat([prepared.rejections, problems]).sort("source_row", maintain_order=True)
-    return Marked(Prepared(rows, rejections, prepared.rows_read, prepared.rows_skipped_empty), marked)
+    return Marked(replace(prepared, rows=rows, rejections=rejections), marked)  # the reading's notes kept
 
 
 def _column_name(index: int) -> str:
