@@ -1,9 +1,9 @@
-"""A mock's answer sheets and key saved as workbooks, read by the cohort's reader.
+"""A mock's answer sheets and key as the cohort's reader reads them.
 
 Answers are read as the worksheet shows them (a number cell ``2``, ``②``, ``２``), rows
 keep the numbers the worksheet shows even with title rows above and empty rows between,
-and a cell the reader cannot read (an error, a formula never calculated) is named by its
-cell, in the words a cohort's own cells get.
+a cell the reader cannot read (an error, a formula never calculated) is named by its
+cell, in the words a cohort's own cells get, and what the reader noticed is still said.
 """
 
 from __future__ import annotations
