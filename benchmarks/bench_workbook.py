@@ -91,7 +91,7 @@ def _counts(rng: random.Random, has_reading_band: list[bool]) -> dict[str, pl.Se
 def _with_rejected(judged: pl.DataFrame, every: int) -> CohortRun:
     """Mark one row in ``every`` as rejected (listening out of range), as the pipeline keeps them."""
     hit = pl.int_range(pl.len()) % every == every - 1
-    reason = pl.format("row {}: Listening (listening) 61 is outside 0-60; check the score", pl.col("source_row"))
+    reason = pl.format("row {}: Listening 61 is outside 0-60 for N3; check the score", pl.col("source_row"))
     judged = judged.with_columns(
         pl.when(hit).then(pl.lit(REJECTED)).otherwise(pl.col("result")).alias("result"),
         pl.when(hit).then(reason).otherwise(pl.col("error")).alias("error"),
@@ -100,7 +100,7 @@ def _with_rejected(judged: pl.DataFrame, every: int) -> CohortRun:
     first = list(COLUMN_KEYS)
     judged = judged.select(first + [c for c in judged.columns if c not in first])
     rejections = judged.filter(pl.col("result") == REJECTED).select(
-        "source_row", "candidate_id", pl.lit("Listening (listening)").alias("column"),
+        "source_row", "candidate_id", pl.lit("Listening").alias("column"),
         pl.lit("61").alias("value"), pl.col("error").alias("reason"),
     )  # fmt: skip
     source = SourceInfo(Path("cohort.xlsx"), "0" * 64, "Scores", None, 1, judged.height, 0)

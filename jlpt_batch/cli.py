@@ -3,6 +3,10 @@
 The options come from the declarations: ``settings.SETTINGS`` (one option per setting)
 and ``outputs.OUTPUTS`` (a ``--no-...`` option per output that can be skipped), so the
 command line, the settings file and the README's tables cannot drift apart.
+
+Everything it prints is in the administrator's language (``--admin-lang``, else the
+locale's): until the settings are known, the language the command line or the locale
+asks for; after that, the settings' own.
 """
 
 from __future__ import annotations
@@ -17,6 +21,7 @@ from typing import Any, NoReturn, TypeVar
 import click
 
 from jlpt_batch import __version__
+from jlpt_batch.admin_wording import AdminWords, locale_language, safe_catalog
 from jlpt_batch.crash import report_crash
 from jlpt_batch.errors import InterruptedRunError, JlptBatchError, UnexpectedError, raise_keyboard_interrupt
 from jlpt_batch.outputs import OUTPUTS
@@ -35,12 +40,33 @@ Command = Callable[..., Any]
 
 
 class CliError(click.ClickException):
-    """A library error shown as one line, with the library's exit code."""
+    """A library error shown as one line in the administrator's language, with the library's exit code."""
 
-    def __init__(self, error: JlptBatchError) -> None:
-        super().__init__(str(error))
+    def __init__(self, error: JlptBatchError, words: AdminWords) -> None:
+        super().__init__(error.message.text(words.catalog))
+        self.words = words
         # click reads the exit code from the instance; its type stubs call it a class variable.
         self.exit_code = error.exit_code  # type: ignore[misc]
+
+    def show(self, file: Any = None) -> None:
+        click.echo(self.words.text("terminal.error", text=self.format_message()), err=file is None, file=file)
+
+
+def _words() -> AdminWords:
+    """The administrator's words as far as this command knows them (the locale's until the settings are read)."""
+    context = click.get_current_context(silent=True)
+    words = context.meta.get(_WORDS) if context else None
+    return words if isinstance(words, AdminWords) else AdminWords(safe_catalog(locale_language()))
+
+
+def _use_words(lang: str, templates_dir: Path | None = None) -> AdminWords:
+    """From now on, this command speaks ``lang``."""
+    words = AdminWords(safe_catalog(lang, templates_dir))
+    click.get_current_context().meta[_WORDS] = words
+    return words
+
+
+_WORDS = "jlpt_batch.words"
 
 
 class GuardedGroup(click.Group):
@@ -56,11 +82,11 @@ class GuardedGroup(click.Group):
         try:
             return super().invoke(ctx)
         except KeyboardInterrupt:
-            raise CliError(InterruptedRunError()) from None
+            raise CliError(InterruptedRunError(), _words()) from None
         except (click.exceptions.Exit, click.ClickException, click.Abort):
             raise
         except Exception as error:  # the last resort: never a traceback on the terminal
-            raise CliError(UnexpectedError(error, report_crash(error))) from None
+            raise CliError(UnexpectedError(error, report_crash(error)), _words()) from None
         finally:
             signal.signal(signal.SIGTERM, previous)
 
@@ -123,11 +149,13 @@ def input_argument(command: Command) -> Command:
 def run_command(input_path: Path, out_dir: Path | None, config_path: Path | None, **options: object) -> NoReturn:
     """Judge INPUT (.xlsx, .xlsm, .xlsb, .ods, .xls or .csv) and write results.csv, summary.xlsx and feedback sheets."""
     skip = frozenset(output.name for output in OUTPUTS if options.pop(f"skip_{output.name}", False))
+    _use_words(_asked_language(options))
     settings = _guarded(lambda: _settings(input_path, out_dir, config_path, options, skip))
+    words = _use_words(settings.admin_lang, settings.templates_dir)
     report = _guarded(lambda: run(settings))
-    click.echo(format_summary(report))
+    click.echo(format_summary(report, words))
     for warning in report.warnings:
-        click.echo(f"warning: {warning}", err=True)
+        click.echo(words.text("terminal.warning", text=warning.text(words.catalog)), err=True)
     sys.exit(report.exit_code)
 
 
@@ -136,18 +164,28 @@ def run_command(input_path: Path, out_dir: Path | None, config_path: Path | None
 @settings_options("check")
 def check_command(input_path: Path, **options: object) -> NoReturn:
     """Validate INPUT without writing anything, and list the rows that would be rejected."""
+    _use_words(_asked_language(options))
     settings = _guarded(lambda: resolve(input_path, None, Given(options, {})))
+    words = _use_words(settings.admin_lang, settings.templates_dir)
     cohort = _guarded(lambda: load_cohort(settings))
-    click.echo(format_check(cohort))
+    click.echo(format_check(cohort, words))
     sys.exit(Report(cohort).exit_code)
 
 
 def _guarded(action: Callable[[], T]) -> T:
-    """Run a library call, turning its errors into one clean line and an exit code."""
+    """Run a library call, turning its errors into one clean line (in the administrator's language) and an exit code."""
     try:
         return action()
     except JlptBatchError as error:
-        raise CliError(error) from None
+        raise CliError(error, _words()) from None
+
+
+def _asked_language(options: dict[str, object]) -> str:
+    """The administrator's language the command line asks for, before the settings are checked."""
+    asked = options.get("admin_lang")
+    if isinstance(asked, str) and asked.strip():
+        return asked.strip().lower().replace("_", "-").split("-")[0]
+    return locale_language()
 
 
 def _settings(
@@ -155,5 +193,8 @@ def _settings(
 ) -> Settings:
     """Command-line options win over the settings file, which wins over the defaults."""
     path = find_settings_file(config_path, input_path.parent)
-    given = Given(options, read_settings_file(path), path)
+    written = read_settings_file(path)
+    if options.get("admin_lang") is None and isinstance(written.get("admin_lang"), str):
+        _use_words(_asked_language({"admin_lang": written["admin_lang"]}))  # a bad setting is reported in it
+    given = Given(options, written, path)
     return replace(resolve(input_path, out_dir, given, skip=skip), show_progress=sys.stderr.isatty())

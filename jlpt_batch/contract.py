@@ -25,6 +25,7 @@ from typing import TYPE_CHECKING
 
 import polars as pl
 
+from jlpt_batch.messages import Message
 from jlpt_batch.rules import BAND_PARTS, PARTS, SECTION_KEYS
 
 if TYPE_CHECKING:
@@ -120,8 +121,9 @@ READ_COLUMNS: tuple[str, ...] = tuple(column.key for column in COLUMNS if column
 MARKING_COLUMNS: tuple[str, ...] = tuple(column.key for column in COLUMNS if column.role is Role.MARKING)
 JUDGEMENT_COLUMNS: tuple[str, ...] = tuple(column.key for column in COLUMNS if column.role is Role.JUDGEMENT)
 # Columns whose text the judge writes from its own vocabulary (PASS, section keys, A/B/C,
-# CEFR levels, "row N: ..."): none can start like a spreadsheet formula.
-OWN_WORDS: frozenset[str] = frozenset({*JUDGEMENT_COLUMNS, "error", "exam_kind"})
+# CEFR levels): none can start like a spreadsheet formula. The error text is not among
+# them: it is worded from editable templates and quotes the file's values.
+OWN_WORDS: frozenset[str] = frozenset({*JUDGEMENT_COLUMNS, "exam_kind"})
 
 
 def column(key: str) -> Column:
@@ -208,7 +210,7 @@ class SourceInfo:
     header_row: int  # 1-based spreadsheet row of the header
     rows_read: int  # non-empty data rows below the header
     rows_skipped_empty: int  # entirely empty rows, skipped and counted
-    notes: tuple[str, ...] = ()  # what the reader noticed about the file and the user should know
+    notes: tuple[Message, ...] = ()  # what the reader noticed about the file and the user should know
 
 
 @dataclass(frozen=True)

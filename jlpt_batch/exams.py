@@ -11,6 +11,8 @@ from dataclasses import dataclass
 from functools import cache
 from importlib import resources
 
+from jlpt_batch.messages import InvalidValue
+
 SITTING_MONTHS = (7, 12)
 SITTING_MONTH_NAMES = {"july": 7, "december": 12}  # as the settings name them
 
@@ -36,7 +38,7 @@ class Sitting:
 
     def __post_init__(self) -> None:
         if self.month not in SITTING_MONTHS:
-            raise ValueError(f"a JLPT sitting is in July or December, not month {self.month}")
+            raise InvalidValue("settings.sitting_month", month=str(self.month))
 
     @property
     def date(self) -> dt.date:
@@ -59,12 +61,12 @@ class Sitting:
 
 
 def parse_sitting(text: str) -> Sitting:
-    """Read ``YYYY-MM`` (July or December) into a Sitting; ValueError says what is wrong."""
+    """Read ``YYYY-MM`` (July or December) into a Sitting; InvalidValue (a ValueError) says what is wrong."""
     try:
         year_text, month_text = text.strip().split("-")
         year, month = int(year_text), int(month_text)
     except ValueError:
-        raise ValueError(f"sitting {text!r} is not YYYY-MM, e.g. 2026-12") from None
+        raise InvalidValue("settings.sitting_format", text=text) from None
     return Sitting(year, month)
 
 
@@ -154,17 +156,17 @@ _RANGE = re.compile(r"\s*(\d{1,2})-(\d{1,2})\s*\.\.\s*(\d{1,2})-(\d{1,2})\s*")
 
 
 def parse_window(text: str) -> Window:
-    """``"03-24..04-17"`` as a Window; ValueError says what is wrong (to follow "... gives july '...',")."""
+    """``"03-24..04-17"`` as a Window; InvalidValue (a ValueError) says what is wrong."""
     match = _RANGE.fullmatch(text)
     if not match:
-        raise ValueError("which is not an opening..closing range of month-days like 03-24..04-17")
+        raise InvalidValue("settings.window_format")
     opens, closes = MonthDay(*map(int, match.group(1, 2))), MonthDay(*map(int, match.group(3, 4)))
     for day in (opens, closes):
         try:
             dt.date(2024, day.month, day.day)  # a leap year: 02-29 is a day
         except ValueError:
             shown = f"{day.month:02d}-{day.day:02d}"
-            raise ValueError(f"whose {shown} is not a day of the year; write month-days like 03-24..04-17") from None
+            raise InvalidValue("settings.window_day", day=shown) from None
     return Window(opens, closes)
 
 

@@ -11,6 +11,7 @@ from pathlib import Path
 
 import polars as pl
 
+from jlpt_batch.admin_wording import admin_catalog, admin_wording
 from jlpt_batch.contract import (
     COLUMN_KEYS,
     COLUMNS,
@@ -25,6 +26,7 @@ from jlpt_batch.contract import (
 from jlpt_batch.exams import SITTING
 from jlpt_batch.judging.judge import judge
 from jlpt_batch.marking import analyse, load_key, mark
+from jlpt_batch.messages import Message
 from jlpt_batch.outputs import OUTPUTS
 from jlpt_batch.outputs.folder import (
     check_output_folder,
@@ -47,7 +49,7 @@ class Report:
     cohort: CohortRun
     out_dir: Path | None = None
     outputs: list[Path] = field(default_factory=list)
-    warnings: list[str] = field(default_factory=list)
+    warnings: list[Message] = field(default_factory=list)  # worded in the administrator's language when shown
     seconds: dict[str, float] = field(default_factory=dict)  # wall time of each stage
 
     @contextmanager
@@ -71,8 +73,11 @@ def load_cohort(settings: Settings) -> CohortRun:
     raw = read_table(
         settings.input_path, sheet=settings.worksheet, encoding=settings.encoding, max_rows=settings.max_rows
     )
+    words = admin_catalog(settings.admin_lang, settings.templates_dir)  # the rejection reasons are worded in it
     key = load_key(settings.key_path, raw.header) if settings.key_path else None  # a bad key stops the run here
-    prepared = prepare(raw, max_rows=settings.max_rows, fill_class=settings.fill_class, scores_required=key is None)
+    prepared = prepare(
+        raw, max_rows=settings.max_rows, fill_class=settings.fill_class, scores_required=key is None, words=words
+    )
     marked = mark(raw, prepared, key) if key else None
     if marked:
         prepared = marked.prepared
@@ -124,6 +129,8 @@ def run(settings: Settings) -> Report:
     start = time.perf_counter()
     cohort = load_cohort(settings)
     report = Report(cohort, seconds={"read and judge": time.perf_counter() - start})
+    if settings.templates_dir is not None:  # an edited copy of the administrator's wording may lack entries
+        report.warnings.extend(admin_wording(settings.templates_dir).warnings)
     if cohort.analysis:  # double marks and questions that look mis-keyed
         report.warnings.extend(cohort.analysis.warnings)
     with output_errors(settings.out_dir):

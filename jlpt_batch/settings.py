@@ -29,6 +29,7 @@ from jlpt_batch.exams import (
     parse_window,
     usual_registration,
 )
+from jlpt_batch.messages import InvalidValue, Message, message
 
 Paper = Literal["a4", "letter"]
 SortOrder = Literal["input", "id", "name"]
@@ -56,6 +57,7 @@ class Settings:
     exam: Exam | None = None  # None: Exam.default_for(as_of)
     school: str = ""
     lang: str = "en"
+    admin_lang: str = field(default_factory=lambda: _locale_language())  # the locale's, when there is wording for it
     templates_dir: Path | None = None
     paper: Paper = "a4"
     jobs: int = field(default_factory=lambda: os.cpu_count() or 1)
@@ -89,9 +91,15 @@ def default_out_dir(input_path: Path) -> Path:
 Parse = Callable[[object], object]
 
 
+def _locale_language() -> str:
+    from jlpt_batch.admin_wording import locale_language  # reads the shipped wording's languages
+
+    return locale_language()
+
+
 def _text(value: object) -> str:
     if not isinstance(value, str):
-        raise ValueError("must be text in quotes")
+        raise InvalidValue("settings.not_text")
     return value.strip()
 
 
@@ -99,7 +107,7 @@ def _choice(*allowed: str) -> Parse:
     def parse(value: object) -> str:
         text = _text(value).lower()
         if text not in allowed:
-            raise ValueError(f"is not allowed; use one of: {', '.join(allowed)}")
+            raise InvalidValue("settings.not_allowed", allowed=", ".join(allowed))
         return text
 
     return parse
@@ -111,7 +119,7 @@ def _whole_number(value: object) -> int:
     except (TypeError, ValueError):
         number = None
     if number is None or number < 1:
-        raise ValueError("is not a whole number of 1 or more")
+        raise InvalidValue("settings.not_whole_number")
     return number
 
 
@@ -123,11 +131,11 @@ def _date(value: object) -> dt.date:
     try:
         return dt.date.fromisoformat(_text(value))
     except ValueError:
-        raise ValueError("is not a date like 2026-11-20") from None
+        raise InvalidValue("settings.not_a_date") from None
 
 
 def _sitting(value: object) -> Sitting:
-    return parse_sitting(_text(value))  # ValueError says what is wrong
+    return parse_sitting(_text(value))  # InvalidValue says what is wrong
 
 
 def _language(value: object) -> str:
@@ -139,14 +147,14 @@ def _language(value: object) -> str:
 
 def _boolean(value: object) -> bool:
     if not isinstance(value, bool):
-        raise ValueError("must be true or false (without quotes)")
+        raise InvalidValue("settings.not_true_or_false")
     return value
 
 
 def _folder(value: object) -> Path:
     path = Path(_text(value)) if not isinstance(value, Path) else value
     if not path.is_dir():
-        raise ValueError("is not a folder that exists")
+        raise InvalidValue("settings.not_a_folder")
     return path
 
 
@@ -165,13 +173,15 @@ def _registration(value: object) -> Registration:
     for name, text in pairs:
         month = SITTING_MONTH_NAMES.get(name.strip().lower())
         if month is None:
-            raise ValueError(f"names {name.strip()!r}, which is not a sitting; use july and december")
+            raise InvalidValue("settings.not_a_sitting", name=name.strip())
         if not isinstance(text, str):
-            raise ValueError(f"gives {name.strip()} {text!r}: write it as text in quotes, like '03-24..04-17'")
+            raise InvalidValue("settings.window_not_text", name=name.strip(), value=repr(text))
         try:
             windows[month] = parse_window(text)
-        except ValueError as error:
-            raise ValueError(f"gives {name.strip()} {text.strip()!r}, {error}") from None
+        except InvalidValue as error:
+            raise InvalidValue(
+                "settings.bad_window", name=name.strip(), text=text.strip(), problem=error.message
+            ) from None
     return usual_registration().with_windows(windows)
 
 
@@ -182,7 +192,7 @@ def _registration_pairs(value: object) -> list[tuple[str, object]]:
         pairs = [item.partition("=") for item in value.split(",")]
         if all(sep for _, sep, _ in pairs):
             return [(name, text) for name, _, text in pairs]
-    raise ValueError("is not a list of sittings and dates like july=03-24..04-17,december=08-26..09-16")
+    raise InvalidValue("settings.not_registration")
 
 
 def _encoding(value: object) -> str:
@@ -190,7 +200,7 @@ def _encoding(value: object) -> str:
     try:
         codecs.lookup(text)
     except LookupError:
-        raise ValueError("is not an encoding Python knows; try utf-8 or cp932") from None
+        raise InvalidValue("settings.not_an_encoding") from None
     return text
 
 
@@ -263,9 +273,13 @@ SETTINGS: tuple[Setting, ...] = (
     Setting("lang", "--lang",
              "Sheet language (en, ja, ko, zh, vi); a `language` column overrides it per student.",
              _language, in_file=True, metavar="CODE"),
+    Setting("admin_lang", "--admin-lang",
+             "Language of everything the administrator reads: the terminal, messages, summary.xlsx and the "
+             "bundle covers (en, ja, ...; default: the locale's language when there is wording for it, else en).",
+             _language, in_file=True, metavar="CODE", commands=("run", "check")),
     Setting("templates", "--templates",
              "Folder of edited wording templates (copy the shipped templates/ folder to start).",
-             _folder, field="templates_dir", in_file=True, metavar="DIR"),
+             _folder, field="templates_dir", in_file=True, metavar="DIR", commands=("run", "check")),
     Setting("paper", "--paper", "Paper size of the sheets and the workbook's print setup: a4 or letter.",
              _choice(*PAPERS), in_file=True, metavar="SIZE"),
     Setting("jobs", "--jobs", "Worker processes for the sheets (default: the machine's cores).",
@@ -303,15 +317,21 @@ class Given:
     settings_file: Mapping[str, object]  # key -> value as the TOML file holds it
     settings_file_path: Path | None = None
 
-    def value(self, item: Setting) -> tuple[object, str] | None:
+    def value(self, item: Setting) -> tuple[object, Message] | None:
         """The value that wins for a setting (the command line over the file), and where it was written."""
         given = self.command_line.get(item.key)
         if given is not None:
-            return given, f"{item.option} {given!r}"
+            return given, message("settings.option", option=item.option, value=_shown(given))
         if item.key in self.settings_file:
             written = self.settings_file[item.key]
-            return written, f"settings file {self.settings_file_path}: {item.key} = {written!r}"
+            where = message("settings.in_file", file=str(self.settings_file_path), key=item.key, value=repr(written))
+            return written, where
         return None
+
+
+def _shown(value: object) -> str:
+    """A value as the user typed it (without the quotes repr would add: the message has its own)."""
+    return value if isinstance(value, str) else repr(value)
 
 
 def checked(item: Setting, given: Given) -> object:
@@ -322,8 +342,8 @@ def checked(item: Setting, given: Given) -> object:
     value, where = found
     try:
         return item.parse(value)
-    except ValueError as error:
-        raise SettingsError(f"{where} {error}") from None
+    except InvalidValue as error:
+        raise SettingsError("settings.bad_value", where=where, problem=error.message) from None
 
 
 def resolve(input_path: Path, out_dir: Path | None, given: Given, *, skip: frozenset[str] = frozenset()) -> Settings:
@@ -339,16 +359,24 @@ def resolve(input_path: Path, out_dir: Path | None, given: Given, *, skip: froze
     chosen["exam"] = Exam.chosen(sitting, mock_date, as_of)
     out = out_dir or default_out_dir(input_path)
     settings = Settings(input_path=input_path, out_dir=out, skip=skip, **chosen)  # type: ignore[arg-type]
-    _check_language(settings, given)
+    _check_languages(settings, given)
     return settings
 
 
-def _check_language(settings: Settings, given: Given) -> None:
-    """The sheet language must be one the templates have wording for."""
-    from jlpt_batch.outputs.sheets.wording import load_wording  # the wording is read only to check this
+def _check_languages(settings: Settings, given: Given) -> None:
+    """The sheet language and the administrator's language must be ones the templates have wording for."""
+    from jlpt_batch.admin_wording import admin_wording  # the wording is read only to check this
+    from jlpt_batch.outputs.sheets.wording import load_wording
 
-    languages = load_wording(settings.templates_dir).languages
-    if settings.lang not in languages:
-        where = given.value(setting("lang"))
-        shown = where[1] if where else f"lang {settings.lang!r}"
-        raise SettingsError(f"{shown} has no wording; use one of: {', '.join(languages)}")
+    sheet_languages = load_wording(settings.templates_dir).languages
+    if settings.lang not in sheet_languages:
+        _no_wording(given, "lang", settings.lang, sheet_languages, "settings.no_wording")
+    admin_languages = admin_wording(settings.templates_dir).languages
+    if settings.admin_lang not in admin_languages:
+        _no_wording(given, "admin_lang", settings.admin_lang, admin_languages, "settings.no_admin_wording")
+
+
+def _no_wording(given: Given, key: str, lang: str, languages: tuple[str, ...], entry: str) -> None:
+    where = given.value(setting(key))
+    shown = where[1] if where else message("settings.option", option=setting(key).option, value=lang)
+    raise SettingsError(entry, where=shown, languages=", ".join(languages))

@@ -33,15 +33,15 @@ def read_settings_file(path: Path | None) -> dict[str, object]:
     try:
         data = tomllib.loads(path.read_text(encoding="utf-8"))
     except FileNotFoundError:
-        raise SettingsError(f"settings file {path} not found") from None
+        raise SettingsError("errors.settings_file_missing", file=str(path)) from None
     except IsADirectoryError:
-        raise SettingsError(f"settings file {path} is a folder; give the path of a .toml file") from None
+        raise SettingsError("errors.settings_file_folder", file=str(path)) from None
     except (tomllib.TOMLDecodeError, UnicodeDecodeError) as error:
-        raise SettingsError(f"settings file {path} is not valid TOML: {error}") from None
+        raise SettingsError("errors.settings_file_not_toml", file=str(path), detail=str(error)) from None
     for key in data:
         if key not in FILE_KEYS:
             known = ", ".join(sorted(FILE_KEYS))
-            raise SettingsError(f"settings file {path}: unknown setting {key!r}; known settings are {known}")
+            raise SettingsError("errors.settings_file_unknown", file=str(path), key=key, known=known)
     if isinstance(data.get("templates"), str):  # relative to the settings file, not to wherever the command runs
         data["templates"] = str((path.parent / data["templates"]).resolve())
     return data

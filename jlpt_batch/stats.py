@@ -37,6 +37,7 @@ class CohortStats:
     """Every figure the workbook shows, computed once for one judged cohort."""
 
     national_label: str  # source period of the national figures, shown wherever they are used
+    national_period: str  # the same, as its key ('jlpt-2018-07'), for wording it in any language
     levels: pl.DataFrame  # level_summary()
     sections: pl.DataFrame  # section_summary()
     bands: pl.DataFrame  # band_counts()
@@ -55,6 +56,7 @@ def summarise(judged: pl.DataFrame, region: str = "all", national: NationalFigur
     national = national or load_national()
     return CohortStats(
         national_label=national.label,
+        national_period=national.period,
         levels=level_summary(judged, region, national),
         sections=section_summary(judged, region, national),
         bands=band_counts(judged),
@@ -291,21 +293,6 @@ def _floor_shortfalls() -> list[pl.Expr]:
     ]
 
 
-def _missed_text() -> pl.Expr:
-    """What a candidate missed by, in words: 'total 4 short of 95; Listening 2 below floor 19'."""
-    names = load_rules().section_names
-    parts = [
-        pl.when(pl.col("points_short") > 0).then(
-            pl.format("total {} short of {}", pl.col("points_short"), pl.col("pass_mark"))
-        )
-    ]
-    for key in SECTION_KEYS:
-        short, floor = pl.col(f"{key}_short"), pl.col(f"{key}_floor")
-        words = pl.format("{} {} below floor {}", pl.lit(names[key][1]), short, floor)
-        parts.append(pl.when(short > 0).then(words))
-    return pl.concat_str(parts, separator="; ", ignore_nulls=True)
-
-
 def near_misses(judged: pl.DataFrame) -> pl.DataFrame:
     """Scored candidates who did not pass but came close, closest first.
 
@@ -313,7 +300,8 @@ def near_misses(judged: pl.DataFrame) -> pl.DataFrame:
     missed by 3 points or fewer. ``points_needed`` is the fewest extra points that
     would have passed: the larger of the total's shortfall and the floors' shortfall.
     Columns: candidate_id, name, class, level, source_row, total, pass_mark,
-    points_short, floors_missed, floor_shortfall, points_needed, missed.
+    points_short, floors_missed, floor_shortfall, points_needed, and for each section
+    ``<section>_short`` (points below its floor, 0 when not) and ``<section>_floor``.
     """
     shorts = [pl.col(f"{key}_short") for key in SECTION_KEYS]
     close_total = pl.col("points_short").is_between(1, NEAR_MISS_TOTAL_POINTS)
@@ -332,7 +320,6 @@ def near_misses(judged: pl.DataFrame) -> pl.DataFrame:
         .filter(close_total | one_floor)
         .with_columns(
             pl.max_horizontal("points_short", "floor_shortfall").alias("points_needed"),
-            _missed_text().alias("missed"),
         )
         .sort("points_needed", "points_short", "level", "source_row")
         .select(
@@ -343,7 +330,7 @@ def near_misses(judged: pl.DataFrame) -> pl.DataFrame:
             "floors_missed",
             "floor_shortfall",
             "points_needed",
-            "missed",
+            *(f"{key}_{what}" for key in SECTION_KEYS for what in ("short", "floor")),
         )
     )
 

@@ -4,8 +4,8 @@ Two kinds of wording use this: the students' sheets (``templates/<lang>.toml``) 
 what the administrator reads (``templates/admin/<lang>.toml``). Each kind declares its
 entries and the ``{placeholder}`` fields each entry may use (an ``EntrySpec``), so a
 typo in a template is caught before anything is written. A missing entry falls back
-to English and is reported as a warning string (never ``warnings.warn``: the caller
-decides how to show it); an unknown placeholder is an error.
+to English and is reported as a warning (a ``Message``, never ``warnings.warn``: the
+caller decides how to show it, and in which language); an unknown placeholder is an error.
 """
 
 from __future__ import annotations
@@ -20,7 +20,10 @@ from importlib import resources
 from importlib.resources.abc import Traversable
 from pathlib import Path
 
+import polars as pl
+
 from jlpt_batch.errors import TemplateError
+from jlpt_batch.messages import Message, message
 
 FALLBACK_LANG = "en"
 
@@ -49,7 +52,7 @@ class Catalog:
     entries: Mapping[str, str]
     spec: EntrySpec
 
-    def text(self, name: str, **values: object) -> str:
+    def text(self, name: str, /, **values: object) -> str:
         """Fill one entry. Every placeholder the entry allows must be given, used or not,
         so a teacher may use any of them without breaking a sheet."""
         missing = self.spec.entries[name] - values.keys()
@@ -57,13 +60,31 @@ class Catalog:
             raise KeyError(f"entry {name!r} needs values for {sorted(missing)}")
         return self.entries[name].format_map({key: str(value) for key, value in values.items()})
 
+    def expr(self, name: str, /, **values: pl.Expr | object) -> pl.Expr:
+        """The entry filled row by row from polars expressions (or plain values, the same on every row).
+
+        One ``concat_str`` over the whole frame, no Python per row; a null value shows as nothing.
+        """
+        missing = self.spec.entries[name] - values.keys()
+        if missing:
+            raise KeyError(f"entry {name!r} needs values for {sorted(missing)}")
+        pieces: list[pl.Expr] = []
+        for literal, placeholder, _, _ in string.Formatter().parse(self.entries[name]):
+            if literal:
+                pieces.append(pl.lit(literal))
+            if placeholder is not None:
+                value = values[placeholder]
+                shown = value if isinstance(value, pl.Expr) else pl.lit(str(value))
+                pieces.append(shown.cast(pl.String).fill_null(""))
+        return pl.concat_str(pieces) if pieces else pl.lit("")
+
 
 @dataclass(frozen=True)
 class Wording:
     """Every language found in a templates folder, plus what was noticed while loading it."""
 
     catalogs: Mapping[str, Catalog]
-    warnings: tuple[str, ...]
+    warnings: tuple[Message, ...]
 
     def has(self, lang: str) -> bool:
         return lang in self.catalogs
@@ -97,7 +118,7 @@ def load_wording(spec: EntrySpec, folder: Path | Traversable | None = None) -> W
     a value that is not text, or a placeholder the entry does not allow. Missing entries
     fall back to English, each reported in ``Wording.warnings``.
     """
-    warnings: list[str] = []
+    warnings: list[Message] = []
     shipped = _spec_folder(spec, default_templates_dir())
     folder = shipped if folder is None else _spec_folder(spec, folder)
     if spec.subfolder and folder != shipped and not folder.is_dir():
@@ -107,7 +128,7 @@ def load_wording(spec: EntrySpec, folder: Path | Traversable | None = None) -> W
     if FALLBACK_LANG in files:
         english |= _read_entries(files[FALLBACK_LANG], spec, warnings)
     elif folder != shipped:
-        warnings.append(f"{_show(folder)} has no {FALLBACK_LANG}.toml: English wording is the built-in one")
+        warnings.append(message("wording.no_english", folder=_show(folder)))
     catalogs = {FALLBACK_LANG: Catalog(FALLBACK_LANG, english, spec)}
     for lang, path in sorted(files.items()):
         if lang != FALLBACK_LANG:
@@ -121,33 +142,35 @@ def _builtin_english(spec: EntrySpec) -> dict[str, str]:
     """The shipped English wording: the last resort for any missing entry."""
     path = _language_files(_spec_folder(spec, default_templates_dir())).get(FALLBACK_LANG)
     if path is None:
-        raise TemplateError(f"the built-in wording has no {FALLBACK_LANG}.toml; reinstall jlpt-batch")
-    found: list[str] = []
+        raise TemplateError("wording.builtin_missing")
+    found: list[Message] = []
     entries = _read_entries(path, spec, found)
     if found:
-        raise TemplateError(f"the built-in {_show(path)} is incomplete: {found[0]}")
+        raise TemplateError("wording.builtin_incomplete", file=_show(path), problem=found[0])
     return entries
 
 
 def _language_files(folder: Path | Traversable) -> dict[str, Traversable]:
     if not folder.is_dir():
-        raise TemplateError(f"templates folder {_show(folder)} does not exist; pass a folder holding <lang>.toml files")
+        raise TemplateError("wording.no_folder", folder=_show(folder))
     return {item.name[: -len(".toml")].lower(): item for item in folder.iterdir() if item.name.endswith(".toml")}
 
 
-def _read_entries(path: Traversable, spec: EntrySpec, warnings: list[str]) -> dict[str, str]:
+def _read_entries(path: Traversable, spec: EntrySpec, warnings: list[Message]) -> dict[str, str]:
     """One file's entries, flattened to dotted names and checked against the spec."""
     text = path.read_text(encoding="utf-8")
     try:
         data = tomllib.loads(text)
     except tomllib.TOMLDecodeError as error:
-        raise TemplateError(f"{_show(path)} is not valid TOML{_near_entry(text, str(error))}: {error}") from None
+        raise TemplateError(
+            "wording.not_toml", file=_show(path), near=_near_entry(text, str(error)), detail=str(error)
+        ) from None
     entries = _flatten(data, path)
     for name in sorted(entries.keys() - spec.entries.keys()):
-        warnings.append(f"{_show(path)}: entry '{name}' is not a known entry and is ignored")
+        warnings.append(message("wording.unknown_entry", file=_show(path), entry=name))
     for name in spec.entries:
         if name not in entries:
-            warnings.append(f"{_show(path)}: entry '{name}' is missing; using the English wording")
+            warnings.append(message("wording.missing_entry", file=_show(path), entry=name))
     known = {name: value for name, value in entries.items() if name in spec.entries}
     for name, value in known.items():
         _check_placeholders(path, name, value, spec.entries[name])
@@ -164,38 +187,35 @@ def _flatten(data: Mapping[str, object], path: Traversable, prefix: str = "") ->
         elif isinstance(value, str):
             flat[name] = value
         else:
-            raise TemplateError(f"{_show(path)}, entry '{name}': the value must be text in quotes, not {value!r}")
+            raise TemplateError("wording.not_text", file=_show(path), entry=name, value=repr(value))
     return flat
 
 
 def _check_placeholders(path: Traversable, name: str, value: str, allowed: Fields) -> None:
     """Raise TemplateError unless the entry uses only its allowed fields, well formed."""
-    hint = ", ".join("{" + field + "}" for field in sorted(allowed)) or "no placeholders"
-    where = f"{_show(path)}, entry '{name}'"
+    hint: object = ", ".join("{" + field + "}" for field in sorted(allowed)) or message("wording.no_placeholders")
+    where = {"file": _show(path), "entry": name, "allowed": hint}
     try:
         used = {field for _, field, _, _ in string.Formatter().parse(value) if field is not None}
     except ValueError as error:
-        raise TemplateError(f"{where}: broken placeholder ({error}); {_BRACES}; this entry can use {hint}") from None
+        raise TemplateError("wording.broken_placeholder", detail=str(error), **where) from None
     unknown = sorted(used - allowed)
     if unknown:
         shown = ", ".join("{" + field + "}" for field in unknown)
-        raise TemplateError(f"{where}: unknown placeholder {shown}; this entry can use {hint}")
+        raise TemplateError("wording.unknown_placeholder", unknown=shown, **where)
     try:  # a format spec or conversion can still fail on text values, e.g. {total:.0f}
         value.format_map(dict.fromkeys(allowed, "x"))
     except ValueError as error:
-        raise TemplateError(f"{where}: broken placeholder ({error}); {_BRACES}; this entry can use {hint}") from None
-
-
-_BRACES = "write {name} for a value and {{ or }} for a literal brace"
+        raise TemplateError("wording.broken_placeholder", detail=str(error), **where) from None
 
 
 _KEY_LINE = re.compile(r"^\s*([A-Za-z0-9_.\-\"']+)\s*=")
 _TABLE_LINE = re.compile(r"^\s*\[([^\]]+)\]")
 
 
-def _near_entry(text: str, message: str) -> str:
+def _near_entry(text: str, error: str) -> Message | str:
     """' near entry 'fail.trap' (line 12)' for a TOML error, so the teacher finds the spot."""
-    match = re.search(r"line (\d+)", message)
+    match = re.search(r"line (\d+)", error)
     if not match:
         return ""
     line_no = int(match.group(1))
@@ -203,7 +223,8 @@ def _near_entry(text: str, message: str) -> str:
     table = next((m.group(1).strip() for line in reversed(lines) if (m := _TABLE_LINE.match(line))), "")
     key = next((m.group(1).strip("\"'") for line in reversed(lines) if (m := _KEY_LINE.match(line))), "")
     entry = f"{table}.{key}" if table and key else key or table
-    return f" near entry '{entry}' (line {line_no})" if entry else f" (line {line_no})"
+    line = str(line_no)
+    return message("wording.near_entry", entry=entry, line=line) if entry else message("wording.near_line", line=line)
 
 
 def _show(path: Path | Traversable) -> str:

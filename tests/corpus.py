@@ -13,11 +13,17 @@ import struct
 import zipfile
 from dataclasses import dataclass
 from pathlib import Path
-from xml.sax.saxutils import escape, quoteattr
+from xml.sax.saxutils import escape as _escape
+from xml.sax.saxutils import quoteattr
 
 NS = "http://schemas.openxmlformats.org/spreadsheetml/2006/main"
 REL_NS = "http://schemas.openxmlformats.org/officeDocument/2006/relationships"
 PKG_REL = "http://schemas.openxmlformats.org/package/2006/relationships"
+
+
+def escape(text: str) -> str:
+    """Text for XML content, with a carriage return kept as one (an XML reader turns a raw one into a newline)."""
+    return _escape(text, {"\r": "&#13;"})
 
 
 @dataclass(frozen=True)

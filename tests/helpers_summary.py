@@ -39,7 +39,7 @@ def rejected(row: int, level: str | None = "N3", **extra) -> dict:
     values = dict.fromkeys(SCHEMA) | {"candidate_id": f"{row:05d}", "name": f"Student {row}"}
     values |= {"class": "1A", "level": level, "source_row": row, "result": "REJECTED"}
     values |= {"failed_sections": "", "absent_sections": "", "scored": False}
-    values |= {"error": f"row {row}: Listening (listening) 61 is outside 0-60; check the score"}
+    values |= {"error": f"row {row}: Listening 61 is outside 0-60 for N3; check the score"}
     return values | extra
 
 
@@ -52,7 +52,7 @@ def judged_frame(rows: list[dict]) -> pl.DataFrame:
 def rejections_for(rows: list[dict]) -> pl.DataFrame:
     """One problem per REJECTED row, naming the listening column (as rejected() says)."""
     problems = [
-        (row["source_row"], row["candidate_id"], "Listening (listening)", "61", row["error"])
+        (row["source_row"], row["candidate_id"], "Listening", "61", row["error"])
         for row in rows
         if row["result"] == "REJECTED"
     ]

@@ -13,8 +13,9 @@ from feedback_rows import judged_row, settings, sheet_text, three, two
 from jlpt_batch.contract import Outcome
 from jlpt_batch.exams import Exam, Sitting, parse_window, usual_registration
 from jlpt_batch.outputs.sheets import draw
-from jlpt_batch.outputs.sheets.content import build_cover, build_sheet
+from jlpt_batch.outputs.sheets.content import build_sheet
 from jlpt_batch.outputs.sheets.context import language_warnings, make_context, sheet_language
+from jlpt_batch.outputs.sheets.cover import build_cover
 
 
 @pytest.fixture(scope="module")
@@ -465,40 +466,59 @@ def test_default_language_from_settings():
 def test_unknown_default_language_falls_back_to_english_with_a_warning():
     context = make_context(settings(lang="fr"))
     assert context.default_lang == "en"
-    assert any("'fr'" in warning for warning in context.warnings)
+    assert any("'fr'" in str(warning) for warning in context.warnings)
 
 
 def test_language_warnings_count_students_without_wording(context):
     warnings = language_warnings(["ja", "fr", "fr", None, "en"], context)
-    assert warnings == ("no wording for language 'fr' (2 student(s)); their sheets use 'en'",)
+    expected = "no wording for language 'fr' (2 students); their sheets use 'en'"
+    assert [str(warning) for warning in warnings] == [expected]
 
 
 # --- cover --------------------------------------------------------------------------------
 
 
-def test_cover_lists_the_class_with_results(context):
+def test_cover_lists_the_class_with_results_and_why(context):
     rows = [
         judged_row("N3", three(40, 40, 40), candidate_id="A1", name="Ana"),
         judged_row("N3", three(50, 43, 17), candidate_id="A2", name="Ben"),
         judged_row("N5", two(70, None), candidate_id="A3", name="Chie"),
+        judged_row("N3", three(30, 30, 30), candidate_id="A4", name="Dai"),
+        judged_row("N4", two(36, 15), candidate_id="A5", name="Emi"),
     ]
-    cover = build_cover("2A", rows, context)
+    rejected = [{"candidate_id": "00583", "name": "Fumi", "level": "N6", "source_row": 24}]
+    cover = build_cover("2A", rows, context, rejected=rejected)
     assert cover.title == "Class 2A: feedback sheets"
     assert cover.subtitle == "Sakura Academy · JLPT December 2026 · issued 20 December 2026"
-    assert cover.headings == ("No.", "Candidate no.", "Name", "Level", "Result", "Total")
+    assert cover.headings == ("No.", "Candidate no.", "Name", "Level", "Result", "Total", "Why")
     assert cover.rows == (
-        ("1", "A1", "Ana", "N3", "Passed", "120"),
-        ("2", "A2", "Ben", "N3", "Not passed", "110"),
-        ("3", "A3", "Chie", "N5", "Not scored (absent)", "*"),
+        ("1", "A1", "Ana", "N3", "Passed", "120", ""),
+        ("2", "A2", "Ben", "N3", "Not passed", "110", "Listening 2 points below floor"),
+        ("3", "A3", "Chie", "N5", "Not scored (absent)", "*", "absent from Listening"),
+        ("4", "A4", "Dai", "N3", "Not passed", "90", "total 5 points short"),
+        ("5", "A5", "Emi", "N4", "Not passed", "51",
+         "Vocabulary/Grammar·Reading 2 points below floor; Listening 4 points below floor; "
+         "total 39 points short"),
+    )  # fmt: skip
+    assert cover.summary == "5 students: 1 passed, 3 not passed, 1 not scored"
+    assert cover.notes == (
+        "Not in this bundle: 1 row of this class could not be judged (fix them in the input file and run again)",
+        "00583 Fumi, level N6, input row 24: see the workbook's Rejected sheet",
     )
-    assert cover.summary == "3 students: 1 passed, 1 not passed, 1 not scored"
 
 
-def test_cover_for_students_without_a_class_in_the_default_language():
-    cover = build_cover(None, [judged_row("N3", three(40, 40, 40))], make_context(settings(lang="ja")))
+def test_cover_speaks_the_administrator_s_language_whatever_the_sheets_speak():
+    context = make_context(settings(lang="en", admin_lang="ja"))
+    rows = [judged_row("N3", three(50, 43, 17), candidate_id="A2", name="Ben")]
+    cover = build_cover(None, rows, context, rejected=[{"candidate_id": None, "name": None, "level": None,
+                                                         "source_row": 7}])  # fmt: skip
     assert cover.lang == "ja"
-    assert cover.title == "フィードバックシート：クラス未設定の学生"
-    assert cover.summary == "1名：合格 1名、不合格 0名、採点なし 0名"
+    assert cover.title == "フィードバックシート（クラスなし）"
+    assert cover.headings == ("番号", "受験番号", "氏名", "レベル", "合否", "総合得点", "理由")
+    assert cover.rows == (("1", "A2", "Ben", "N3", "不合格", "110", "聴解が基準点に2点不足"),)
+    assert cover.summary == "1名：合格0名、不合格1名、欠席（採点なし）0名"
+    assert cover.subtitle == "Sakura Academy・2026年12月 日本語能力試験・2026年12月20日発行"
+    assert cover.notes[1].startswith("（受験番号なし）、レベル （空欄）、入力ファイルの7行目：")
 
 
 # --- fits on a page, travels to workers ----------------------------------------------------

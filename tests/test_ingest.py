@@ -52,7 +52,10 @@ def test_missing_required_column_names_the_columns_found(tmp_path):
     with pytest.raises(InputUnreadableError) as error:
         load(path)
     message = str(error.value)
-    assert "listening" in message and "language_knowledge" in message
+    assert message.startswith(  # the columns in our words, not our keys
+        "missing required column(s): 'Listening' and 'Language Knowledge (Vocabulary/Grammar)' or "
+        "'Language Knowledge (Vocabulary/Grammar) and Reading'; "
+    )
     assert "'ID', 'Name', 'Level', 'Reading'" in message
 
 
@@ -114,7 +117,7 @@ def test_title_rows_and_blank_rows_keep_spreadsheet_row_numbers(tmp_path):
     assert cohort.source.header_row == 3
     assert cohort.source.rows_skipped_empty == 1
     assert cohort.judged.get_column("source_row").to_list() == [4, 6]
-    assert reasons(cohort) == ["row 6: 聴解 (listening) 61 is outside 0-60 for N3; check the score"]
+    assert reasons(cohort) == ["row 6: 聴解 61 is outside 0-60 for N3; check the score"]
 
 
 @pytest.mark.parametrize("marker", ["", "-", "*", "absent", "ABSENT", "欠席", "欠", "＊"])
@@ -155,18 +158,18 @@ def bad_cohort(tmp_path):
 
 
 @pytest.mark.parametrize("expected", [
-    "row 2: Candidate No (candidate_id) is empty; give every candidate an id, or delete the row",
-    "row 3: Candidate No (candidate_id) '7' is also on row(s) 4; each candidate needs a unique id",
-    "row 4: Candidate No (candidate_id) '7' is also on row(s) 3; each candidate needs a unique id",
-    "row 5: Level (level) 'N6' is not a JLPT level; write N1, N2, N3, N4 or N5",
-    "row 6: Language Knowledge (language_knowledge) 'forty' is not a number",
-    "row 7: Language Knowledge (language_knowledge) '40.5' is not a whole number",
-    "row 8: Listening (listening) 61 is outside 0-60 for N3; check the score",
-    "row 9: Reading (reading) '30' is given but N4 has no reading section",
-    "row 10: Total (total) 121 does not equal the sum of the sections (120)",
-    "row 11: Vocabulary correct (vocabulary_correct) 31 is more than Vocabulary questions (vocabulary_questions) 30",
-    "row 12: Vocabulary questions (vocabulary_questions) 0 must be at least 1",
-    "row 14: Language Knowledge (language_knowledge) -1 is outside 0-60 for N3",
+    "row 2: Candidate No is empty; give every candidate an id, or delete the row",
+    "row 3: Candidate No '7' is also on row(s) 4; each candidate needs a unique id",
+    "row 4: Candidate No '7' is also on row(s) 3; each candidate needs a unique id",
+    "row 5: Level 'N6' is not a JLPT level; write N1, N2, N3, N4 or N5",
+    "row 6: Language Knowledge 'forty' is not a number",
+    "row 7: Language Knowledge '40.5' is not a whole number",
+    "row 8: Listening 61 is outside 0-60 for N3; check the score",
+    "row 9: Reading '30' is given but N4 has no Reading section",
+    "row 10: Total 121 does not equal the sum of the sections (120)",
+    "row 11: Vocabulary correct 31 is more than Vocabulary questions 30",
+    "row 12: Vocabulary questions 0 must be at least 1",
+    "row 14: Language Knowledge -1 is outside 0-60 for N3",
 ])  # fmt: skip
 def test_each_rejection_names_row_column_value_and_rule(bad_cohort, expected):
     assert any(reason.startswith(expected) for reason in reasons(bad_cohort)), reasons(bad_cohort)
@@ -184,7 +187,7 @@ def test_nothing_is_lost(bad_cohort):
 
 def test_rejection_records_column_and_value(bad_cohort):
     record = bad_cohort.rejections.filter(pl.col("source_row") == 8).row(0, named=True)
-    assert (record["candidate_id"], record["column"], record["value"]) == ("11", "Listening (listening)", "61")
+    assert (record["candidate_id"], record["column"], record["value"]) == ("11", "Listening", "61")
 
 
 def test_a_level_whose_section_column_is_missing_rejects_its_rows(tmp_path):
@@ -192,7 +195,11 @@ def test_a_level_whose_section_column_is_missing_rejects_its_rows(tmp_path):
             ["1", "N3", "40", "40", "40"], ["2", "N4", "", "", "40"]]  # fmt: skip
     cohort = load(write_csv(tmp_path / "c.csv", rows))
     assert by_id(cohort)["1"]["result"] == "PASS"
-    assert "N4 needs a language_knowledge_reading score but the file has no" in by_id(cohort)["2"]["error"]
+    error = by_id(cohort)["2"]["error"]
+    section = "Language Knowledge (Vocabulary/Grammar) and Reading"
+    assert error == f"row 3: N4 needs a {section} score but the file has no column for it; add one"
+    problem = cohort.rejections.row(0, named=True)
+    assert problem["column"] == section  # in words: the file has no name for it
 
 
 # ---------------------------------------------------------------- xlsx
@@ -232,7 +239,7 @@ def test_xlsx_numeric_ids_are_plain_text(tmp_path):
 def test_wrong_sheet_lists_the_sheets(tmp_path):
     path = write_xlsx(tmp_path / "c.xlsx", [ENGLISH_HEADER, ["1", "A", "1A", "N3", 40, 40, None, 40]])
     with pytest.raises(
-        SheetNotFoundError, match=re.escape("sheet 'Results' not found in c.xlsx; sheets are: 'Scores', 'Notes'")
+        SheetNotFoundError, match=re.escape("sheet 'Results' not found in c.xlsx; sheets are: 'Scores' and 'Notes'")
     ):
         load(path, worksheet="Results")
 

@@ -92,7 +92,7 @@ def small_disk(tmp_path):
 def test_a_full_disk_is_said_before_the_long_work(tmp_path, small_disk):
     source = write_csv(tmp_path / "cohort.csv", ROWS)
     result = invoke("run", source, "--out", small_disk / "out", "--as-of", "2026-11-23")
-    one_line_error(result, 4, "MB free, and the outputs of 1 rows need about 20 MB")
+    one_line_error(result, 4, "MB free, and the outputs of 1 row need about 20 MB")
     assert list(small_disk.iterdir()) == []
 
 

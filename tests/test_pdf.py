@@ -16,6 +16,7 @@ from jlpt_batch.outputs.sheets import draw as pdf
 from jlpt_batch.outputs.sheets import fonts
 from jlpt_batch.outputs.sheets.content import build_sheet
 from jlpt_batch.outputs.sheets.context import make_context
+from jlpt_batch.outputs.sheets.cover_draw import draw_cover
 from jlpt_batch.outputs.sheets.model import Bar, Block, CoverModel, ScoreRow, SheetModel
 
 CONTEXT = make_context(settings())
@@ -260,7 +261,7 @@ def cover(rows: int) -> CoverModel:
 def test_a_cover_lists_every_student_over_as_many_pages_as_needed(rows):
     buffer = io.BytesIO()
     canvas = pdf.new_canvas(buffer, "a4", "en", "cover", "")
-    pages = pdf.draw_cover(canvas, cover(rows), "a4")
+    pages = draw_cover(canvas, cover(rows), "a4")
     canvas.save()
     text = page_texts(buffer.getvalue())
     assert len(text) == pages

@@ -11,8 +11,9 @@ from helpers_sheets import extracted_text
 
 from jlpt_batch.exams import Exam, Sitting
 from jlpt_batch.outputs.sheets import draw
-from jlpt_batch.outputs.sheets.content import build_cover, build_sheet
+from jlpt_batch.outputs.sheets.content import build_sheet
 from jlpt_batch.outputs.sheets.context import make_context
+from jlpt_batch.outputs.sheets.cover import build_cover
 from jlpt_batch.rules import LEVELS, load_rules
 
 LANGUAGES = ["en", "ja", "ko", "zh", "vi"]

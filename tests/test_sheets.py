@@ -145,7 +145,7 @@ def test_unique_names_ignore_case_and_never_reuse_a_suffix():
 def test_a_name_no_font_can_draw_is_reported_with_its_row(tmp_path):
     rows = [student("00001", "Ana \U0010fffd Lima", "2A", 9), student("00002", "髙橋 一郎", "2A", 10)]
     outcome = run_stage(tmp_path, rows)
-    [warning] = [w for w in outcome.warnings if "font" in w]
+    [warning] = [str(w) for w in outcome.warnings if "font" in str(w)]
     assert "row 9" in warning and "00001" in warning and "U+10FFFD" in warning
     assert "Ana \ufffd Lima" in page_texts(tmp_path / "sheets" / "00001.pdf")[0]
 
@@ -153,15 +153,15 @@ def test_a_name_no_font_can_draw_is_reported_with_its_row(tmp_path):
 def test_a_name_too_long_to_print_whole_is_reported_with_its_row(tmp_path):
     name = "Maximiliana " * 90 + "Endname"
     outcome = run_stage(tmp_path, [student("00001", name, "2A", 7), student("00002", "Tanaka Hana", "2A", 8)])
-    assert [w for w in outcome.warnings if "too long" in w] == [
-        f"row 7 (candidate 00001): 'Name' is {len(name)} characters, too long to print whole on the sheet, "
+    assert [str(w) for w in outcome.warnings if "too long" in str(w)] == [
+        f"row 7 (candidate 00001): 'Name' is {len(name):,} characters, too long to print whole on the sheet, "
         "which ends it with …; results.csv keeps it as written"
     ]
 
 
 def test_languages_without_wording_are_reported(tmp_path):
     outcome = run_stage(tmp_path, [student("00001", "Ana Lima", "2A", 2, language="pt")])
-    assert any("'pt'" in warning for warning in outcome.warnings)
+    assert any("'pt'" in str(warning) for warning in outcome.warnings)
 
 
 def test_worker_processes_write_the_same_bytes_as_one_process(tmp_path, monkeypatch):
@@ -192,10 +192,20 @@ def test_the_progress_bar_draws_on_its_stream_and_ends_the_line():
     assert stream.getvalue().endswith("] 10/10\n") and "[" in stream.getvalue()
 
 
-def test_nothing_to_draw_still_makes_the_folders(tmp_path):
+def test_a_class_whose_every_row_was_rejected_gets_a_cover_saying_so(tmp_path):
     outcome = run_stage(tmp_path, [rejected("00001", 2)])
-    assert (outcome.sheets_written, outcome.bundles_written) == (0, 0)
-    assert sheet_names(tmp_path / "sheets") == [] and sheet_names(tmp_path / "print") == []
+    assert (outcome.sheets_written, outcome.bundles_written) == (0, 1)
+    assert sheet_names(tmp_path / "sheets") == [] and sheet_names(tmp_path / "print") == ["2A.pdf"]
+    [cover] = page_texts((tmp_path / "print" / "2A.pdf").read_bytes())
+    assert "0 students: 0 passed, 0 not passed, 0 not scored" in cover
+    assert "00001 Rejected Row, level N9, input row 2: see the workbook's Rejected sheet" in cover
+
+
+def test_a_rejected_row_is_listed_on_its_class_cover_not_lost(tmp_path):
+    run_stage(tmp_path, small_cohort())
+    cover = page_texts((tmp_path / "print" / "2A.pdf").read_bytes())[0]
+    assert "Not in this bundle: 1 row of this class could not be judged" in cover
+    assert "00150" in cover and "level N9, input row" in cover
 
 
 def test_names_that_could_break_a_sheet_stay_whole_in_results_and_tidy_on_paper(tmp_path):

@@ -13,6 +13,7 @@ import pytest
 from helpers_summary import candidate, cohort_run, random_rows, rejected
 from openpyxl.utils import get_column_letter
 
+from jlpt_batch.admin_wording import english
 from jlpt_batch.contract import COLUMN_KEYS
 from jlpt_batch.exams import Exam, Sitting
 from jlpt_batch.outputs.workbook.writer import TABS, write_workbook
@@ -107,7 +108,7 @@ def plain_counts(rows: list[dict], level: str | None = None) -> dict:
 
 def test_sheets_are_named_and_ordered_as_the_issue_lists(book):
     assert book.sheetnames == ["Overview", "By level", "By class", "Results", "Near misses", "Distribution", "Rejected"]
-    assert tuple(book.sheetnames) == TABS
+    assert book.sheetnames == [english().text(f"tabs.{key}") for key in TABS]
 
 
 def test_overview_states_the_run(book, rows):
@@ -128,8 +129,8 @@ def test_overview_states_the_run(book, rows):
     assert facts["Passed"] + facts["Not passed"] == facts["Judged"]
     assert facts["Rejected"] == counts["rejected"]
     assert facts["Empty rows skipped"] == 2
-    assert facts["As of"] == "2026-09-14"
-    assert facts["Scores from"] == "the JLPT sitting of July 2026 (held 2026-07-05)"
+    assert facts["As of"] == "14 September 2026"
+    assert facts["Scores from"] == "the JLPT sitting of July 2026 (held 5 July 2026)"
     assert facts["Rules version"] == load_rules().version
     assert facts["Software"].startswith("jlpt-batch ") and "polars" in facts["Software"]
     assert "JLPT July 2018" in facts["National figures"]
@@ -187,23 +188,37 @@ def test_results_has_every_row_as_a_filtered_table(book, rows):
     sheet = book["Results"]
     lines = values(sheet)
     heading = lines[2]
-    assert heading[:6] == ("Candidate ID", "Name", "Name in Latin letters", "Class", "Level", "Input row")
-    assert [line[5] for line in lines[3:]] == [row["source_row"] for row in rows]
+    assert heading[:5] == ("Candidate ID", "Name", "Class", "Level", "Input row")
+    assert [line[4] for line in lines[3:]] == [row["source_row"] for row in rows]
     assert sheet.freeze_panes == "C4"
-    assert sheet.auto_filter.ref == f"A3:{get_column_letter(len(COLUMN_KEYS))}{len(rows) + 3}"  # every column
+    assert sheet.print_title_cols == "$A:$B"
+    # every column but the romanised name, which this cohort does not give
+    assert sheet.auto_filter.ref == f"A3:{get_column_letter(len(COLUMN_KEYS) - 1)}{len(rows) + 3}"
     first = dict(zip(heading, lines[3], strict=True))
     assert isinstance(first["Input row"], int) and first["Scored"] in ("yes", "no")
 
 
-def test_results_tell_pass_fail_and_rejected_apart_by_fill(book):
+def test_romanised_names_stay_beside_the_names_on_every_page(tmp_path):
+    rows = [candidate("N5", 80, 40, row=2, name="सुमन श्रेष्ठ", name_latin="Suman Shrestha"),
+            candidate("N5", 60, 30, row=3, name="Tanaka Hana")]  # fmt: skip
+    path = tmp_path / "summary.xlsx"
+    write_workbook(cohort_run(rows), path, settings())
+    sheet = openpyxl.load_workbook(path)["Results"]
+    assert [cell.value for cell in sheet[3]][:3] == ["Candidate ID", "Name", "Name in Latin letters"]
+    assert [cell.value for cell in sheet[4]][:3] == ["00002", "सुमन श्रेष्ठ", "Suman Shrestha"]
+    assert sheet.freeze_panes == "D4"
+    assert sheet.print_title_cols == "$A:$C"
+
+
+def test_results_tell_the_four_outcomes_apart_by_fill(book):
     sheet = book["Results"]
     column = [cell.value for cell in sheet[3]].index("Result") + 1
     fills = {}
     for row in sheet.iter_rows(min_row=4, min_col=column, max_col=column):
         fills.setdefault(row[0].value, set()).add(row[0].fill.fgColor.rgb)
-    assert set(fills) == {"PASS", "FAIL", "REJECTED"}
+    assert set(fills) == {"Passed", "Not passed", "Not scored (absent)", "Rejected"}
     assert all(len(colours) == 1 for colours in fills.values())
-    assert len({colours.pop() for colours in fills.values()}) == 3
+    assert len({colours.pop() for colours in fills.values()}) == 4
 
 
 def test_text_from_the_input_stays_inert_text(book):
@@ -244,11 +259,11 @@ def test_near_misses_list_the_close_ones_with_what_they_missed(book):
     six_short = next(line for line in lines if line["Input row"] == 1003)
     assert six_short["Name"] == "+SUM(1,2)"
     assert (six_short["Total"], six_short["Pass mark"], six_short["Points short of the pass mark"]) == (89, 95, 6)
-    assert six_short["What they missed by"] == "total 6 short of 95"
+    assert six_short["What they missed by"] == "total 6 points short of 95"
     floor = next(line for line in lines if line["Input row"] == 1004)
     assert (floor["Points needed to pass (at least)"], floor["What they missed by"]) == (
         2,
-        "Listening 2 below floor 19",
+        "Listening 2 points below floor 19",
     )
     needed = [line["Points needed to pass (at least)"] for line in lines]
     assert needed == sorted(needed) and [line["Priority"] for line in lines] == list(range(1, len(lines) + 1))
@@ -258,8 +273,8 @@ def test_rejected_rows_say_what_to_fix(book):
     heading, body = table_after(book["Rejected"], "Input row")
     assert heading == ("Input row", "Candidate ID", "Column", "Value", "Reason")
     line = next(line for line in body if line[0] == 1006)
-    assert line == (1006, HOSTILE_ID, "Listening (listening)", "61",
-                    "row 1006: Listening (listening) 61 is outside 0-60; check the score")  # fmt: skip
+    assert line == (1006, HOSTILE_ID, "Listening", "61",
+                    "row 1006: Listening 61 is outside 0-60 for N3; check the score")  # fmt: skip
 
 
 def test_distribution_charts_each_level_with_its_pass_mark(book):

@@ -19,6 +19,7 @@ from contextlib import contextmanager
 from pathlib import Path
 
 from jlpt_batch.errors import OutputExistsError, OutputNotWrittenError, UsageError
+from jlpt_batch.messages import counted, message
 from jlpt_batch.settings import Settings
 
 # Left in every output folder so a re-run knows the folder is ours to replace.
@@ -38,24 +39,18 @@ def check_output_folder(settings: Settings) -> None:
     out = settings.out_dir
     _check_out_path(out)
     if out.exists() and not settings.force and not _is_ours(out):
-        raise OutputExistsError(
-            f"output folder {out} exists and was not written by jlpt-batch; "
-            "choose another --out, or give --force to replace it"
-        )
+        raise OutputExistsError("errors.output_not_ours", folder=str(out))
     if settings.input_path.resolve().is_relative_to(out.resolve()):
-        raise OutputExistsError(f"the input file is inside the output folder {out}; choose another --out")
+        raise OutputExistsError("errors.input_inside_output", folder=str(out))
 
 
 def _check_out_path(out: Path) -> None:
     if out.is_symlink() and not out.exists():
-        raise UsageError(f"--out {out} is a link to {os.readlink(out)}, which does not exist; give a folder")
+        raise UsageError("errors.out_dangling_link", folder=str(out), target=os.readlink(out))
     if out.exists() and not out.is_dir():
-        raise UsageError(f"--out {out} is a file, not a folder; choose another --out")
+        raise UsageError("errors.out_is_a_file", folder=str(out))
     if Path.cwd().resolve().is_relative_to(out.resolve()):
-        raise UsageError(
-            f"--out {out} is the current folder (or holds it), which a run replaces as a whole; "
-            "give a new folder, e.g. --out results"
-        )
+        raise UsageError("errors.out_is_current", folder=str(out))
 
 
 def _is_ours(out: Path) -> bool:
@@ -73,10 +68,8 @@ def check_room(out_dir: Path, rows: int, sheets: int) -> None:
     free = shutil.disk_usage(parent).free
     needed = max(BYTES_AT_LEAST, rows * BYTES_PER_ROW + sheets * BYTES_PER_SHEET)
     if free < needed:
-        raise OutputNotWrittenError(
-            f"the disk of {out_dir} has {free / 1e6:,.0f} MB free, and the outputs of {rows:,} rows need "
-            f"about {needed / 1e6:,.0f} MB; free some space, or choose another --out on a disk with room"
-        )
+        megabytes = {"free": round(free / 1e6), "needed": round(needed / 1e6)}  # whole numbers, grouped as worded
+        raise OutputNotWrittenError("errors.no_room", folder=str(out_dir), rows=counted("row", rows), **megabytes)
 
 
 def _staging_name(out_dir: Path, kind: str, pid: int) -> Path:
@@ -187,13 +180,13 @@ def remove_abandoned(out_dir: Path) -> list[Path]:
 
 # What to do about the operating system's reasons for refusing a write.
 _ADVICE = {
-    errno.ENOSPC: "free some disk space, or choose another --out on a disk with room",
-    errno.EDQUOT: "free some space in your quota, or choose another --out",
-    errno.EROFS: "that disk is read-only: choose another --out",
-    errno.EACCES: "you may not write there: choose another --out",
-    errno.EPERM: "you may not write there: choose another --out",
-    errno.ENAMETOOLONG: "a file name is too long for that disk: choose a shorter --out path",
-    errno.ENOTDIR: "part of the --out path is a file, not a folder: choose another --out",
+    errno.ENOSPC: "errors.advice_no_space",
+    errno.EDQUOT: "errors.advice_quota",
+    errno.EROFS: "errors.advice_read_only",
+    errno.EACCES: "errors.advice_no_permission",
+    errno.EPERM: "errors.advice_no_permission",
+    errno.ENAMETOOLONG: "errors.advice_name_too_long",
+    errno.ENOTDIR: "errors.advice_not_a_folder",
 }
 
 
@@ -203,10 +196,9 @@ def output_errors(out_dir: Path) -> Iterator[None]:
     try:
         yield
     except OSError as error:
-        advice = _ADVICE.get(error.errno or 0, "check the disk and the --out folder, then run again")
+        advice = message(_ADVICE.get(error.errno or 0, "errors.advice_other"))
         where = f" ({error.filename})" if error.filename else ""
         reason = error.strerror or str(error)
         raise OutputNotWrittenError(
-            f"the output folder {out_dir} could not be written: {reason}{where}; {advice}. "
-            "Any earlier output folder is as it was"
+            "errors.not_written", folder=str(out_dir), reason=reason, where=where, advice=advice
         ) from None

@@ -9,10 +9,11 @@ from typing import TYPE_CHECKING
 
 if TYPE_CHECKING:
     from jlpt_batch.contract import CohortRun
+    from jlpt_batch.messages import Message
     from jlpt_batch.settings import Settings
 
-# Writes the output into the folder being built; returns what the user should be warned about.
-Writer = Callable[["CohortRun", Path, "Settings"], Sequence[str]]
+# Writes the output into the folder being built; returns what the administrator should be warned about.
+Writer = Callable[["CohortRun", Path, "Settings"], Sequence["Message"]]
 # Whether a run has anything for the output to write (e.g. an item analysis).
 Applies = Callable[["CohortRun"], bool]
 

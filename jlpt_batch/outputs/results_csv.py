@@ -12,6 +12,7 @@ from jlpt_batch.contract import COLUMN_KEYS, OWN_WORDS, CohortRun
 from jlpt_batch.outputs.output import Output
 
 if TYPE_CHECKING:
+    from jlpt_batch.messages import Message
     from jlpt_batch.settings import Settings
 
 FILE_NAME = "results.csv"
@@ -40,7 +41,7 @@ def write_results(judged: pl.DataFrame, path: Path) -> None:
     results_frame(judged).write_csv(path, include_bom=True, line_terminator="\r\n")
 
 
-def _write(run: CohortRun, folder: Path, settings: Settings) -> Sequence[str]:
+def _write(run: CohortRun, folder: Path, settings: Settings) -> Sequence[Message]:
     write_results(run.judged, folder / FILE_NAME)
     return ()
 

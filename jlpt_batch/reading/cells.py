@@ -20,7 +20,8 @@ from xml.parsers.expat import ExpatError, XMLParserType
 
 import polars as pl
 
-from jlpt_batch.errors import InputUnreadableError
+from jlpt_batch.errors import InputUnreadableError, SheetNotFoundError
+from jlpt_batch.messages import Message, message
 
 # The limits every workbook is read within (the README's "What happens when" lists them).
 MAX_ROW = 1_048_576  # Excel's last row
@@ -50,6 +51,25 @@ CELL_SCHEMA = pl.Schema({"row": pl.UInt32(), "col": pl.UInt16(), "kind": pl.UInt
 
 # A merged range: (first row, first column, last row, last column), 1-based.
 Merge = tuple[int, int, int, int]
+# Where a problem lies, as a message names it: a file's name, or "cohort.xlsx, sheet 'Results'".
+Where = str | Message
+
+
+def sheet_where(file: str, sheet: str) -> Message:
+    """'cohort.xlsx, sheet 'Results'', in the administrator's language."""
+    return message("errors.where_sheet", file=file, sheet=sheet)
+
+
+def sheet_not_found(sheet: str, file: Where, sheets: list[str]) -> SheetNotFoundError:
+    """The error of a --sheet the workbook does not have, listing the sheets it has."""
+    listing = tuple(message("errors.sheet_name", sheet=name) for name in sheets)
+    return SheetNotFoundError("errors.sheet_not_found", sheet=sheet, file=file, sheets=listing)
+
+
+def damaged(where: Where, detail: str | Message, program: str = "excel") -> InputUnreadableError:
+    """The error of a file that is damaged or incomplete: what is wrong, and which program
+    (``excel``, ``libreoffice`` or ``any``) to open it in and save it again."""
+    return InputUnreadableError("errors.damaged", where=where, detail=detail, program=message(f"errors.in_{program}"))
 
 
 @dataclass(frozen=True)
@@ -71,7 +91,7 @@ class CellSink:
 
     CHUNK = 1 << 17
 
-    def __init__(self, where: str) -> None:
+    def __init__(self, where: Where) -> None:
         self.where = where
         self.rows = array("I")
         self.cols = array("H")
@@ -100,10 +120,7 @@ class CellSink:
             return
         self.count += len(self.texts)
         if self.count > MAX_CELLS:
-            raise InputUnreadableError(
-                f"{self.where} holds more than {MAX_CELLS:,} cells with something in them, more than a cohort "
-                "can need; keep only the cohort's table in the worksheet, or split the file"
-            )
+            raise InputUnreadableError("errors.too_many_cells", where=self.where, limit=MAX_CELLS)
         chunk = {"row": pl.Series(self.rows, dtype=pl.UInt32), "col": pl.Series(self.cols, dtype=pl.UInt16),
                  "kind": pl.Series(self.kinds, dtype=pl.UInt8), "text": pl.Series(self.texts, dtype=pl.String),
                  "num": pl.Series(self.nums, dtype=pl.Float64)}  # fmt: skip
@@ -120,13 +137,10 @@ class CellSink:
         return pl.concat(self._chunks, rechunk=True)
 
 
-def check_merges(merges: list[Merge], where: str) -> tuple[Merge, ...]:
+def check_merges(merges: list[Merge], where: Where) -> tuple[Merge, ...]:
     """The merged ranges, refused past ``MAX_MERGES`` (each costs memory; no cohort has that many)."""
     if len(merges) > MAX_MERGES:
-        raise InputUnreadableError(
-            f"{where} has more than {MAX_MERGES:,} merged ranges; unmerge the cells (Home > Merge & Center) "
-            "and save again"
-        )
+        raise InputUnreadableError("errors.too_many_merges", where=where, limit=MAX_MERGES)
     return tuple(merges)
 
 
@@ -146,8 +160,8 @@ class CappedStream:
     """A zip member read in blocks, stopped once it inflates past ``cap`` bytes, whatever its
     directory entry claims (a lying entry is the classic zip bomb)."""
 
-    def __init__(self, raw: IO[bytes], cap: int, describe: Callable[[], str]) -> None:
-        self._raw, self._cap, self._describe, self._read = raw, cap, describe, 0
+    def __init__(self, raw: IO[bytes], cap: int, too_big: Callable[[], InputUnreadableError]) -> None:
+        self._raw, self._cap, self._too_big, self._read = raw, cap, too_big, 0
 
     def close(self) -> None:
         self._raw.close()
@@ -156,28 +170,25 @@ class CappedStream:
         data = self._raw.read(READ_BLOCK if size is None or size < 0 else min(size, READ_BLOCK))
         self._read += len(data)
         if self._read > self._cap:
-            raise InputUnreadableError(self._describe())
+            raise self._too_big()
         return data
 
 
-def open_part(archive: zipfile.ZipFile, name: str, where: str, cap: int | None = None) -> CappedStream:
+def open_part(archive: zipfile.ZipFile, name: str, where: Where, cap: int | None = None) -> CappedStream:
     """A part of a zip-based workbook, refused if it says or turns out to be larger than ``cap``
     (by default ``MAX_PART_BYTES``)."""
     cap = MAX_PART_BYTES if cap is None else cap
 
-    def too_big() -> str:
-        return (
-            f"{where}: its part {name} unpacks to more than {cap >> 20:,} MiB, far more than a cohort "
-            "can need (a damaged or hostile file); open it in a spreadsheet program and save it again"
-        )
+    def too_big() -> InputUnreadableError:
+        return InputUnreadableError("errors.part_too_big", where=where, part=name, mebibytes=cap >> 20)
 
     info = archive.getinfo(name)
     if info.file_size > cap:
-        raise InputUnreadableError(too_big())
+        raise too_big()
     return CappedStream(archive.open(info), cap, too_big)
 
 
-def read_part(archive: zipfile.ZipFile, name: str, where: str, cap: int | None = None) -> bytes:
+def read_part(archive: zipfile.ZipFile, name: str, where: Where, cap: int | None = None) -> bytes:
     """A whole part as bytes, within ``cap``."""
     stream, blocks = open_part(archive, name, where, cap), []
     try:
@@ -197,7 +208,7 @@ def refuse_doctype(*_: object) -> None:
     raise _DoctypeFound
 
 
-def parse_xml(parser: XMLParserType, stream: CappedStream, where: str) -> None:
+def parse_xml(parser: XMLParserType, stream: CappedStream, where: Where) -> None:
     """Feed a part to an expat parser block by block; a DOCTYPE or broken XML is one clear error."""
     parser.StartDoctypeDeclHandler = refuse_doctype
     parser.EntityDeclHandler = refuse_doctype
@@ -205,17 +216,12 @@ def parse_xml(parser: XMLParserType, stream: CappedStream, where: str) -> None:
         _parse_blocks(parser, stream, where)
 
 
-def _parse_blocks(parser: XMLParserType, stream: CappedStream, where: str) -> None:
+def _parse_blocks(parser: XMLParserType, stream: CappedStream, where: Where) -> None:
     try:
         while block := stream.read():
             parser.Parse(block, False)
         parser.Parse(b"", True)
     except _DoctypeFound:
-        raise InputUnreadableError(
-            f"{where} holds XML with a document type declaration, which no spreadsheet program writes; "
-            "open it in a spreadsheet program and save it again"
-        ) from None
+        raise InputUnreadableError("errors.xml_doctype", where=where) from None
     except ExpatError as error:
-        raise InputUnreadableError(
-            f"{where} is damaged (its XML is broken: {error}); open it in a spreadsheet program and save it again"
-        ) from None
+        raise damaged(where, message("damage.broken_xml", detail=str(error)), "any") from None

@@ -15,6 +15,7 @@ from jlpt_batch.errors import InputUnreadableError, UsageError
 from jlpt_batch.reading.table import (
     CANDIDATE_HEADER,
     HEADER_SEARCH_ROWS,
+    UNREADABLE_SCHEMA,
     HeaderMarker,
     RawTable,
     check_row_count,
@@ -100,10 +101,7 @@ def to_utf8(data: bytes, encoding: str | None, name: str, *, trust_head: bool = 
     try:
         return data.decode("cp932").encode("utf-8"), "cp932"
     except UnicodeDecodeError:
-        raise InputUnreadableError(
-            f"{name}: not UTF-8 and not Shift_JIS/cp932 text; save it as 'CSV UTF-8' "
-            "or give its encoding with --encoding"
-        ) from None
+        raise InputUnreadableError("errors.unknown_encoding_text", file=name) from None
 
 
 def _is_utf8(data: bytes, final: bool = True) -> bool:
@@ -124,12 +122,11 @@ def _decode_as(data: bytes, encoding: str, name: str) -> str:
     try:
         return data.decode(encoding)
     except LookupError:
-        raise UsageError(f"--encoding {encoding!r} is not an encoding Python knows; try utf-8 or cp932") from None
+        raise UsageError("errors.unknown_encoding", encoding=encoding) from None
     except UnicodeDecodeError as error:
         line = data[: error.start].count(b"\n") + 1
         raise InputUnreadableError(
-            f"{name}: line {line} is not valid {encoding} (byte {error.start}); "
-            "give the right --encoding or save the file as 'CSV UTF-8'"
+            "errors.bad_encoding_line", file=name, line=str(line), encoding=encoding, byte=str(error.start)
         ) from None
 
 
@@ -180,23 +177,16 @@ def _read_leniently(
         schema={f"c{i}": pl.String for i in range(width)},
     )
     unreadable = pl.DataFrame(
-        [
-            (index + 1, _stray_quote_reason(line, line_text))
-            for index, line, line_text in broken
-            if index > header_index
-        ],
-        schema={"source_row": pl.Int64, "reason": pl.String},
+        [(index + 1, line, _shown_line(line_text)) for index, line, line_text in broken if index > header_index],
+        schema=UNREADABLE_SCHEMA,
         orient="row",
     )
     return header_index, header, frame, unreadable
 
 
-def _stray_quote_reason(line: int, line_text: str) -> str:
-    shown = line_text if len(line_text) <= 60 else line_text[:57] + "..."
-    return (
-        f'line {line} of the file has a quote (") that does not pair up: {shown!r}; its cells were read '
-        "as written and the lines after it as usual. Correct the quote in the file and run again"
-    )
+def _shown_line(line_text: str) -> str:
+    """A line as a message quotes it: the first 60 characters."""
+    return line_text if len(line_text) <= 60 else line_text[:57] + "..."
 
 
 def _records_with_stray_quotes(text: str, delimiter: str) -> tuple[list[list[str]], list[tuple[int, int, str]]]:

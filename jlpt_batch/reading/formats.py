@@ -6,19 +6,19 @@ from dataclasses import replace
 from pathlib import Path
 
 from jlpt_batch.errors import InputUnreadableError, UsageError
+from jlpt_batch.messages import Message, message
 from jlpt_batch.reading.cells import SheetCells
 from jlpt_batch.reading.csv_file import read_csv
-from jlpt_batch.reading.sniff import DESCRIPTIONS, extension_fits, sniff
+from jlpt_batch.reading.sniff import extension_fits, sniff
 from jlpt_batch.reading.table import CANDIDATE_HEADER, HeaderMarker, RawTable, table_from_cells
 
-# What to do with a file that is not a spreadsheet this tool reads.
-_ADVICE = {
-    "encrypted": "remove the password (in Excel: File > Info > Protect Workbook > Encrypt with Password, "
-    "clear it) and save it again",
-    "xml-2003": "open it in Excel and save it as .xlsx (Excel Workbook)",
-    "html": "open it in Excel and save it as .xlsx (Excel Workbook), or export the cohort again as CSV",
-}
-_DEFAULT_ADVICE = "give the cohort's spreadsheet: .xlsx, .xlsm, .xlsb, .ods, .xls or .csv"
+# What to do with a file that is not a spreadsheet this tool reads; anything else: give a spreadsheet.
+_ADVICE = {"encrypted": "errors.advice_encrypted", "xml-2003": "errors.advice_xml_2003", "html": "errors.advice_html"}
+
+
+def _described(kind: str) -> Message:
+    """What a file is, in words: 'an Excel workbook (.xlsx)' (the entry formats.<kind>)."""
+    return message(f"formats.{kind.replace('-', '_')}")
 
 
 def read_table(
@@ -41,16 +41,16 @@ def read_table(
         kind = "csv"  # text in an encoding that needs naming: the CSV reader says which line
     if kind == "csv":
         if sheet:
-            raise UsageError("--sheet applies to workbooks only; this input is a CSV file")
+            raise UsageError("errors.sheet_option_for_csv")
         table = read_csv(path, encoding, max_rows, header)
     elif kind in ("xlsx", "xlsb", "ods", "xls"):
         table = table_from_cells(_sheet_cells(kind, path, sheet), path.name, max_rows, header)
     else:
-        advice = _ADVICE.get(kind, _DEFAULT_ADVICE)
-        raise InputUnreadableError(f"{path.name} is {DESCRIPTIONS[kind]}, not a cohort spreadsheet; {advice}")
+        advice = message(_ADVICE.get(kind, "errors.advice_spreadsheet"))
+        raise InputUnreadableError("errors.not_a_spreadsheet", file=path.name, kind=_described(kind), advice=advice)
     if extension_fits(path, kind):
         return table
-    note = f"{path.name} is really {DESCRIPTIONS[kind]}, whatever its name says; it was read as one"
+    note = message("notes.really", file=path.name, kind=_described(kind))
     return replace(table, notes=(note, *table.notes))
 
 
@@ -75,8 +75,8 @@ def _sheet_cells(kind: str, path: Path, sheet: str | None) -> SheetCells:
 
 def _check_readable(path: Path) -> None:
     if not path.exists():
-        raise InputUnreadableError(f"{path}: no such file; check the path")
+        raise InputUnreadableError("errors.no_such_file", path=str(path))
     if path.is_dir():
-        raise InputUnreadableError(f"{path} is a folder; give the cohort's spreadsheet file")
+        raise InputUnreadableError("errors.is_a_folder", path=str(path))
     if path.stat().st_size == 0:
-        raise InputUnreadableError(f"{path.name} is empty (0 bytes); export the cohort again")
+        raise InputUnreadableError("errors.empty_file", file=path.name)

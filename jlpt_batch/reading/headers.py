@@ -6,6 +6,8 @@ import re
 import unicodedata
 
 from jlpt_batch.errors import InputUnreadableError
+from jlpt_batch.messages import Message, message
+from jlpt_batch.rules import SECTION_KEYS
 
 # Canonical column key -> the ways schools write it (matched after header_key()).
 HEADER_ALIASES: dict[str, tuple[str, ...]] = {
@@ -84,22 +86,26 @@ def map_headers(header: tuple[str | None, ...], *, scores_required: bool = True)
             continue
         if key in found:
             first = header[found[key]]
-            raise InputUnreadableError(
-                f"columns {first!r} and {text!r} both mean {key}; keep one of them and rename or delete the other"
-            )
+            meaning = column_words(key)
+            raise InputUnreadableError("errors.same_column_twice", first=first, second=text, meaning=meaning)
         found[key] = index
     _require(found, header, scores_required)
     return found
 
 
+def column_words(key: str) -> Message:
+    """A column in the administrator's words (never our key): a section's name, else the column's label, quoted."""
+    words = message(f"sections.{key}") if key in (*SECTION_KEYS, "total") else message(f"columns.{key}")
+    return message("errors.column_name", name=words)
+
+
 def _require(found: dict[str, int], header: tuple[str | None, ...], scores_required: bool) -> None:
     required = REQUIRED if scores_required else ("candidate_id", "level")
-    missing = [key for key in required if key not in found]
+    missing: list[Message] = [column_words(key) for key in required if key not in found]
     if scores_required and not any(key in found for key in SECTION_GROUPS):
-        missing.append("language_knowledge or language_knowledge_reading")
+        first, second = (column_words(key) for key in SECTION_GROUPS)
+        missing.append(message("list.or", first=first, second=second))
     if missing:
-        written = ", ".join(repr(text) for text in header if text not in (None, "")) or "(none)"
-        raise InputUnreadableError(
-            f"missing required column(s): {', '.join(missing)}; columns found: {written}. "
-            "Rename the header cells (see the README for accepted names)"
-        )
+        written = ", ".join(repr(text) for text in header if text not in (None, ""))
+        shown = written or message("errors.no_columns_found")
+        raise InputUnreadableError("errors.missing_columns", missing=tuple(missing), found=shown)

@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import polars as pl
 
+from jlpt_batch.messages import Message, counted, message
 from jlpt_batch.reading.table import RawTable
 
 ROWS_LISTED = 10  # runs of rows a note lists before saying how many more
@@ -35,22 +36,18 @@ def is_grouped(classes: pl.Series) -> bool:
     return not bool((written == written.shift(1)).any())
 
 
-def fill_grouped_class(frame: pl.DataFrame, label: str) -> tuple[pl.DataFrame, str | None]:
+def fill_grouped_class(frame: pl.DataFrame, label: str) -> tuple[pl.DataFrame, Message | None]:
     """The class filled down a grouped class column, and a note saying which rows took it."""
     classes = frame.get_column("class")
     if not is_grouped(classes):
         return frame, None
     filled = frame.filter(pl.col("class").is_null()).get_column("source_row").to_list()
     frame = frame.with_columns(pl.col("class").forward_fill())
-    note = (
-        f"the class column {label} names each class only on the first row of its group (as merged cells "
-        f"saved to CSV leave it): {len(filled)} rows took the class above them (rows {row_ranges(filled)}); "
-        "give --no-fill-class if those rows have no class"
-    )
+    note = message("notes.grouped_class", column=label, rows=counted("row", len(filled)), which=row_ranges(filled))
     return frame, note
 
 
-def reading_notes(frame: pl.DataFrame, raw: RawTable, labels: dict[str, str]) -> list[str]:
+def reading_notes(frame: pl.DataFrame, raw: RawTable, labels: dict[str, str]) -> list[Message]:
     """What the user should know about how the file was saved: characters lost to '?' in a
     Shift_JIS file, ids that may have lost their leading zeros."""
     notes = []
@@ -61,7 +58,7 @@ def reading_notes(frame: pl.DataFrame, raw: RawTable, labels: dict[str, str]) ->
     return notes
 
 
-def _question_marks(frame: pl.DataFrame, labels: dict[str, str]) -> list[str]:
+def _question_marks(frame: pl.DataFrame, labels: dict[str, str]) -> list[Message]:
     keys = [key for key in ("name", "class") if key in labels]
     if not keys:
         return []
@@ -69,36 +66,34 @@ def _question_marks(frame: pl.DataFrame, labels: dict[str, str]) -> list[str]:
     if damaged.height == 0:
         return []
     rows = damaged.get_column("source_row").to_list()
-    return [
-        f"{len(rows)} row(s) have '?' in {' or '.join(labels[key] for key in keys)} (rows {row_ranges(rows)}): "
-        "in a Shift_JIS (cp932) file that is usually a character the saving program could not write, "
-        "so those names are wrong on the sheets. Save the file again as 'CSV UTF-8 (Comma delimited)' "
-        "and run again"
-    ]
+    columns: str | Message = labels[keys[0]]
+    if len(keys) > 1:
+        columns = message("list.or", first=labels[keys[0]], second=labels[keys[1]])
+    return [message("notes.question_marks", rows=counted("row", len(rows)), columns=columns, which=row_ranges(rows))]
 
 
-def _mixed_width_ids(frame: pl.DataFrame, labels: dict[str, str]) -> list[str]:
+def _mixed_width_ids(frame: pl.DataFrame, labels: dict[str, str]) -> list[Message]:
     ids = frame.get_column("candidate_id").drop_nulls()
     widths = ids.str.len_bytes()  # the cheap test first: most files' ids are all one width
     if ids.len() < 2 or widths.min() == widths.max() or not ids.str.contains(r"^[0-9]+$").all():
         return []
     shortest = ids.filter(widths == widths.min())[0]
     longest = ids.filter(widths == widths.max())[0]
-    return [
-        f"the ids in {labels['candidate_id']} are numbers of different lengths (e.g. {shortest!r} and "
-        f"{longest!r}): if the file was saved from a spreadsheet, leading zeros (00150) may have been lost. "
-        "Check the ids against the original, or read the workbook itself instead of a CSV"
-    ]
+    return [message("notes.mixed_width_ids", column=labels["candidate_id"], shortest=shortest, longest=longest)]
 
 
-def row_ranges(rows: list[int]) -> str:
-    """'3-7, 9, 12-15' (the first runs, then how many more)."""
+def row_ranges(rows: list[int]) -> Message:
+    """'rows 3-7, 9 and 12-15' (the first runs, then how many more), in the administrator's language."""
     runs: list[tuple[int, int]] = []
     for row in rows:
         if runs and row == runs[-1][1] + 1:
             runs[-1] = (runs[-1][0], row)
         else:
             runs.append((row, row))
-    shown = [f"{first}-{last}" if last > first else str(first) for first, last in runs[:ROWS_LISTED]]
-    more = f" and {len(runs) - ROWS_LISTED} more" if len(runs) > ROWS_LISTED else ""
-    return ", ".join(shown) + more
+    shown = tuple(
+        message("notes.row_range", first=str(first), last=str(last)) if last > first else str(first)
+        for first, last in runs[:ROWS_LISTED]
+    )
+    if len(runs) > ROWS_LISTED:
+        return message("notes.rows_and_more", rows=shown, more=len(runs) - ROWS_LISTED)
+    return message("notes.rows", rows=shown)

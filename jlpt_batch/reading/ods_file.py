@@ -13,7 +13,8 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from xml.parsers.expat import ParserCreate
 
-from jlpt_batch.errors import InputUnreadableError, SheetNotFoundError
+from jlpt_batch.errors import InputUnreadableError
+from jlpt_batch.messages import message
 from jlpt_batch.reading.cells import (
     MAX_CELL_CHARS,
     MAX_CELLS,
@@ -23,9 +24,13 @@ from jlpt_batch.reading.cells import (
     Kind,
     Merge,
     SheetCells,
+    Where,
     check_merges,
+    damaged,
     open_part,
     parse_xml,
+    sheet_not_found,
+    sheet_where,
 )
 from jlpt_batch.reading.numfmt import general
 
@@ -49,7 +54,7 @@ class _Cell:
 class _ContentParser:
     """content.xml, streamed once: the wanted table's cells into the sink, its merges into a list."""
 
-    def __init__(self, sink: CellSink, sheet: str | None, where: str) -> None:
+    def __init__(self, sink: CellSink, sheet: str | None, where: Where) -> None:
         self.sink, self.sheet, self.where = sink, sheet, where
         self.tables: list[str] = []
         self.chosen: str | None = None
@@ -61,15 +66,16 @@ class _ContentParser:
         self.cell: _Cell | None = None
         self.in_paragraph = 0
 
-    def refuse(self, what: str) -> InputUnreadableError:
-        return InputUnreadableError(f"{self.where} {what}; open it in LibreOffice and save it again")
+    def refuse(self, what: str, /, **values: object) -> InputUnreadableError:
+        """The error of a damaged content.xml: ``what`` names the entry damage.<what> saying how."""
+        return damaged(self.where, message(f"damage.{what}", **values), "libreoffice")
 
     def count(self, attributes: dict[str, str], key: str, limit: int) -> int:
         raw = attributes.get(key)
         if raw is None:
             return 1
         if not raw.isdigit() or not 1 <= int(raw) <= limit:
-            raise self.refuse(f"is damaged (a repeat count of {raw[:20]!r})")
+            raise self.refuse("repeat_count", value=raw[:20])
         return int(raw)
 
     def start(self, name: str, attributes: dict[str, str]) -> None:
@@ -137,17 +143,17 @@ class _ContentParser:
         found = _value(cell)
         if found is not None:
             if self.sink.count + len(self.sink.texts) + cell.repeat * self.row_repeat > MAX_CELLS:
-                raise self.refuse(f"repeats a cell into more than {MAX_CELLS:,} cells")
+                raise InputUnreadableError("errors.repeats_too_many", where=self.where, limit=MAX_CELLS)
             kind, text, number = found
             self.row_cells += [(self.col + 1 + i, kind, text, number) for i in range(cell.repeat)]
         self.col += cell.repeat
         if self.col > MAX_COLUMN:
-            raise self.refuse(f"is damaged (row {self.row + 1} is wider than {MAX_COLUMN:,} columns)")
+            raise self.refuse("row_too_wide", row=str(self.row + 1), columns=MAX_COLUMN)
 
     def end_row(self) -> None:
         if self.row_cells:
             if self.row + self.row_repeat > MAX_ROW:
-                raise self.refuse(f"is damaged (it holds cells beyond row {MAX_ROW:,})")
+                raise self.refuse("row_beyond", last=MAX_ROW)
             for row in range(self.row + 1, self.row + 1 + self.row_repeat):
                 for col, kind, text, number in self.row_cells:
                     self.sink.add(row, col, kind, text, number)
@@ -203,13 +209,10 @@ def read_ods(path: Path, sheet: str | None) -> SheetCells:
             expat.CharacterDataHandler = parser.text
             parse_xml(expat, open_part(archive, "content.xml", path.name), path.name)
     except (zipfile.BadZipFile, EOFError, KeyError, NotImplementedError) as error:
-        raise InputUnreadableError(
-            f"{path.name} is damaged or incomplete ({error}); open it in LibreOffice and save it again"
-        ) from None
+        raise damaged(path.name, message("damage.bad_archive", detail=str(error)), "libreoffice") from None
     if parser.chosen is None:
         if sheet is None:
-            raise InputUnreadableError(f"{path.name} has no worksheet; open it and check it holds the cohort")
-        listing = ", ".join(repr(name) for name in parser.tables)
-        raise SheetNotFoundError(f"sheet {sheet!r} not found in {path.name}; sheets are: {listing}")
-    where = f"{path.name}, sheet {parser.chosen!r}"
+            raise InputUnreadableError("errors.no_worksheet", where=path.name, program=message("errors.in_libreoffice"))
+        raise sheet_not_found(sheet, path.name, parser.tables)
+    where = sheet_where(path.name, parser.chosen)
     return SheetCells(sink.frame(), check_merges(parser.merges, where), parser.chosen)

@@ -20,28 +20,14 @@ OLE_DIRECTORY_READ = 64 << 20  # an OLE file's directory lies near its start
 READABLE = {"xlsx": (".xlsx", ".xlsm"), "xlsb": (".xlsb",), "ods": (".ods",), "xls": (".xls",),
             "csv": (".csv", ".txt", ".tsv")}  # fmt: skip
 
-DESCRIPTIONS = {
-    "xlsx": "an Excel workbook (.xlsx)",
-    "xlsb": "an Excel binary workbook (.xlsb)",
-    "ods": "an OpenDocument spreadsheet (.ods, LibreOffice)",
-    "xls": "an Excel 97-2003 workbook (.xls)",
-    "csv": "a text (CSV) file",
-    "encrypted": "a password-protected Office file",
-    "zip": "a zip archive that is not a spreadsheet",
-    "word": "a word-processor document",
-    "presentation": "a presentation",
-    "ole": "an old Office file that is not a workbook",
-    "xml-2003": "an 'XML Spreadsheet 2003' file",
-    "html": "a web page (HTML), as some systems export under an .xls name",
-    "pdf": "a PDF document",
-    "image": "a picture",
-    "binary": "a binary file that is not a spreadsheet",
-    "empty": "an empty file",
-}
+# What a file can turn out to be; each is described in words by the entry formats.<kind> of the
+# administrator's wording ("xml-2003" as formats.xml_2003).
+KINDS = ("xlsx", "xlsb", "ods", "xls", "csv", "encrypted", "zip", "word", "presentation", "ole", "xml-2003", "html",
+         "pdf", "image", "binary", "empty")  # fmt: skip
 
 
 def sniff(path: Path) -> str:
-    """One of the keys of ``DESCRIPTIONS``: what the file holds."""
+    """One of ``KINDS``: what the file holds."""
     with path.open("rb") as handle:
         head = handle.read(8192)
     if not head:

@@ -15,25 +15,13 @@ from dataclasses import dataclass
 import polars as pl
 
 from jlpt_batch.errors import InputUnreadableError
-from jlpt_batch.reading.cells import SheetCells
+from jlpt_batch.messages import Message
+from jlpt_batch.reading.cells import SheetCells, sheet_where
 from jlpt_batch.reading.headers import is_candidate_id_header
 
 HEADER_SEARCH_ROWS = 50
-
-
-@dataclass(frozen=True)
-class HeaderMarker:
-    """How the header row of a kind of file is recognised, and what to ask for when it is missing."""
-
-    matches: Callable[[object], bool]  # true for a header cell that only that kind of file's header has
-    wanted: str  # what the header row needs, as a message asks for it
-    above: str  # what the header row stands above
-
-
-# A cohort's header is the first row holding a candidate-id header.
-CANDIDATE_HEADER = HeaderMarker(
-    is_candidate_id_header, "a candidate id column (e.g. 'Candidate No', 'ID', '受験番号')", "scores"
-)
+# A row the reader could not split into cells: its spreadsheet row, the file's line and that line's start.
+UNREADABLE_SCHEMA = pl.Schema({"source_row": pl.Int64(), "line": pl.Int64(), "text": pl.String()})
 
 
 @dataclass(frozen=True)
@@ -54,9 +42,9 @@ class RawTable:
     numbers: pl.DataFrame | None = None
     first_column: int = 1  # 1-based spreadsheet column of c0, to name a cell (E5)
     rows_without_cells: int = 0  # rows inside the table with no cell at all (not in ``rows``)
-    # rows the reader could not split into cells: source_row, reason (the row is still in ``rows``)
+    # rows the reader could not split into cells (UNREADABLE_SCHEMA; the row is still in ``rows``)
     unreadable_rows: pl.DataFrame | None = None
-    notes: tuple[str, ...] = ()  # what the reader noticed about the file that the user should know
+    notes: tuple[Message, ...] = ()  # what the reader noticed about the file that the user should know
 
     def source_row(self, index: int) -> int:
         """Spreadsheet row number of data row ``index`` (0-based)."""
@@ -72,8 +60,21 @@ class RawTable:
         return pl.int_range(first, first + self.rows.height, dtype=pl.Int64, eager=True).alias("source_row")
 
 
+
+@dataclass(frozen=True)
+class HeaderMarker:
+    """How the header row of a kind of file is recognised, and the error when it is missing."""
+
+    matches: Callable[[object], bool]  # true for a header cell that only that kind of file's header has
+    missing: str  # the entry of the error saying what the header row needs (placeholders: where, rows)
+
+
+# A cohort's header is the first row holding a candidate-id header.
+CANDIDATE_HEADER = HeaderMarker(is_candidate_id_header, "errors.no_header")
+
+
 def find_header(
-    records: Sequence[Sequence[object]], where: str, marker: HeaderMarker = CANDIDATE_HEADER
+    records: Sequence[Sequence[object]], where: str | Message, marker: HeaderMarker = CANDIDATE_HEADER
 ) -> tuple[int, list[str | None]]:
     """The index of the first record holding the marker's header (a cohort's: a candidate-id
     header), and that record as text."""
@@ -83,20 +84,15 @@ def find_header(
     raise no_header(where, marker)
 
 
-def no_header(where: str, marker: HeaderMarker = CANDIDATE_HEADER) -> InputUnreadableError:
+def no_header(where: str | Message, marker: HeaderMarker = CANDIDATE_HEADER) -> InputUnreadableError:
     """The error of a file with no header row: what to add, and where it was looked for."""
-    return InputUnreadableError(
-        f"{where}: no header row with {marker.wanted} in the first {HEADER_SEARCH_ROWS} rows; "
-        f"add one above the {marker.above}"
-    )
+    return InputUnreadableError(marker.missing, where=where, rows=HEADER_SEARCH_ROWS)
 
 
 def check_row_count(count: int, max_rows: int | None) -> None:
     """Refuse more candidate rows than --max-rows allows, before the costly work."""
     if max_rows is not None and count > max_rows:
-        raise InputUnreadableError(
-            f"{count:,} candidate rows is more than --max-rows {max_rows:,}; split the file or raise --max-rows"
-        )
+        raise InputUnreadableError("errors.too_many_rows", rows=count, max_rows=max_rows)
 
 
 def numbered_columns(frame: pl.DataFrame) -> pl.DataFrame:
@@ -118,7 +114,7 @@ def table_from_cells(
 ) -> RawTable:
     """The cohort table of a worksheet: the header found by absolute row, the columns from its
     first to its last header cell, each data row joined by its own row number."""
-    cells, where = sheet.cells, f"{file_name}, sheet {sheet.sheet!r}"
+    cells, where = sheet.cells, sheet_where(file_name, sheet.sheet)
     header_row = _header_row(cells, where, marker)
     header_cells = cells.filter((pl.col("row") == header_row) & (pl.col("text").str.strip_chars() != ""))
     first_col, last_col = int(header_cells["col"].min()), int(header_cells["col"].max())  # type: ignore[arg-type]
@@ -143,7 +139,7 @@ def table_from_cells(
     )
 
 
-def _header_row(cells: pl.DataFrame, where: str, marker: HeaderMarker) -> int:
+def _header_row(cells: pl.DataFrame, where: Message, marker: HeaderMarker) -> int:
     """The first of the first 50 rows with content that holds the marker's header."""
     first_rows = cells.get_column("row").unique().sort().head(HEADER_SEARCH_ROWS)
     candidates = cells.filter(pl.col("row").is_in(first_rows.implode()) & pl.col("text").is_not_null())

@@ -1,8 +1,9 @@
 """From a table of text cells to typed, validated rows, with every problem kept as data.
 
 A row with any problem is rejected, never dropped: the problem names the spreadsheet
-row, the column as the file wrote it, the value and the rule, and says what to do.
-All checks are polars expressions over the whole table; no Python loop over rows.
+row, the column as the file wrote it, the value and the rule, and says what to do, in
+the administrator's language (``rejections.*`` of ``templates/admin/<lang>.toml``).
+All checks and messages are polars expressions over the whole table; no Python loop over rows.
 """
 
 from __future__ import annotations
@@ -13,13 +14,16 @@ from typing import NamedTuple
 
 import polars as pl
 
+from jlpt_batch.admin_wording import AdminWords, english
 from jlpt_batch.contract import READ_COLUMNS
 from jlpt_batch.errors import InputUnreadableError
+from jlpt_batch.messages import Message
 from jlpt_batch.reading.cells import MAX_CELL_CHARS, Kind, column_letters
 from jlpt_batch.reading.headers import map_headers
 from jlpt_batch.reading.layout import fill_grouped_class, fill_merged_class, reading_notes
 from jlpt_batch.reading.table import RawTable, check_row_count
 from jlpt_batch.rules import BAND_PARTS, LEVELS, SECTION_KEYS, Rules, load_rules, parse_level
+from jlpt_batch.wording import Catalog
 
 ABSENT_MARKERS = ("-", "*", "absent", "欠席", "欠", "ー", "—", "–", "―")
 REGION_ALIASES = {
@@ -73,26 +77,34 @@ class Prepared:
     rejections: pl.DataFrame  # one row per problem (REJECTION_SCHEMA)
     rows_read: int
     rows_skipped_empty: int
-    notes: tuple[str, ...] = ()  # what the user should know about how the file was read
+    notes: tuple[Message, ...] = ()  # what the user should know about how the file was read
 
 
 def prepare(
-    raw: RawTable, *, max_rows: int, rules: Rules | None = None, fill_class: bool = True, scores_required: bool = True
+    raw: RawTable,
+    *,
+    max_rows: int,
+    rules: Rules | None = None,
+    fill_class: bool = True,
+    scores_required: bool = True,
+    words: Catalog | None = None,
 ) -> Prepared:
     """Map headers, normalise values, validate; every row kept, the rejected ones with their problems.
 
     ``fill_class``: a class column written only on the first row of each group (as merged
     cells saved to CSV leave it) is filled down, and a note says so. Without
     ``scores_required`` (a mock marked from its answer sheets) the file needs no score
-    columns: the scores are worked out from the answers afterwards.
+    columns: the scores are worked out from the answers afterwards. The rejection messages
+    are worded with ``words``, the administrator's wording (default: English).
     """
     rules = rules or load_rules()
+    say = _Wording(AdminWords(words or english()))
     columns = map_headers(raw.header, scores_required=scores_required)
     labels = {key: _label(key, raw.header[index]) for key, index in columns.items()}
-    cells = _cell_problems(raw, columns, labels)
-    frame, skipped = _text_frame(raw, columns, cells.get_column("source_row"))
+    cells = _cell_problems(raw, columns, labels, say)
+    frame, skipped = _text_frame(raw, columns, cells.get_column("source_row"), say)
     if frame.height == 0:
-        raise InputUnreadableError(f"no candidate rows below the header on row {raw.header_row}; nothing to judge")
+        raise InputUnreadableError("errors.no_rows", header_row=str(raw.header_row))
     check_row_count(frame.height, max_rows)
     notes = [*raw.notes, *reading_notes(frame, raw, labels)]
     if fill_class and "class" in columns:
@@ -101,7 +113,7 @@ def prepare(
     frame = _parsed(frame, rules)
     return Prepared(
         rows=_typed(frame),
-        rejections=_rejections(frame, labels, rules, cells, scores_required),
+        rejections=_rejections(frame, labels, rules, cells, say, scores_required),
         rows_read=frame.height,
         rows_skipped_empty=skipped,
         notes=tuple(notes),
@@ -109,21 +121,22 @@ def prepare(
 
 
 def _label(key: str, written: str | None) -> str:
-    """How a message names a column: as the file wrote it, with our key where they differ."""
-    written = (written or "").strip()
-    return key if written in ("", key) else f"{written} ({key})"
+    """How a message names a column: as the file wrote it (a header always has text, or it maps to nothing)."""
+    return (written or "").strip() or key
 
 
 # ---------------------------------------------------------------- text
 
 
-def _text_frame(raw: RawTable, columns: dict[str, int], kept_rows: pl.Series) -> tuple[pl.DataFrame, int]:
+def _text_frame(
+    raw: RawTable, columns: dict[str, int], kept_rows: pl.Series, say: _Wording
+) -> tuple[pl.DataFrame, int]:
     """Mapped columns as trimmed text (codes and numbers NFKC too), each cell's kind and stored
     number beside it, merged class cells filled, empty rows dropped."""
     present = {key: index for key, index in columns.items() if f"c{index}" in raw.rows.columns}
     names = {key: f"c{index}" for key, index in present.items()}
     needs = _cleaning_needed(raw.rows, names)
-    selected = [_clean(pl.col(names[key]), key, **need).alias(key) for key, need in zip(names, needs, strict=True)]
+    selected = [_clean(pl.col(names[key]), key, say, **need).alias(key) for key, need in zip(names, needs, strict=True)]
     unmapped = [name for name in raw.rows.columns if name not in names.values()]
     frame = raw.rows.select(raw.source_row_numbers(), _all_blank(unmapped).alias("_unmapped_blank"), *selected)
     frame = frame.with_columns(_cell_facts(raw, present))
@@ -214,7 +227,9 @@ _AS_WRITTEN = ("name", "class")
 LONG_CELL_SHOWN = 100  # characters of an over-long cell kept in the results, to name it
 
 
-def _clean(cell: pl.Expr, key: str, *, has_non_ascii: bool, needs_trim: bool, may_be_long: bool) -> pl.Expr:
+def _clean(
+    cell: pl.Expr, key: str, say: _Wording, *, has_non_ascii: bool, needs_trim: bool, may_be_long: bool
+) -> pl.Expr:
     """Trimmed, empty text as null; NFKC on codes and numbers; an over-long cell cut to a stub.
 
     NFKC leaves ASCII unchanged, so it runs only on the cells that need it, and a plain
@@ -222,7 +237,8 @@ def _clean(cell: pl.Expr, key: str, *, has_non_ascii: bool, needs_trim: bool, ma
     """
     if may_be_long:  # marked with the length it had, for the rejection, and cut so nothing carries it further
         length = cell.str.len_chars()
-        stub = pl.format("{}… ({} characters)", cell.str.slice(0, LONG_CELL_SHOWN), length)
+        stub = say.words.catalog.expr("rejections.long_value", start=cell.str.slice(0, LONG_CELL_SHOWN),
+                                      characters=length)  # fmt: skip
         cell = pl.when(length > MAX_CELL_CHARS).then(stub).otherwise(cell)
     if not (needs_trim or (has_non_ascii and key not in _AS_WRITTEN)):
         return cell
@@ -243,19 +259,23 @@ def _with_missing_columns(frame: pl.DataFrame) -> pl.DataFrame:
 _UNREADABLE_KINDS = (Kind.ERROR, Kind.FORMULA, Kind.EMPTY_VALUE)
 
 
-def _cell_problems(raw: RawTable, columns: dict[str, int], labels: dict[str, str]) -> pl.DataFrame:
+def _cell_problems(raw: RawTable, columns: dict[str, int], labels: dict[str, str], say: _Wording) -> pl.DataFrame:
     """Cells of the mapped columns that cannot be read (see ``unreadable_cells``), and rows the
     reader could not split into cells. One row each."""
-    found = [_unreadable_rows(raw)] if raw.unreadable_rows is not None else []
-    return _as_rejections([*found, unreadable_cells(raw, columns, labels)])
+    found = [_unreadable_rows(raw, say)] if raw.unreadable_rows is not None else []
+    return _as_rejections([*found, unreadable_cells(raw, columns, labels, say.words.catalog)])
 
 
-def unreadable_cells(raw: RawTable, columns: Mapping[str, int], labels: Mapping[str, str]) -> pl.DataFrame:
+def unreadable_cells(
+    raw: RawTable, columns: Mapping[str, int], labels: Mapping[str, str], words: Catalog | None = None
+) -> pl.DataFrame:
     """Cells of the given columns (key -> table column) that hold an error, a formula never
     calculated, an empty value, or more text than a cell may: one row each (source_row, column,
-    value, reason), the column named by ``labels`` and the cell by its reference (E5).
+    value, reason), the column named by ``labels`` and the cell by its reference (E5), the reason
+    worded with ``words`` (the administrator's wording; default: English).
 
     The cohort's own columns are checked here, and so are a mock's answer columns and its key's."""
+    say = _Wording(AdminWords(words or english()))
     rows = raw.rows.select(raw.source_row_numbers())
     found = []
     for key, index in columns.items():
@@ -263,11 +283,12 @@ def unreadable_cells(raw: RawTable, columns: Mapping[str, int], labels: Mapping[
             continue
         if raw.kinds is not None:
             kind: pl.Expr | pl.Series = raw.kinds.get_column(f"k{index}")
-            cell = pl.format("cell {}{}", pl.lit(column_letters(raw.first_column + index)), "source_row")
+            cell = pl.format("{}{}", pl.lit(column_letters(raw.first_column + index)), "source_row")
+            where = say.words.catalog.expr("rejections.where_cell", column=labels[key], cell=cell)
         else:
-            kind, cell = pl.lit(None, pl.UInt8), pl.lit("the cell")
+            kind, where = pl.lit(None, pl.UInt8), say.words.catalog.expr("rejections.where_column", column=labels[key])
         frame = rows.with_columns(raw.rows.get_column(f"c{index}").alias("_text"), kind.alias("_kind"))
-        reason = _cell_reason(pl.format("row {}: {}: {}", "source_row", pl.lit(labels[key]), cell))
+        reason = _cell_reason(where, say)
         found.append(
             frame.filter(reason.is_not_null()).select(
                 "source_row",
@@ -287,43 +308,29 @@ def _may_hold_problems(raw: RawTable, index: int) -> bool:
     return bool(too_long) or bool(raw.kinds.get_column(f"k{index}").is_in(list(_UNREADABLE_KINDS)).any())
 
 
-def _cell_reason(where: pl.Expr) -> pl.Expr:
+def _cell_reason(where: pl.Expr, say: _Wording) -> pl.Expr:
     """Why the cell cannot be read, or null when it can."""
     kind, text = pl.col("_kind"), pl.col("_text")
     return (
         pl.when(kind == Kind.ERROR)
-        .then(
-            pl.format("{} shows the error {}; correct the cell (or the formula behind it) and run again", where, text)
-        )
+        .then(say.reason("cell_error", where=where, value=text))
         .when(kind == Kind.FORMULA)
-        .then(
-            pl.format(
-                "{} holds a formula ({}) whose result was never saved in the file; open the file in Excel or "
-                "LibreOffice, let it calculate, save it and run again",
-                where,
-                text,
-            )
-        )
+        .then(say.reason("cell_formula", where=where, value=text))
         .when(kind == Kind.EMPTY_VALUE)
-        .then(
-            pl.format(
-                "{} holds an empty value, which no spreadsheet program writes; open the file in Excel or "
-                "LibreOffice, save it and run again",
-                where,
-            )
-        )
+        .then(say.reason("cell_empty_value", where=where))
         .when(text.str.len_chars() > MAX_CELL_CHARS)
-        .then(pl.format(f"{{}} holds more than the {MAX_CELL_CHARS:,} characters a cell may hold; shorten it", where))
+        .then(say.reason("cell_too_long", where=where, limit=say.words.number(MAX_CELL_CHARS)))
     )
 
 
-def _unreadable_rows(raw: RawTable) -> pl.DataFrame:
+def _unreadable_rows(raw: RawTable, say: _Wording) -> pl.DataFrame:
+    """Rows the reader could not split into cells (a CSV line whose quotes do not pair up)."""
     assert raw.unreadable_rows is not None
     return raw.unreadable_rows.select(
         "source_row",
-        pl.lit("(the whole row)").alias("column"),
+        pl.lit(say.words.text("rejections.whole_row")).alias("column"),
         pl.lit(None, pl.String).alias("value"),
-        pl.format("row {}: {}", "source_row", "reason").alias("reason"),
+        say.reason("stray_quote", line=pl.col("line"), text=pl.col("text")).alias("reason"),
     )
 
 
@@ -481,17 +488,22 @@ def _whole(key: str) -> pl.Expr:
 
 
 def _rejections(
-    frame: pl.DataFrame, labels: dict[str, str], rules: Rules, cells: pl.DataFrame, scores_required: bool
+    frame: pl.DataFrame,
+    labels: dict[str, str],
+    rules: Rules,
+    cells: pl.DataFrame,
+    say: _Wording,
+    scores_required: bool = True,
 ) -> pl.DataFrame:
     """Every problem of every row, one row each, in spreadsheet order (``cells``: those of unreadable cells)."""
     problems = [
-        *_id_problems(labels),
-        *_level_problems(labels),
-        *[problem for key in SECTION_KEYS for problem in _section_problems(key, labels)],
-        *(_missing_column_problems(labels, rules) if scores_required else []),
-        *_total_problems(labels),
-        *[problem for part in BAND_PARTS for problem in _band_problems(part, labels)],
-        *_metadata_problems(labels),
+        *_id_problems(labels, say),
+        *_level_problems(labels, say),
+        *[problem for key in SECTION_KEYS for problem in _section_problems(key, labels, say)],
+        *(_missing_column_problems(labels, rules, say) if scores_required else []),
+        *_total_problems(labels, say),
+        *[problem for part in BAND_PARTS for problem in _band_problems(part, labels, say)],
+        *_metadata_problems(labels, say),
     ]
     # Every test runs over every row; the exact tests and the messages only over the few
     # rows that failed one (a duplicated id is among them with every row sharing it).
@@ -527,12 +539,27 @@ class Problem(NamedTuple):
     screen: pl.Expr | None = None
 
 
-def _row(message: str, *args: pl.Expr | str) -> pl.Expr:
-    """'row N: ' + the message, with {} filled from the expressions."""
-    return pl.format("row {}: " + message, pl.col("source_row"), *args)
+class _Wording:
+    """The rejection messages: an entry of the administrator's wording, filled row by row."""
+
+    def __init__(self, words: AdminWords) -> None:
+        self.words = words
+
+    def reason(self, entry: str, **values: pl.Expr | object) -> pl.Expr:
+        """'row N: ' + the entry, its values taken from each row's columns (polars expressions)."""
+        problem = self.words.catalog.expr(f"rejections.{entry}", **values)
+        return self.words.catalog.expr("rejections.row", row=pl.col("source_row"), problem=problem)
+
+    def section(self, key: str) -> str:
+        """A section in words: 'Listening', '聴解' (never our key)."""
+        return self.words.section(key)
+
+    def column(self, key: str, labels: dict[str, str]) -> str:
+        """A column as the file wrote it, or in our words when the file has no such column."""
+        return labels.get(key) or self.words.text(f"columns.{key}")
 
 
-def _id_problems(labels: dict[str, str]) -> list[Problem]:
+def _id_problems(labels: dict[str, str], say: _Wording) -> list[Problem]:
     label = labels["candidate_id"]
     others = (
         pl.col("source_row")
@@ -548,41 +575,31 @@ def _id_problems(labels: dict[str, str]) -> list[Problem]:
     # Equal ids have equal hashes, and comparing hashes is a few times faster than comparing text.
     may_be_duplicate = given & pl.col("candidate_id").hash().is_duplicated()
     return [
-        Problem(
-            pl.col("candidate_id").is_null(),
-            label,
-            "candidate_id",
-            _row(f"{label} is empty; give every candidate an id, or delete the row"),
-        ),
+        Problem(pl.col("candidate_id").is_null(), label, "candidate_id", say.reason("id_empty", column=label)),
         Problem(
             is_duplicate,
             label,
             "candidate_id",
-            _row(
-                f"{label} '{{}}' is also on row(s) {{}}; each candidate needs a unique id: "
-                "correct it or delete the repeated row",
-                "candidate_id",
-                others,
-            ),
+            say.reason("id_repeated", column=label, value=pl.col("candidate_id"), rows=others),
             may_be_duplicate,
         ),
     ]
 
 
-def _level_problems(labels: dict[str, str]) -> list[Problem]:
-    label = labels["level"]
+def _level_problems(labels: dict[str, str], say: _Wording) -> list[Problem]:
+    label, levels = labels["level"], say.words.levels()
     return [
-        Problem(pl.col("level").is_null(), label, "level", _row(f"{label} is empty; write N1, N2, N3, N4 or N5")),
+        Problem(pl.col("level").is_null(), label, "level", say.reason("level_empty", column=label, levels=levels)),
         Problem(
             pl.col("level").is_not_null() & pl.col("_level").is_null(),
             label,
             "level",
-            _row(f"{label} '{{}}' is not a JLPT level; write N1, N2, N3, N4 or N5", "level"),
+            say.reason("level_unknown", column=label, value=pl.col("level"), levels=levels),
         ),
     ]
 
 
-def _number_problems(key: str, label: str, *, only_if: pl.Expr | None = None) -> list[Problem]:
+def _number_problems(key: str, label: str, say: _Wording, *, only_if: pl.Expr | None = None) -> list[Problem]:
     """Text that is not a number, dates, and numbers not written as whole ones.
 
     A cell that cannot be read at all (an error, a formula never calculated) is named by
@@ -591,29 +608,20 @@ def _number_problems(key: str, label: str, *, only_if: pl.Expr | None = None) ->
     readable = ~_absent(key) & pl.col(key).is_not_null() & _not_a_cell_problem(key)
     given = readable if only_if is None else readable & only_if
     number, date = _num(key), pl.col(f"{key}__date")
+    value = {"column": label, "value": pl.col(key)}
     return [
-        Problem(
-            given & number.is_null() & ~date,
-            label,
-            key,
-            _row(f"{label} '{{}}' is not a number; write a whole number, or leave it blank if absent", key),
-        ),
-        Problem(
-            given & date,
-            label,
-            key,
-            _row(f"{label} '{{}}' is a date, not a number; format the cell as a number and type the score", key),
-        ),
+        Problem(given & number.is_null() & ~date, label, key, say.reason("not_a_number", **value)),
+        Problem(given & date, label, key, say.reason("is_a_date", **value)),
         Problem(
             given & number.is_not_null() & ~_whole(key),
             label,
             key,
-            _row(f"{label} '{{}}' is not a whole number; scaled scores and counts are integers", key),
+            say.reason("not_whole", column=label, value=pl.col(key)),
         ),
     ]
 
 
-def _section_problems(key: str, labels: dict[str, str]) -> list[Problem]:
+def _section_problems(key: str, labels: dict[str, str], say: _Wording) -> list[Problem]:
     if key not in labels:
         return []
     label = labels[key]
@@ -622,42 +630,23 @@ def _section_problems(key: str, labels: dict[str, str]) -> list[Problem]:
     whole = number.is_not_null() & _whole(key)
     not_a_section = known_level & maximum.is_null() & ~_absent(key)
     out_of_range = known_level & maximum.is_not_null() & whole & ((number < 0) | (number > maximum))
+    row_values = {"column": label, "value": pl.col(key), "level": pl.col("_level")}
     return [
-        *_number_problems(key, label, only_if=~not_a_section),
-        Problem(
-            not_a_section,
-            label,
-            key,
-            _row(
-                f"{label} '{{}}' is given but {{}} has no {key} section; "
-                "move the score to the right column or clear the cell",
-                key,
-                "_level",
-            ),
-        ),
-        Problem(
-            out_of_range,
-            label,
-            key,
-            _row(f"{label} {{}} is outside 0-{{}} for {{}}; check the score", key, maximum, "_level"),
-        ),
+        *_number_problems(key, label, say, only_if=~not_a_section),
+        Problem(not_a_section, label, key, say.reason("not_a_section", **row_values, section=say.section(key))),
+        Problem(out_of_range, label, key, say.reason("out_of_range", **row_values, maximum=maximum)),
     ]
 
 
-def _missing_column_problems(labels: dict[str, str], rules: Rules) -> list[Problem]:
-    """Rows whose level needs a section column the file does not have."""
+def _missing_column_problems(labels: dict[str, str], rules: Rules, say: _Wording) -> list[Problem]:
+    """Rows whose level needs a section column the file does not have (named in words: the file has no name for it)."""
     problems: list[Problem] = []
     for level in LEVELS:
         for key in rules.level(level).section_keys:
             if key not in labels:
-                problems.append(
-                    Problem(
-                        pl.col("_level") == level,
-                        key,
-                        "level",
-                        _row(f"{level} needs a {key} score but the file has no {key} column; add it"),
-                    )
-                )
+                section = say.section(key)
+                reason = say.reason("no_column", level=level, section=section)
+                problems.append(Problem(pl.col("_level") == level, section, "level", reason))
     return problems
 
 
@@ -667,7 +656,7 @@ def _section_sum() -> pl.Expr:
     ).cast(pl.Int64, strict=False)
 
 
-def _total_problems(labels: dict[str, str]) -> list[Problem]:
+def _total_problems(labels: dict[str, str], say: _Wording) -> list[Problem]:
     if "total" not in labels:
         return []
     label = labels["total"]
@@ -677,65 +666,24 @@ def _total_problems(labels: dict[str, str]) -> list[Problem]:
     total = _num("total")
     compare = pl.col("_level").is_not_null() & all_sections_given & total.is_not_null() & _whole("total")
     return [
-        *_number_problems("total", label),
+        *_number_problems("total", label, say),
         Problem(
             compare & (total != _section_sum()),
             label,
             "total",
-            _row(
-                f"{label} {{}} does not equal the sum of the sections ({{}}); correct the total or the section scores",
-                "total",
-                _section_sum(),
-            ),
+            say.reason("total_differs", column=label, value=pl.col("total"), sum=_section_sum()),
         ),
     ]
 
 
-def _band_problems(part: str, labels: dict[str, str]) -> list[Problem]:
+def _band_problems(part: str, labels: dict[str, str], say: _Wording) -> list[Problem]:
     correct_key, questions_key = f"{part}_correct", f"{part}_questions"
     problems: list[Problem] = []
     for key in (correct_key, questions_key):
         if key in labels:
-            problems += _number_problems(key, labels[key])
-    correct, questions = _num(correct_key), _num(questions_key)
-    c_label, q_label = labels.get(correct_key, correct_key), labels.get(questions_key, questions_key)
-    counts_given = correct_key in labels or questions_key in labels
-    problems += (
-        []
-        if not counts_given
-        else [
-            Problem(
-                correct.is_not_null() & questions.is_null(),
-                c_label,
-                correct_key,
-                _row(f"{c_label} is given without {q_label}; give both counts, or neither"),
-            ),
-            Problem(
-                questions.is_not_null() & correct.is_null(),
-                q_label,
-                questions_key,
-                _row(f"{q_label} is given without {c_label}; give both counts, or neither"),
-            ),
-            Problem(
-                questions.is_not_null() & (questions <= 0),
-                q_label,
-                questions_key,
-                _row(f"{q_label} {{}} must be at least 1", questions_key),
-            ),
-            Problem(
-                correct.is_not_null() & (correct < 0),
-                c_label,
-                correct_key,
-                _row(f"{c_label} {{}} cannot be negative", correct_key),
-            ),
-            Problem(
-                correct.is_not_null() & (questions > 0) & (correct > questions),
-                c_label,
-                correct_key,
-                _row(f"{c_label} {{}} is more than {q_label} {{}}; check the counts", correct_key, questions_key),
-            ),
-        ]
-    )
+            problems += _number_problems(key, labels[key], say)
+    if correct_key in labels or questions_key in labels:
+        problems += _count_problems(correct_key, questions_key, labels, say)
     band_key = f"{part}_band"
     if band_key in labels:
         letter = pl.col(band_key).str.to_uppercase()
@@ -744,13 +692,52 @@ def _band_problems(part: str, labels: dict[str, str]) -> list[Problem]:
                 pl.col(band_key).is_not_null() & ~letter.is_in(["A", "B", "C"]),
                 labels[band_key],
                 band_key,
-                _row(f"{labels[band_key]} '{{}}' is not a band; write A, B or C", band_key),
+                say.reason("band_unknown", column=labels[band_key], value=pl.col(band_key)),
             )
         )
     return problems
 
 
-def _metadata_problems(labels: dict[str, str]) -> list[Problem]:
+def _count_problems(correct_key: str, questions_key: str, labels: dict[str, str], say: _Wording) -> list[Problem]:
+    """A band's raw counts: both or neither, at least one question, never more right than asked."""
+    correct, questions = _num(correct_key), _num(questions_key)
+    c_label, q_label = say.column(correct_key, labels), say.column(questions_key, labels)
+    c_value, q_value = pl.col(correct_key), pl.col(questions_key)
+    return [
+        Problem(
+            correct.is_not_null() & questions.is_null(),
+            c_label,
+            correct_key,
+            say.reason("count_alone", column=c_label, other=q_label),
+        ),
+        Problem(
+            questions.is_not_null() & correct.is_null(),
+            q_label,
+            questions_key,
+            say.reason("count_alone", column=q_label, other=c_label),
+        ),
+        Problem(
+            questions.is_not_null() & (questions <= 0),
+            q_label,
+            questions_key,
+            say.reason("no_questions", column=q_label, value=q_value),
+        ),
+        Problem(
+            correct.is_not_null() & (correct < 0),
+            c_label,
+            correct_key,
+            say.reason("negative_count", column=c_label, value=c_value),
+        ),
+        Problem(
+            correct.is_not_null() & (questions > 0) & (correct > questions),
+            c_label,
+            correct_key,
+            say.reason("too_many_correct", column=c_label, value=c_value, other=q_label, other_value=q_value),
+        ),
+    ]
+
+
+def _metadata_problems(labels: dict[str, str], say: _Wording) -> list[Problem]:
     if "region" not in labels:
         return []
     label = labels["region"]
@@ -759,7 +746,7 @@ def _metadata_problems(labels: dict[str, str]) -> list[Problem]:
             pl.col("region").is_not_null() & pl.col("_region").is_null(),
             label,
             "region",
-            _row(f"{label} '{{}}' is not domestic or overseas (国内/海外); correct it or leave it blank", "region"),
+            say.reason("region_unknown", column=label, value=pl.col("region")),
         )
     ]
 

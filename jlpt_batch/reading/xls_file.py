@@ -8,8 +8,17 @@ from __future__ import annotations
 from pathlib import Path
 from typing import Any
 
-from jlpt_batch.errors import InputUnreadableError, SheetNotFoundError
-from jlpt_batch.reading.cells import MAX_CELL_CHARS, CellSink, Kind, SheetCells, check_merges
+from jlpt_batch.errors import InputUnreadableError
+from jlpt_batch.reading.cells import (
+    MAX_CELL_CHARS,
+    CellSink,
+    Kind,
+    SheetCells,
+    Where,
+    check_merges,
+    sheet_not_found,
+    sheet_where,
+)
 from jlpt_batch.reading.numfmt import format_number, is_date_format
 from jlpt_batch.reading.table import first_line
 
@@ -21,22 +30,18 @@ def read_xls(path: Path, sheet: str | None) -> SheetCells:
     try:
         book = xlrd.open_workbook(str(path), formatting_info=True, on_demand=True, ragged_rows=True)
     except Exception as error:  # xlrd reports damage with many exception types
-        raise InputUnreadableError(
-            f"{path.name} cannot be read as an Excel 97-2003 workbook ({first_line(error)}): it is damaged or "
-            "password-protected; open it in Excel, remove any password and save it as .xlsx"
-        ) from None
+        raise InputUnreadableError("errors.xls_unreadable", file=path.name, detail=first_line(error)) from None
     try:
         names = book.sheet_names()
         if sheet is not None and sheet not in names:
-            listing = ", ".join(repr(name) for name in names)
-            raise SheetNotFoundError(f"sheet {sheet!r} not found in {path.name}; sheets are: {listing}")
+            raise sheet_not_found(sheet, path.name, names)
         name = sheet if sheet is not None else names[0]
-        return _cells(book, book.sheet_by_name(name), f"{path.name}, sheet {name!r}")
+        return _cells(book, book.sheet_by_name(name), sheet_where(path.name, name))
     finally:
         book.release_resources()
 
 
-def _cells(book: Any, worksheet: Any, where: str) -> SheetCells:
+def _cells(book: Any, worksheet: Any, where: Where) -> SheetCells:
     import xlrd
 
     codes = {key: fmt.format_str for key, fmt in book.format_map.items()}

@@ -14,7 +14,7 @@ import zipfile
 from collections.abc import Iterator
 from pathlib import Path
 
-from jlpt_batch.errors import InputUnreadableError, SheetNotFoundError
+from jlpt_batch.messages import message
 from jlpt_batch.reading.cells import (
     MAX_CELL_CHARS,
     MAX_COLUMN,
@@ -24,8 +24,12 @@ from jlpt_batch.reading.cells import (
     Kind,
     Merge,
     SheetCells,
+    Where,
     check_merges,
+    damaged,
     read_part,
+    sheet_not_found,
+    sheet_where,
 )
 from jlpt_batch.reading.numfmt import builtin_format, format_number, is_date_format
 
@@ -103,9 +107,7 @@ def read_xlsb(path: Path, sheet: str | None) -> SheetCells:
         with zipfile.ZipFile(path) as archive:
             return _read(archive, path.name, sheet)
     except (zipfile.BadZipFile, EOFError, KeyError, _Damaged, IndexError, struct.error) as error:
-        raise InputUnreadableError(
-            f"{path.name} is damaged or incomplete ({type(error).__name__}); open it in Excel and save it again"
-        ) from None
+        raise damaged(path.name, type(error).__name__) from None
 
 
 def _read(archive: zipfile.ZipFile, name: str, sheet: str | None) -> SheetCells:
@@ -114,9 +116,8 @@ def _read(archive: zipfile.ZipFile, name: str, sheet: str | None) -> SheetCells:
     targets = _targets(archive, name)
     chosen = sheets[0] if sheet is None and sheets else next((s for s in sheets if s[0] == sheet), None)
     if chosen is None:
-        listing = ", ".join(repr(title) for title, _ in sheets)
-        raise SheetNotFoundError(f"sheet {sheet!r} not found in {name}; sheets are: {listing}")
-    where = f"{name}, sheet {chosen[0]!r}"
+        raise sheet_not_found(str(sheet), name, [title for title, _ in sheets])
+    where = sheet_where(name, chosen[0])
     formats = _formats(archive, name)
     strings = _strings(archive, name)
     data = read_part(archive, targets.get(chosen[1], "xl/worksheets/sheet1.bin"), where)
@@ -178,7 +179,7 @@ def _strings(archive: zipfile.ZipFile, where: str) -> list[str]:
 
 
 def _sheet(
-    data: bytes, sink: CellSink, formats: list[str], strings: list[str], date1904: bool, where: str
+    data: bytes, sink: CellSink, formats: list[str], strings: list[str], date1904: bool, where: Where
 ) -> list[Merge]:
     merges: list[Merge] = []
     row, col = -1, -1
@@ -186,7 +187,7 @@ def _sheet(
         if record_type == ROW_HEADER:
             row, col = _U32(data, start)[0], -1
             if row >= MAX_ROW:
-                raise InputUnreadableError(f"{where} is damaged (a row beyond {MAX_ROW:,}); save it again in Excel")
+                raise damaged(where, message("damage.row_beyond", last=MAX_ROW))
         elif record_type == MERGE_CELL:
             top, bottom, left, right = struct.unpack_from("<4I", data, start)
             merges.append((top + 1, left + 1, bottom + 1, right + 1))
@@ -197,7 +198,7 @@ def _sheet(
             else:
                 col, style, value_at = _U32(data, start)[0], _U32(data, start + 4)[0] & 0xFFFFFF, start + 8
             if row < 0 or col >= MAX_COLUMN:
-                raise InputUnreadableError(f"{where} is damaged (a cell outside the sheet); save it again in Excel")
+                raise damaged(where, message("damage.cell_outside"))
             code = formats[style] if style < len(formats) else "General"
             found = _cell(short or record_type, data, value_at, code, strings, date1904)
             if found is not None:

@@ -17,7 +17,8 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from xml.parsers.expat import ParserCreate
 
-from jlpt_batch.errors import InputUnreadableError, SheetNotFoundError
+from jlpt_batch.errors import InputUnreadableError
+from jlpt_batch.messages import message
 from jlpt_batch.reading.cells import (
     MAX_CELL_CHARS,
     MAX_COLUMN,
@@ -28,9 +29,13 @@ from jlpt_batch.reading.cells import (
     Kind,
     Merge,
     SheetCells,
+    Where,
     check_merges,
+    damaged,
     open_part,
     parse_xml,
+    sheet_not_found,
+    sheet_where,
 )
 from jlpt_batch.reading.numfmt import builtin_format, format_number, is_date_format
 
@@ -55,15 +60,13 @@ def read_xlsx(path: Path, sheet: str | None) -> SheetCells:
         with zipfile.ZipFile(path) as archive:
             return _read(archive, path.name, sheet)
     except (zipfile.BadZipFile, EOFError, zipfile.LargeZipFile, NotImplementedError) as error:
-        raise InputUnreadableError(
-            f"{path.name} is damaged or incomplete ({error}); open it in Excel and save it again"
-        ) from None
+        raise damaged(path.name, message("damage.bad_archive", detail=str(error))) from None
 
 
 def _read(archive: zipfile.ZipFile, name: str, sheet: str | None) -> SheetCells:
     book = _workbook(archive, name)
     sheet_name, member = _chosen_sheet(book, sheet, name)
-    where = f"{name}, sheet {sheet_name!r}"
+    where = sheet_where(name, sheet_name)
     formats = _cell_formats(archive, book, name)
     strings = _shared_strings(archive, book.strings_part, name)
     sink = CellSink(where)
@@ -73,16 +76,14 @@ def _read(archive: zipfile.ZipFile, name: str, sheet: str | None) -> SheetCells:
     return SheetCells(sink.frame(), check_merges(merges, where), sheet_name)
 
 
-def _member(archive: zipfile.ZipFile, wanted: str, where: str) -> str:
+def _member(archive: zipfile.ZipFile, wanted: str, where: Where) -> str:
     """The zip member of that name, matched without regard to case as Excel does."""
     names = archive.namelist()
     if wanted in names:
         return wanted
     found = next((n for n in names if n.lower() == wanted.lower()), None)
     if found is None:
-        raise InputUnreadableError(
-            f"{where} is damaged or incomplete ({wanted} is missing); open it in Excel and save it again"
-        )
+        raise damaged(where, message("damage.missing_part", part=wanted))
     return found
 
 
@@ -146,13 +147,12 @@ def _workbook(archive: zipfile.ZipFile, where: str) -> _Workbook:
 def _chosen_sheet(book: _Workbook, sheet: str | None, where: str) -> tuple[str, str]:
     worksheets = [(name, member) for name, member in book.sheets if member]
     if not worksheets:
-        raise InputUnreadableError(f"{where} has no worksheet; open it in Excel and check it holds the cohort")
+        raise InputUnreadableError("errors.no_worksheet", where=where, program=message("errors.in_excel"))
     if sheet is None:
         return worksheets[0]
     chosen = next((entry for entry in worksheets if entry[0] == sheet), None)
     if chosen is None:
-        listing = ", ".join(repr(name) for name, _ in worksheets)
-        raise SheetNotFoundError(f"sheet {sheet!r} not found in {where}; sheets are: {listing}")
+        raise sheet_not_found(sheet, where, [name for name, _ in worksheets])
     return chosen
 
 
@@ -299,22 +299,23 @@ class _SheetParser:
         strings: list[str],
         formats: list[tuple[Formatter, bool]],
         distrust_formulas: bool,
-        where: str,
+        where: Where,
     ) -> None:
         self.sink, self.strings, self.formats, self.where = sink, strings, formats, where
         self.distrust_formulas = distrust_formulas
         self.merges: list[Merge] = []
 
-    def damaged(self, what: str) -> InputUnreadableError:
-        return InputUnreadableError(f"{self.where} is damaged ({what}); open it in Excel and save it again")
+    def damaged(self, what: str, /, **values: object) -> InputUnreadableError:
+        """The error of a damaged worksheet: ``what`` names the entry damage.<what> saying how."""
+        return damaged(self.where, message(f"damage.{what}", **values))
 
     def reference(self, text: str) -> tuple[int, int]:
         match = _REFERENCE.match(text)
         if not match:
-            raise self.damaged(f"the cell reference {text[:20]!r} is not one")
+            raise self.damaged("bad_reference", reference=text[:20])
         row, col = int(match.group(2)), column_number(match.group(1))
         if not (1 <= row <= MAX_ROW and 1 <= col <= MAX_COLUMN):
-            raise self.damaged(f"the cell reference {text!r} lies outside any worksheet")
+            raise self.damaged("reference_outside", reference=text)
         return row, col
 
     def parse(self, stream: CappedStream) -> list[Merge]:
@@ -359,12 +360,12 @@ class _SheetParser:
                     if found is None:
                         found = column_of[letters] = self.reference(ref)[1]
                     if found <= col or ref[len(letters) :] != row_text:
-                        raise damaged(f"cell {ref} is written twice, out of order or outside row {row}")
+                        raise damaged("cell_twice", cell=ref, row=str(row))
                     col = found
                 else:
                     col += 1
                     if col > MAX_COLUMN:
-                        raise damaged(f"row {row} has more than {MAX_COLUMN:,} cells")
+                        raise damaged("row_too_wide", row=str(row), columns=MAX_COLUMN)
                 cell_type = attributes.get("t", "n")
                 style = style_of.get(attributes.get("s", "0"), general)
                 value = formula = inline = None
@@ -374,7 +375,7 @@ class _SheetParser:
                 number = attributes.get("r")
                 new = int(number) if number and number.isdigit() else row + 1
                 if not row < new <= MAX_ROW:
-                    raise damaged(f"row {new} comes after row {row} or lies beyond row {MAX_ROW:,}")
+                    raise damaged("row_order", row=str(new), previous=str(row), last=MAX_ROW)
                 row, col, row_text = new, 0, str(new)
             elif kind == _F:
                 collecting, formula = 2, ""
@@ -420,7 +421,7 @@ class _SheetParser:
                 kind, shown = Kind.FORMULA, "=" + formula[:MAX_FORMULA_CHARS]
             elif cell_type == "s" and raw:
                 if not raw.isdigit() or int(raw) >= string_count:
-                    raise damaged(f"a cell in row {row} points at a shared string that does not exist")
+                    raise damaged("no_shared_string", row=str(row))
                 kind, shown = text_kind, strings[int(raw)]
             elif raw is None:
                 if cell_type != "inlineStr" or inline is None:
@@ -434,7 +435,7 @@ class _SheetParser:
                     try:
                         number, shown = float(raw), show(raw)
                     except (ValueError, OverflowError):
-                        raise damaged(f"a number cell in row {row} holds {raw[:40]!r}") from None
+                        raise damaged("bad_number", row=str(row), value=raw[:40]) from None
                     kind = date_kind if is_date else number_kind
             else:
                 kind, shown = _other_kind(cell_type, raw)

@@ -10,10 +10,11 @@ from jlpt_batch.outputs.output import Output
 
 if TYPE_CHECKING:
     from jlpt_batch.contract import CohortRun
+    from jlpt_batch.messages import Message
     from jlpt_batch.settings import Settings
 
 
-def _write(run: CohortRun, folder: Path, settings: Settings) -> Sequence[str]:
+def _write(run: CohortRun, folder: Path, settings: Settings) -> Sequence[Message]:
     from jlpt_batch.outputs.sheets.stage import write_sheets
 
     return write_sheets(run, folder, settings).warnings

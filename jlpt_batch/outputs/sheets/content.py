@@ -7,8 +7,7 @@ filled with this student's own numbers, sections and dates.
 from __future__ import annotations
 
 import re
-from collections import Counter
-from collections.abc import Iterable, Mapping, Sequence
+from collections.abc import Iterable, Mapping
 from typing import Any
 
 from jlpt_batch.contract import Outcome
@@ -32,53 +31,6 @@ def build_sheet(row: Mapping[str, Any], context: SheetContext) -> SheetModel:
     model = _SheetWriter(catalog, context, Student.from_row(row, context.rules)).model()
     questions = context.mock_questions.get(row["level"], ())
     return with_mock_answers(model, row, catalog, questions)  # a marked mock: estimates, questions to review
-
-
-def build_cover(
-    class_name: str | None,
-    rows: Sequence[Mapping[str, Any]],
-    context: SheetContext,
-    part: tuple[int, int] = (1, 1),
-    first_number: int = 1,
-) -> CoverModel:
-    """The teacher's cover page of a class bundle (or of part k of n of it), in the run's default language."""
-    words = Words(context.wording.catalog(context.default_lang))
-    students = [Student.from_row(row, context.rules) for row in rows]
-    outcomes = Counter(student.outcome for student in students)
-    text = words.text
-    title = text("cover.title", class_name=class_name) if class_name else text("cover.title_no_class")
-    return CoverModel(
-        lang=context.default_lang,
-        title=title if part[1] == 1 else f"{title} ({part[0]}/{part[1]})",
-        subtitle=_cover_subtitle(words, context),
-        headings=tuple(
-            text(f"cover.heading_{name}") for name in ("number", "candidate", "name", "level", "result", "total")
-        ),
-        rows=tuple(
-            _cover_row(number, student, words, context.exam.is_mock)
-            for number, student in enumerate(students, start=first_number)
-        ),
-        summary=text(
-            "cover.summary",
-            students=words.count("student", len(students)),
-            passed=outcomes[Outcome.PASSED],
-            not_passed=outcomes[Outcome.NOT_PASSED],
-            not_scored=outcomes[Outcome.NOT_SCORED],
-        ),
-    )
-
-
-def _cover_subtitle(words: Words, context: SheetContext) -> str:
-    exam, date = words.exam_title(context.exam), words.date(context.as_of)
-    if context.school:
-        return words.text("cover.subtitle", school=context.school, exam=exam, date=date)
-    return words.text("cover.subtitle_no_school", exam=exam, date=date)
-
-
-def _cover_row(number: int, student: Student, words: Words, mock: bool) -> tuple[str, ...]:
-    total = ABSENT_MARK if student.total is None else str(student.total)
-    result = words.result(student.outcome, mock=mock)
-    return (str(number), student.candidate_id, student.name, student.level, result, total)
 
 
 class _SheetWriter:

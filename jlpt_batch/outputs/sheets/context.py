@@ -11,10 +11,13 @@ from collections.abc import Iterable, Mapping
 from dataclasses import dataclass, field
 from typing import Any
 
+from jlpt_batch.admin_wording import admin_catalog, english
 from jlpt_batch.exams import Exam, NextSittings, Registration, next_sittings
+from jlpt_batch.messages import Message, counted, message
 from jlpt_batch.outputs.sheets.wording import FALLBACK_LANG, Wording, load_wording
 from jlpt_batch.rules import TOTAL_MAX, Rules, load_rules
 from jlpt_batch.settings import Settings
+from jlpt_batch.wording import Catalog
 
 
 @dataclass(frozen=True)
@@ -37,7 +40,9 @@ class SheetContext:
     percentiles: Mapping[str, Mapping[str, Mapping[int, float]]] = field(default_factory=dict)
     # a mock marked against its key: each level's questions in key order, as (item, part)
     mock_questions: Mapping[str, tuple[tuple[str, str], ...]] = field(default_factory=dict)
-    warnings: tuple[str, ...] = ()
+    warnings: tuple[Message, ...] = ()
+    admin: Catalog = field(default_factory=english)  # the administrator's wording: the teachers' covers speak it
+    workbook_written: bool = True  # a cover can send the teacher to the workbook's Rejected tab
 
 
 def make_context(settings: Settings) -> SheetContext:
@@ -46,7 +51,7 @@ def make_context(settings: Settings) -> SheetContext:
     warnings = list(wording.warnings)
     default_lang = _available(settings.lang, wording)
     if default_lang is None:
-        warnings.append(f"no wording for language '{settings.lang}'; sheets use English ({FALLBACK_LANG})")
+        warnings.append(message("sheets.no_language", lang=settings.lang))
         default_lang = FALLBACK_LANG
     exam = settings.effective_exam
     rules = load_rules()
@@ -66,6 +71,8 @@ def make_context(settings: Settings) -> SheetContext:
         national_label=label,
         percentiles=table,
         warnings=tuple(warnings),
+        admin=admin_catalog(settings.admin_lang, settings.templates_dir),
+        workbook_written=settings.writes("workbook"),
     )
 
 
@@ -92,11 +99,13 @@ def sheet_language(row: Mapping[str, Any], context: SheetContext) -> str:
     return _available(row.get("language"), context.wording) or context.default_lang
 
 
-def language_warnings(languages: Iterable[str | None], context: SheetContext) -> tuple[str, ...]:
+def language_warnings(languages: Iterable[str | None], context: SheetContext) -> tuple[Message, ...]:
     """One warning per language asked for in the data that has no wording (sheets fall back)."""
     counts = Counter(str(lang).strip() for lang in languages if lang and str(lang).strip())
     return tuple(
-        f"no wording for language '{lang}' ({count} student(s)); their sheets use '{context.default_lang}'"
+        message(
+            "sheets.language_of_students", lang=lang, students=counted("student", count), default=context.default_lang
+        )
         for lang, count in sorted(counts.items())
         if _available(lang, context.wording) is None
     )

@@ -1,4 +1,5 @@
-"""Drawing a SheetModel on one page, and a CoverModel, with reportlab canvas primitives.
+"""Drawing a SheetModel on one page with reportlab canvas primitives, and a class's bundle
+(the cover is drawn by ``cover_draw``).
 
 Canvas calls rather than Platypus or reportlab.graphics charts: measured here they
 are 1.5-2x and +15 ms a page slower. Everything is greyscale and every distinction
@@ -13,7 +14,6 @@ from reportlab import rl_config
 rl_config.invariant = 1  # byte-identical PDFs; must be set before other reportlab imports
 rl_config.useA85 = 0  # binary streams: ASCII85 makes files larger and costs ~1 ms a file
 
-import re  # noqa: E402
 from collections.abc import Sequence  # noqa: E402
 from dataclasses import dataclass  # noqa: E402
 from typing import BinaryIO  # noqa: E402
@@ -388,97 +388,6 @@ def _draw_block_item(pen: Pen, item: _BlockItem, size: float, frame: Frame, y: f
         pen.draw(frame.left + 8, y - size, item.line, size)
 
 
-# --- the cover of a class bundle -------------------------------------------------------------
-
-COVER_ROW = 15.0
-COVER_SIZE = 9.5
-_NUMERIC = re.compile(r"[\d*.,+\-/ ]*")
-
-
-def _column_widths(pen: Pen, cover: CoverModel, width: float) -> list[float]:
-    """Each column as wide as its widest cell; if too wide, the widest column gives way."""
-    natural = [pen.width(heading, 8, bold=True) + 12 for heading in cover.headings]
-    for row in cover.rows:
-        for index, cell in enumerate(row[: len(natural)]):
-            natural[index] = max(natural[index], pen.width(cell, COVER_SIZE) + 12)
-    excess = sum(natural) - width
-    if excess > 0:
-        widest = natural.index(max(natural))
-        natural[widest] = max(natural[widest] - excess, 40.0)
-    return natural
-
-
-def _cover_pages(cover: CoverModel, frame: Frame) -> list[tuple[tuple[str, ...], ...]]:
-    """The rows of each cover page: the first page also carries the title and summary."""
-    first = int((frame.height_below(120) - 30) // COVER_ROW)
-    later = int((frame.height_below(50) - 30) // COVER_ROW)
-    rows, pages = list(cover.rows), []
-    pages.append(tuple(rows[:first]))
-    rows = rows[first:]
-    while rows:
-        pages.append(tuple(rows[:later]))
-        rows = rows[later:]
-    return pages
-
-
-def draw_cover(canvas: Canvas, cover: CoverModel, paper: str) -> int:
-    """Draw the teacher's cover (as many pages as the list needs); returns the pages drawn."""
-    pen = Pen(canvas, cover.lang)
-    frame = page_frame(paper)
-    widths = _column_widths(pen, cover, frame.width)
-    numeric = [_is_numeric_column(cover, index) for index in range(len(cover.headings))]
-    pages = _cover_pages(cover, frame)
-    for number, rows in enumerate(pages, start=1):
-        y = _cover_title(pen, cover, frame, full=number == 1)
-        y = _cover_row(pen, cover.headings, widths, numeric, frame.left, y, bold=True)
-        _rule(canvas, frame.left, frame.left + sum(widths), y, 0.8)
-        for index, row in enumerate(rows):
-            if index % 2:
-                _shade(canvas, frame.left, y - COVER_ROW, sum(widths), COVER_ROW)
-            y = _cover_row(pen, row, widths, numeric, frame.left, y, bold=False)
-        if len(pages) > 1:
-            pen.text(frame.right, frame.bottom, f"{number} / {len(pages)}", 8, align="right")
-        pen.finish_page()
-        canvas.showPage()
-    return len(pages)
-
-
-def _is_numeric_column(cover: CoverModel, index: int) -> bool:
-    cells = [row[index] for row in cover.rows if index < len(row)]
-    return bool(cells) and all(_NUMERIC.fullmatch(cell) for cell in cells)
-
-
-def _cover_title(pen: Pen, cover: CoverModel, frame: Frame, full: bool) -> float:
-    y = frame.top - 18
-    pen.draw(frame.left, y, pen.fit(cover.title, frame.width, 18, bold=True), 18)
-    if not full:
-        return y - 20
-    pen.draw(frame.left, y - 20, pen.fit(cover.subtitle, frame.width, 10), 10)
-    pen.draw(frame.left, y - 40, pen.fit(cover.summary, frame.width, 11, bold=True), 11)
-    return y - 60
-
-
-def _cover_row(
-    pen: Pen,
-    cells: Sequence[str],
-    widths: Sequence[float],
-    numeric: Sequence[bool],
-    left: float,
-    top: float,
-    bold: bool,
-) -> float:
-    size = 8.0 if bold else COVER_SIZE
-    x = left
-    for cell, width, right_aligned in zip(cells, widths, numeric, strict=True):
-        line = pen.fit(cell, width - 12, size, bold)
-        if right_aligned:
-            pen.draw(x + width - 6, top - 11, line, size, "right")
-        else:
-            pen.draw(x + 6, top - 11, line, size)
-        x += width
-    return top - COVER_ROW
-
-
 # --- files ------------------------------------------------------------------------------------
 
 
@@ -500,6 +409,8 @@ class Bundle:
     def __init__(self, target: str | BinaryIO, cover: CoverModel, paper: str, duplex: bool) -> None:
         self.paper = paper
         self.duplex = duplex
+        from jlpt_batch.outputs.sheets.cover_draw import draw_cover  # it draws with this module's helpers
+
         self.canvas = new_canvas(target, paper, cover.lang, cover.title, "")
         self._pad_after(draw_cover(self.canvas, cover, paper))
 

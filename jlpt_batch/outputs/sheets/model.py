@@ -67,11 +67,14 @@ class SheetModel:
 
 @dataclass(frozen=True)
 class CoverModel:
-    """The teacher's cover page at the front of a class bundle."""
+    """The teacher's cover page at the front of a class bundle, in the administrator's language."""
 
     lang: str
     title: str  # e.g. "Class 2A: feedback sheets"
     subtitle: str  # school, exam, date of issue
-    headings: tuple[str, ...]  # e.g. No., candidate no., name, level, result, total
+    headings: tuple[str, ...]  # e.g. No., candidate no., name, level, result, total, why
     rows: tuple[tuple[str, ...], ...]
     summary: str  # e.g. "24 students: 15 passed, 7 not passed, 2 not scored"
+    notes: tuple[str, ...] = ()  # below the list: the class's rejected rows, not in the bundle
+    numeric: tuple[bool, ...] = ()  # which columns are numbers (right-aligned); () to tell from the cells
+    page_numbers: str = "{page} / {pages}"  # a cover of several pages numbers them so

@@ -50,12 +50,20 @@ class Task:
     students: tuple[PlannedSheet, ...]  # in bundle order
     part: tuple[int, int] = (1, 1)  # this bundle is part k of n of its class
     first_number: int = 1  # the cover's number for the first of these students
+    rejected: tuple[dict[str, Any], ...] = ()  # the class's rejected rows, listed on its (first) cover
 
 
-def plan_tasks(students: pl.DataFrame, out_dir: Path, settings: Settings) -> Iterator[Task]:
-    """Tasks class by class (classes in order of first appearance), rows in --sort order."""
+def plan_tasks(
+    students: pl.DataFrame, out_dir: Path, settings: Settings, rejected: pl.DataFrame | None = None
+) -> Iterator[Task]:
+    """Tasks class by class (classes in order of first appearance), rows in --sort order.
+
+    A class's ``rejected`` rows are listed on the cover of its bundle (of its first part);
+    a class whose every row was rejected gets a bundle that is only that cover.
+    """
     stems = pl.Series("sheet_stem", sheet_stems(students), dtype=pl.String)
     with_stems = students.with_columns(stems)
+    rejected_by_class = _rejected_by_class(rejected)
     bundle_names = UniqueNames()
     index = 0
     for rows in with_stems.partition_by("class", maintain_order=True):
@@ -63,13 +71,32 @@ def plan_tasks(students: pl.DataFrame, out_dir: Path, settings: Settings) -> Ite
         stem = safe_stem(class_name, NO_CLASS)
         members = _sorted(_members(rows, out_dir), settings.sort)
         starts = range(0, len(members), STUDENTS_PER_BUNDLE)
+        not_judged = rejected_by_class.pop(class_name, ())
         for number, start in enumerate(starts, start=1):
             name = stem if len(starts) == 1 else f"{stem}-part{number}"
             bundle = out_dir / PRINT_FOLDER / f"{bundle_names.claim(name)}.pdf"
             piece = members[start : start + STUDENTS_PER_BUNDLE]
             for bundle_path, members_here in _class_tasks(str(bundle), piece):
-                yield Task(index, class_name, bundle_path, members_here, (number, len(starts)), start + 1)
+                listed = not_judged if number == 1 and bundle_path else ()
+                yield Task(index, class_name, bundle_path, members_here, (number, len(starts)), start + 1, listed)
                 index += 1
+    for class_name, not_judged in rejected_by_class.items():  # classes with no judged row: a cover alone
+        bundle = out_dir / PRINT_FOLDER / f"{bundle_names.claim(safe_stem(class_name, NO_CLASS))}.pdf"
+        yield Task(index, class_name, str(bundle), (), rejected=not_judged)
+        index += 1
+
+
+REJECTED_SHOWN = ("candidate_id", "name", "level", "source_row")  # what a cover says of a rejected row
+
+
+def _rejected_by_class(rejected: pl.DataFrame | None) -> dict[str | None, tuple[dict[str, Any], ...]]:
+    """The rejected rows of each class, in input order (a few rows: a dict per class)."""
+    if rejected is None or rejected.height == 0:
+        return {}
+    groups: dict[str | None, list[dict[str, Any]]] = {}
+    for row in rejected.select("class", *REJECTED_SHOWN).iter_rows(named=True):
+        groups.setdefault(row.pop("class"), []).append(row)
+    return {class_name: tuple(rows) for class_name, rows in groups.items()}
 
 
 def _members(part: pl.DataFrame, out_dir: Path) -> list[PlannedSheet]:
@@ -113,6 +140,10 @@ def _natural(text: str | None) -> SortKey:
     return tuple((0, int(part), part) if part.isdigit() else (1, 0, part) for part in parts if part)
 
 
-def task_count(students: pl.DataFrame) -> int:
+def task_count(students: pl.DataFrame, rejected: pl.DataFrame | None = None) -> int:
     sizes = students.group_by("class").len()["len"].to_list()
-    return sum(1 if size <= FILES_PER_TASK else 1 + -(-size // FILES_PER_TASK) for size in sizes)
+    judged = sum(1 if size <= FILES_PER_TASK else 1 + -(-size // FILES_PER_TASK) for size in sizes)
+    if rejected is None:
+        return judged
+    covers_alone = rejected.select("class").unique().join(students.select("class").unique(), on="class", how="anti")
+    return judged + covers_alone.height

@@ -7,6 +7,7 @@ import time
 from collections.abc import Callable
 from typing import TextIO
 
+from jlpt_batch.admin_wording import admin_catalog
 from jlpt_batch.settings import Settings
 
 Progress = Callable[[int, int], None]  # (students done, students in all)
@@ -16,15 +17,17 @@ def progress_for(settings: Settings, total: int, given: Progress | None) -> Prog
     if given is not None:
         return given
     if settings.show_progress and total:
-        return ProgressBar(total)
+        label = admin_catalog(settings.admin_lang, settings.templates_dir).text("terminal.progress")
+        return ProgressBar(total, label=label)
     return lambda done, total: None
 
 
 class ProgressBar:
     """A one-line bar on stderr, redrawn at most ten times a second and finished with a newline."""
 
-    def __init__(self, total: int, stream: TextIO | None = None, width: int = 30) -> None:
+    def __init__(self, total: int, stream: TextIO | None = None, width: int = 30, label: str = "sheets") -> None:
         self.total = total
+        self.label = label  # in the administrator's language
         self.stream = stream or sys.stderr
         self.width = width
         self._last = 0.0
@@ -35,7 +38,7 @@ class ProgressBar:
             return
         self._last = now
         filled = self.width * done // max(total, 1)
-        self.stream.write(f"\rsheets [{'#' * filled}{'-' * (self.width - filled)}] {done}/{total}")
+        self.stream.write(f"\r{self.label} [{'#' * filled}{'-' * (self.width - filled)}] {done}/{total}")
         if done >= total:
             self.stream.write("\n")
         self.stream.flush()

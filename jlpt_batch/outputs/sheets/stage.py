@@ -14,6 +14,7 @@ from pathlib import Path
 import polars as pl
 
 from jlpt_batch.contract import REJECTED, CohortRun
+from jlpt_batch.messages import Message
 from jlpt_batch.outputs.sheets.context import language_warnings, make_context
 from jlpt_batch.outputs.sheets.plan import PRINT_FOLDER, SHEETS_FOLDER, plan_tasks, task_count
 from jlpt_batch.outputs.sheets.progress import Progress, progress_for
@@ -30,7 +31,7 @@ class SheetsOutcome:
 
     sheets_written: int
     bundles_written: int
-    warnings: tuple[str, ...]
+    warnings: tuple[Message, ...]
 
 
 def write_sheets(
@@ -43,14 +44,15 @@ def write_sheets(
     ``settings.show_progress`` is set.
     """
     context = make_context(settings)
-    students = run.judged.filter(pl.col("result") != REJECTED)
+    rejected = pl.col("result") == REJECTED
+    students, not_judged = run.judged.filter(~rejected), run.judged.filter(rejected)
     if run.analysis:  # each marked student's questions to review, and what their indexes stand for
         students = students.join(run.analysis.review(), on="source_row", how="left", maintain_order="left")
         context = replace(context, mock_questions=run.analysis.questions())
     for folder in (SHEETS_FOLDER, PRINT_FOLDER):
         (out_dir / folder).mkdir(parents=True, exist_ok=True)
-    tasks = plan_tasks(students, out_dir, settings)
-    workers = min(settings.jobs, task_count(students)) if students.height >= IN_PROCESS_BELOW else 1
+    tasks = plan_tasks(students, out_dir, settings, not_judged)
+    workers = min(settings.jobs, task_count(students, not_judged)) if students.height >= IN_PROCESS_BELOW else 1
     bar = progress_for(settings, students.height, progress)
     setup = WorkerSetup(context, settings.paper, settings.duplex)
     results = run_tasks(tasks, setup, workers, students.height, bar)

@@ -47,9 +47,6 @@ class Words:
             return self.text("units.under_a_week")
         return self.text("units.week" if n == 1 else "units.weeks", n=n)
 
-    def count(self, unit: str, n: int) -> str:
-        return self.text(f"units.{unit}" if n == 1 else f"units.{unit}s", n=n)
-
     def join(self, items: Iterable[str]) -> str:
         """'A', 'A and B', 'A, B and C' in the language's own way.
 

@@ -21,9 +21,11 @@ from dataclasses import dataclass, field
 from multiprocessing import get_context
 from typing import Any
 
+from jlpt_batch.messages import Message, message
 from jlpt_batch.outputs.sheets import draw, fonts
-from jlpt_batch.outputs.sheets.content import build_cover, build_sheet
+from jlpt_batch.outputs.sheets.content import build_sheet
 from jlpt_batch.outputs.sheets.context import SheetContext
+from jlpt_batch.outputs.sheets.cover import build_cover
 from jlpt_batch.outputs.sheets.model import SheetModel
 from jlpt_batch.outputs.sheets.plan import Task
 from jlpt_batch.outputs.sheets.progress import Progress
@@ -48,7 +50,7 @@ class TaskResult:
     students: int  # students this task accounts for in the progress count
     sheets: int
     bundles: int
-    name_warnings: tuple[str, ...]
+    name_warnings: tuple[Message, ...]
     undrawable_wording: tuple[str, ...]
 
 
@@ -194,9 +196,9 @@ def _render(task: Task) -> TaskResult:
     rows = [student.row for student in task.students]
     bundle = None
     if task.bundle_path:
-        cover = build_cover(task.class_name, rows, setup.context, task.part, task.first_number)
+        cover = build_cover(task.class_name, rows, setup.context, task.part, task.first_number, task.rejected)
         bundle = draw.Bundle(task.bundle_path, cover, setup.paper, setup.duplex)
-    sheets, names, wording = 0, list[str](), set[str]()
+    sheets, names, wording = 0, list[Message](), set[str]()
     for student in task.students:
         model = build_sheet(student.row, setup.context)
         if student.sheet_path:
@@ -212,22 +214,32 @@ def _render(task: Task) -> TaskResult:
     return TaskResult(task.index, _progress_share(task), sheets, bundles, tuple(names), tuple(sorted(wording)))
 
 
-def _name_warning(row: Mapping[str, Any], model: SheetModel) -> list[str]:
+def _name_warning(row: Mapping[str, Any], model: SheetModel) -> list[Message]:
     missing = fonts.undrawable(model.name, model.lang)
     if not missing:
         return []
-    return [
-        f"row {row['source_row']} (candidate {row['candidate_id']}): the name {model.name!r} has "
-        f"characters no bundled font can draw ({fonts.describe(missing)}); the sheet prints "
-        f"{fonts.REPLACEMENT} instead, results.csv keeps the name as written"
-    ]
+    warning = message(
+        "sheets.undrawable_name",
+        row=str(row["source_row"]),
+        candidate=row["candidate_id"],
+        name=model.name,
+        characters=fonts.describe(missing),
+        replacement=fonts.REPLACEMENT,
+    )
+    return [warning]
 
 
-def _shortened_warnings(row: Mapping[str, Any], shortened: tuple[tuple[str, str], ...]) -> list[str]:
+def _shortened_warnings(row: Mapping[str, Any], shortened: tuple[tuple[str, str], ...]) -> list[Message]:
     """A header value too long to print whole even small and wrapped: say so, with the row."""
     return [
-        f"row {row['source_row']} (candidate {row['candidate_id']}): '{label}' is {len(value)} characters, "
-        f"too long to print whole on the sheet, which ends it with {ELLIPSIS}; results.csv keeps it as written"
+        message(
+            "sheets.shortened",
+            row=str(row["source_row"]),
+            candidate=row["candidate_id"],
+            field=label,
+            characters=len(value),
+            ellipsis=ELLIPSIS,
+        )
         for label, value in shortened
     ]
 
@@ -242,13 +254,11 @@ def _undrawable_wording(model: SheetModel) -> list[str]:
     return fonts.undrawable(" ".join(texts).replace(model.name, ""), model.lang)
 
 
-def merge_warnings(results: list[TaskResult]) -> list[str]:
+def merge_warnings(results: list[TaskResult]) -> list[Message]:
     """The tasks' warnings as the run reports them: each name once, undrawable wording in one line."""
     warnings = [warning for result in results for warning in result.name_warnings]
     wording = sorted({char for result in results for char in result.undrawable_wording})
     if wording:
-        warnings.append(
-            f"the wording or school name has characters no bundled font can draw ({fonts.describe(wording)}); "
-            f"the sheets print {fonts.REPLACEMENT} instead"
-        )
+        characters = fonts.describe(wording)
+        warnings.append(message("sheets.undrawable_wording", characters=characters, replacement=fonts.REPLACEMENT))
     return warnings

@@ -9,7 +9,7 @@ from openpyxl.chart import BarChart, LineChart, Reference
 from openpyxl.chart.axis import TextAxis
 from openpyxl.worksheet._write_only import WriteOnlyWorksheet
 
-from jlpt_batch.outputs.workbook.labels import REGION_WORDS
+from jlpt_batch.admin_wording import AdminWords
 from jlpt_batch.outputs.workbook.xlsx import (
     PERCENT,
     Book,
@@ -17,52 +17,58 @@ from jlpt_batch.outputs.workbook.xlsx import (
     Tab,
     page_break,
     show_axes,
+    whole_number_axis,
 )
 from jlpt_batch.stats import BIN_WIDTH, CohortStats
 
 
 def distribution_tab(book: Book, figures: CohortStats) -> None:
-    sheet = Tab(book, "Distribution", [13, 16, 16, 16])
-    sheet.title(
-        "Distribution of totals, by level",
-        "Scored candidates only. Percentile rank: the share of candidates scoring below a total, "
-        "as on the official score report.",
-        f"National curve: {figures.national_label} (an estimate from the published 5-point table).",
-    )
+    words = book.words
+    sheet = Tab(book, "distribution", [13, 16, 16, 16])
+    national = words.text("distribution.national", period=words.period(figures.national_period))
+    sheet.title(words.text("distribution.title"), words.text("distribution.note"), national)
     for index, level in enumerate(figures.levels["level"]):
         bins = figures.bins.filter(pl.col("level") == level)
         if index:
             page_break(sheet)
         if bins.height == 0:
-            sheet.heading(f"{level}: nobody was scored, so there is nothing to chart.")
+            sheet.heading(words.text("distribution.nobody_scored", level=level))
             sheet.blank()
             continue
-        _bin_block(sheet, level, bins)
+        _bin_block(sheet, words, level, bins)
         page_break(sheet)
-        _percentile_block(sheet, level, figures.percentiles.filter(pl.col("level") == level))
+        _percentile_block(sheet, words, level, figures.percentiles.filter(pl.col("level") == level))
 
 
-def _bin_block(sheet: Tab, level: str, bins: pl.DataFrame) -> None:
+def _bin_block(sheet: Tab, words: AdminWords, level: str, bins: pl.DataFrame) -> None:
     mark = bins["pass_mark"][0]
-    sheet.heading(f"{level}: totals in {BIN_WIDTH}-point bins (pass mark {mark})")
-    sheet.note(f"Each bar is split at the pass mark: below {mark} in grey, {mark} or more in blue.")
+    text = words.text
+    sheet.heading(text("distribution.bins", level=level, width=BIN_WIDTH, pass_mark=mark))
+    sheet.note(text("distribution.bins_note", pass_mark=mark))
     labelled = bins.with_columns(pl.format("{}-{}", "bin_start", "bin_end").alias("bin"))
     columns = (
-        Column("bin", "Total"),
-        Column("below_pass_mark", f"Total below {mark}"),
-        Column("at_or_above_pass_mark", f"Total {mark} or more"),
-        Column("scored", "Scored"),
+        Column("bin", text("distribution.bin")),
+        Column("below_pass_mark", text("distribution.below", pass_mark=mark)),
+        Column("at_or_above_pass_mark", text("distribution.at_or_above", pass_mark=mark)),
+        Column("scored", text("distribution.scored")),
     )
     first, last = sheet.table(labelled, columns, "")
-    sheet.ws.add_chart(_bin_chart(sheet.ws, level, mark, first, last), f"F{first - 1}")
+    tallest = int(bins["scored"].max() or 0)  # type: ignore[arg-type]  # an Int64 column's max is an int
+    chart = _bin_chart(sheet.ws, words, level, mark, (first, last), tallest)
+    sheet.ws.add_chart(chart, f"F{first - 1}")
     sheet.blank()
 
 
-def _bin_chart(ws: WriteOnlyWorksheet, level: str, mark: int, first: int, last: int) -> BarChart:
+def _bin_chart(
+    ws: WriteOnlyWorksheet, words: AdminWords, level: str, mark: int, rows: tuple[int, int], tallest: int
+) -> BarChart:
+    first, last = rows
     chart = BarChart()
     chart.type, chart.grouping, chart.overlap, chart.gapWidth = "col", "stacked", 100, 40
-    chart.title = f"{level} totals (pass mark {mark})"
-    chart.y_axis.title, chart.x_axis.title = "Candidates", "Total score"
+    chart.title = words.text("distribution.bins_chart", level=level, pass_mark=mark)
+    chart.y_axis.title = words.text("distribution.candidates_axis")
+    chart.x_axis.title = words.text("distribution.total_axis")
+    whole_number_axis(chart, tallest)  # candidates are counted whole: no 0.5 on the axis
     chart.add_data(Reference(ws, min_col=2, max_col=3, min_row=first - 1, max_row=last), titles_from_data=True)
     chart.set_categories(Reference(ws, min_col=1, min_row=first, max_row=last))
     for series, colour in zip(chart.series, ("A6A6A6", "4472C4"), strict=True):
@@ -73,25 +79,26 @@ def _bin_chart(ws: WriteOnlyWorksheet, level: str, mark: int, first: int, last: 
     return chart
 
 
-def _percentile_block(sheet: Tab, level: str, curve: pl.DataFrame) -> None:
-    region = REGION_WORDS.get(curve["region"][0], curve["region"][0])
-    sheet.heading(f"{level}: percentile rank at each total, this cohort and the nation")
-    sheet.note(f"National: {region}. A lower curve means more candidates scored high.")
+def _percentile_block(sheet: Tab, words: AdminWords, level: str, curve: pl.DataFrame) -> None:
+    text = words.text
+    sheet.heading(text("distribution.percentiles", level=level))
+    sheet.note(text("distribution.percentiles_note", region=words.region(curve["region"][0])))
     columns = (
-        Column("score", "Total"),
-        Column("cohort_below", "This cohort: % scoring below", PERCENT),
-        Column("national_below", "National: % scoring below", PERCENT),
+        Column("score", text("distribution.score")),
+        Column("cohort_below", text("distribution.cohort_below"), PERCENT),
+        Column("national_below", text("distribution.national_below"), PERCENT),
     )
     first, last = sheet.table(curve, columns, "")
-    sheet.ws.add_chart(_percentile_chart(sheet.ws, level, first, last), f"F{first - 1}")
+    sheet.ws.add_chart(_percentile_chart(sheet.ws, words, level, first, last), f"F{first - 1}")
     sheet.blank()
     sheet.blank()
 
 
-def _percentile_chart(ws: WriteOnlyWorksheet, level: str, first: int, last: int) -> LineChart:
+def _percentile_chart(ws: WriteOnlyWorksheet, words: AdminWords, level: str, first: int, last: int) -> LineChart:
     chart = LineChart()
-    chart.title = f"{level}: share scoring below each total"
-    chart.y_axis.title, chart.x_axis.title = "Scoring below", "Total score"
+    chart.title = words.text("distribution.percentiles_chart", level=level)
+    chart.y_axis.title = words.text("distribution.below_axis")
+    chart.x_axis.title = words.text("distribution.total_axis")
     chart.y_axis.number_format = "0%"
     chart.y_axis.scaling.min, chart.y_axis.scaling.max = 0, 1
     chart.add_data(Reference(ws, min_col=2, max_col=3, min_row=first - 1, max_row=last), titles_from_data=True)

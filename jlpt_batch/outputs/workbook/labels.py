@@ -1,36 +1,67 @@
-"""How the workbook names regions, sections and rows without a class."""
+"""How the workbook words the judged data: regions, sections, outcomes and lists of sections,
+in the administrator's language, as polars expressions over whole columns."""
 
 from __future__ import annotations
 
 import polars as pl
 
+from jlpt_batch.admin_wording import SHEET_LANGUAGES, AdminWords
+from jlpt_batch.contract import Outcome, outcome_expr
+from jlpt_batch.rules import BAND_PARTS, SECTION_KEYS
 from jlpt_batch.stats import TOTAL
 
-REGION_WORDS = {
-    "all": "all examinees (in Japan and overseas)",
-    "domestic": "examinees in Japan",
-    "overseas": "examinees overseas",
-}
+REGIONS = ("all", "domestic", "overseas")
 
 
-NO_CLASS = "(no class)"
-
-
-SECTION_LABELS = {
-    "language_knowledge": "Vocabulary/Grammar",
-    "reading": "Reading",
-    "language_knowledge_reading": "Vocab/Grammar+Reading",
-    "listening": "Listening",
-    TOTAL: "Total",
-}
-
-
-def with_region_words(frame: pl.DataFrame) -> pl.DataFrame:
-    words = pl.col("region").replace_strict(REGION_WORDS, default=pl.col("region"), return_dtype=pl.String)
-    return frame.with_columns(words.alias("region_words"))
-
-
-def region_words(regions: pl.Series) -> str:
+def region_words(words: AdminWords, regions: pl.Series) -> str:
     """The national population compared, in words; several when levels differ."""
     names = sorted(set(regions.drop_nulls().to_list()))
-    return "; ".join(REGION_WORDS.get(name, name) for name in names) or REGION_WORDS["all"]
+    return words.text("list.separator").join(words.region(name) for name in names) or words.region("all")
+
+
+def with_region_words(frame: pl.DataFrame, words: AdminWords) -> pl.DataFrame:
+    """The frame with ``region_words``: its ``region`` (all, domestic, overseas) in words."""
+    return frame.with_columns(_mapped(pl.col("region"), {r: words.region(r) for r in REGIONS}).alias("region_words"))
+
+
+def section_words(words: AdminWords, column: str = "section", short: bool = True) -> pl.Expr:
+    """A column of section keys (and ``total``) in words."""
+    word = words.section_short if short else words.section
+    return _mapped(pl.col(column), {key: word(key) for key in (*SECTION_KEYS, TOTAL)})
+
+
+def section_list_words(words: AdminWords, column: str) -> pl.Expr:
+    """A column of ``;``-joined section keys ('language_knowledge;listening') as a list in words."""
+    names = {key: words.section_short(key) for key in SECTION_KEYS}
+    keys = pl.col(column).str.split(";").list.eval(pl.element().filter(pl.element() != ""))
+    separator = words.text("list.separator")
+    return keys.list.eval(pl.element().replace_strict(names, default=pl.element())).list.join(separator)
+
+
+def band_part_words(words: AdminWords, column: str = "part") -> pl.Expr:
+    return _mapped(pl.col(column), {part: words.text(f"band_parts.{part}") for part in BAND_PARTS})
+
+
+def outcome_words(words: AdminWords) -> pl.Expr:
+    """Each judged row's outcome (passed, not passed, not scored, rejected) in words."""
+    return _mapped(outcome_expr(), {outcome.value: words.outcome(outcome) for outcome in Outcome})
+
+
+def region_value_words(words: AdminWords, column: str = "region") -> pl.Expr:
+    """A row's own region (domestic, overseas) in words."""
+    return _mapped(pl.col(column), {key: words.text(f"region_values.{key}") for key in ("domestic", "overseas")})
+
+
+def language_words(words: AdminWords, column: str = "language") -> pl.Expr:
+    """A sheet language code in words ('ja': Japanese); a code we have no name for stays as it is."""
+    return _mapped(pl.col(column), {code: words.text(f"languages.{code}") for code in SHEET_LANGUAGES})
+
+
+def yes_no(words: AdminWords, column: pl.Expr) -> pl.Expr:
+    return column.replace_strict({True: words.text("answers.yes"), False: words.text("answers.no")},
+                                 return_dtype=pl.String)  # fmt: skip
+
+
+def _mapped(column: pl.Expr, mapping: dict[str, str]) -> pl.Expr:
+    """Known values in words; anything else (a value the file gave) as it is."""
+    return column.replace_strict(mapping, default=column, return_dtype=pl.String)

@@ -10,13 +10,13 @@ from jlpt_batch.outputs.workbook.xlsx import (
     Tab,
 )
 
+WIDTHS = [10, 14, 26, 16, 80]
+
 
 def rejected_tab(book: Book, rejections: pl.DataFrame) -> BulkRows | None:
-    sheet = Tab(book, "Rejected", [10, 14, 26, 16, 100], freeze="A5")
-    sheet.title(
-        "Rejected rows: what to fix in the input file",
-        "These rows could not be judged. Correct them in the input file and run again; results.csv lists them too.",
-    )
-    labels = ["Input row", "Candidate ID", "Column", "Value", "Reason"]
+    words = book.words
+    sheet = Tab(book, "rejected", WIDTHS, freeze="A5")
+    sheet.title(words.text("rejected.title"), words.text("rejected.note"))
+    labels = [words.text(f"rejected.{key}") for key in ("row", "candidate", "column", "value", "reason")]
     frame = rejections.select("source_row", "candidate_id", "column", "value", "reason")
-    return sheet.bulk_table(frame, labels, "none: every row was accepted.")
+    return sheet.bulk_table(frame, labels, words.text("rejected.none"))

@@ -12,6 +12,15 @@ Three promises, and how they are kept:
   the package after openpyxl has saved it. openpyxl needs about 7 us per cell here
   (25 s for the Results rows of 100,000 candidates); polars renders them in about a
   second. See benchmarks/bench_workbook.py.
+
+And it prints as it is, from LibreOffice or Excel (see tests/test_print.py): each tab
+chooses its orientation and fit, a long table repeats its heading row (and Results
+its id and name columns) on every page, every page has a footer with the school, the
+exam, the date and "page X / Y", and no text is cut off. LibreOffice does not grow a
+row for wrapped text when it opens a workbook, so every wrapped row's height is
+written, estimated from the text's width (East Asian characters count two). In
+write-only mode, fit and freeze must be set before the first row, a row's height
+before that row; print titles, page setup and footers any time before saving.
 """
 
 from __future__ import annotations
@@ -38,22 +47,26 @@ from openpyxl.worksheet.properties import PageSetupProperties
 from openpyxl.worksheet.worksheet import Worksheet
 from openpyxl.xml.functions import tostring
 
-from jlpt_batch.contract import FAIL, PASS, REJECTED
-from jlpt_batch.wording import Catalog
+from jlpt_batch.admin_wording import AdminWords
+from jlpt_batch.contract import Outcome
 
 CREATOR = "jlpt-batch"
 
-
-TITLE_FONT = Font(bold=True, size=14)
-
-
-HEADING_FONT = Font(bold=True, size=12)
+# Fonts are named: LibreOffice prints a font with no name in a serif face. Calibri is the
+# spreadsheet default; where it is missing, Carlito (the same metrics) takes its place.
+FONT_NAME = "Calibri"
 
 
-NOTE_FONT = Font(italic=True, color="595959")
+TITLE_FONT = Font(name=FONT_NAME, bold=True, size=14)
 
 
-LABEL_FONT = Font(bold=True)
+HEADING_FONT = Font(name=FONT_NAME, bold=True, size=12)
+
+
+NOTE_FONT = Font(name=FONT_NAME, italic=True, color="595959")
+
+
+LABEL_FONT = Font(name=FONT_NAME, bold=True)
 
 
 HEADER_FILL = PatternFill("solid", fgColor="D9E1F2")
@@ -65,14 +78,23 @@ HEADER_ALIGNMENT = Alignment(wrap_text=True, vertical="top")
 HEADER_BORDER = Border(bottom=Side(style="thin", color="808080"))
 
 
-LEFT = Alignment(horizontal="left")
+LEFT = Alignment(horizontal="left", vertical="top")
 
 
-RESULT_FILLS = {
-    PASS: PatternFill("solid", fgColor="C6EFCE"),
-    FAIL: PatternFill("solid", fgColor="FFC7CE"),
-    REJECTED: PatternFill("solid", fgColor="FFEB9C"),
+NOTE_ALIGNMENT = Alignment(wrap_text=True, vertical="top")
+
+
+OUTCOME_FILLS = {
+    Outcome.PASSED: PatternFill("solid", fgColor="C6EFCE"),
+    Outcome.NOT_PASSED: PatternFill("solid", fgColor="FFC7CE"),
+    Outcome.NOT_SCORED: PatternFill("solid", fgColor="F4B084"),
+    Outcome.REJECTED: PatternFill("solid", fgColor="FFEB9C"),
 }
+
+
+LINE_POINTS = 15.0  # one line of 11-point text
+WIDE_LINE_POINTS = 18.0  # one line holding East Asian text (its fonts stand taller)
+MAX_ROW_POINTS = 409.0  # the tallest row a spreadsheet allows
 
 
 PERCENT = "0.0%"
@@ -88,6 +110,22 @@ SIGNED_PERCENT = "+0.0%;-0.0%;0.0%"  # a difference of two rates
 
 
 PAPER_SIZES = {"a4": 9, "letter": 1}  # the codes of the spreadsheet page setup
+
+
+MARGINS = {"left": 0.4, "right": 0.4, "top": 0.5, "bottom": 0.6, "header": 0.3, "footer": 0.3}  # inches
+
+
+_WIDE_RANGES = "\u1100-\u115f\u2e80-\u303f\u3040-\ua4cf\uac00-\ud7a3\uf900-\ufaff\uff01-\uff60\uffe0-\uffe6"
+
+
+# East Asian wide characters: a character takes two digit widths of a column.
+WIDE = f"[{_WIDE_RANGES}]"
+
+
+_WIDE_CHARACTER = re.compile(WIDE)
+
+
+_TOKEN = re.compile(f"(\\s*)([{_WIDE_RANGES}]|[^\\s{_WIDE_RANGES}]+)")  # a wide character, or a word
 
 
 MAX_CELL_TEXT = 32_767  # Excel's limit for one cell
@@ -123,6 +161,22 @@ class BulkRows:
     frame: pl.DataFrame  # exactly the columns to write, in order
     first_row: int
     fills: dict[str, dict[str, int]]  # column -> value -> style id of the cell's fill
+    styles: dict[str, int]  # column -> style id of its cells (alignment, wrapping)
+    wrapped: dict[str, float]  # column -> width: a row grows to show all of its text there
+
+
+@dataclass(frozen=True)
+class Printing:
+    """How every tab prints: the paper, and the footer's left and right parts (already escaped)."""
+
+    paper: str
+    footer_left: str
+    footer_right: str
+
+
+def footer_text(text: str) -> str:
+    """Literal text for a page footer: '&' starts a code there, so it is doubled."""
+    return text.replace("&", "&&")
 
 
 def printable(frame: pl.DataFrame) -> pl.DataFrame:
@@ -193,36 +247,48 @@ def heading_cell(sheet: WriteOnlyWorksheet, label: str) -> Cell:
 
 @dataclass(frozen=True)
 class Book:
-    """The workbook being written, and what every tab needs: the paper and the administrator's words."""
+    """The workbook being written, and what every tab needs: the administrator's words and how to print."""
 
     workbook: Workbook
-    paper: str
-    words: Catalog
+    words: AdminWords
+    printing: Printing
     mock: bool = False  # the scores are a mock's: estimates, not JLPT scaled scores
+
+    def tab_name(self, key: str) -> str:
+        """A tab's name in the administrator's language, made a valid worksheet name."""
+        return _sheet_name(self.words.text(f"tabs.{key}"))
+
+
+Fit = tuple[int, int]  # pages wide, pages tall (0: as many as needed)
 
 
 class Tab:
     """A write-only worksheet filled from the top down; it remembers the next row number.
 
-    Printing is set up front (write-only sheets write their settings first): landscape on
-    the run's paper, and unless ``fit_width`` is false, scaled to one page wide.
+    Printing is set up front (write-only sheets write their settings first): landscape
+    (unless told otherwise) on the run's paper, scaled to ``fit`` pages wide and tall, or
+    to ``scale`` percent; the footer on every page.
     """
 
     def __init__(
         self,
         book: Book,
-        title: str,
+        key: str,
         widths: Sequence[float],
-        fit_width: bool = True,
+        *,
+        fit: Fit | None = (1, 0),
+        scale: int | None = None,
         freeze: str | None = None,
+        title_columns: str | None = None,
     ):
-        self.ws = book.workbook.create_sheet(title)
+        self.ws = book.workbook.create_sheet(book.tab_name(key))
         self.ws.freeze_panes = freeze  # must be known before the first row is written
         for index, width in enumerate(widths, 1):
             self.ws.column_dimensions[get_column_letter(index)].width = width
         self.widths = list(widths)
         self.next_row = 1
-        _print_setup(self.ws, book.paper, fit_width)
+        _print_setup(cast(Worksheet, self.ws), book.printing, fit, scale)
+        self.ws.print_title_cols = title_columns  # written with the book's defined names on saving
 
     def append(self, cells: Iterable[Cell | None]) -> int:
         """Write one row; return its row number."""
@@ -240,15 +306,33 @@ class Tab:
         self.append([new_cell(self.ws, text, font=HEADING_FONT)])
 
     def note(self, text: str) -> None:
-        self.append([new_cell(self.ws, text, font=NOTE_FONT)])
+        """A note across the tab's columns, wrapped and as tall as it needs: never cut off on paper."""
+        width = sum(self.widths)
+        lines = wrapped_lines(text, width)
+        cell = new_cell(self.ws, text, font=NOTE_FONT)
+        if lines > 1 or display_width(text) > self.widths[0]:
+            cell.alignment = NOTE_ALIGNMENT
+            self.ws.row_dimensions[self.next_row].height = _height(text, lines)
+            self.ws.merged_cells.add(f"A{self.next_row}:{get_column_letter(len(self.widths))}{self.next_row}")
+        self.append([cell])
+
+    def long_fact(self, label: Cell | None, text: str) -> None:
+        """A label, and a text that runs over the tab's other columns, wrapped and as tall as it needs."""
+        lines = wrapped_lines(text, sum(self.widths[1:]))
+        cell = new_cell(self.ws, text)
+        cell.alignment = NOTE_ALIGNMENT
+        self.ws.row_dimensions[self.next_row].height = _height(text, lines)
+        self.ws.merged_cells.add(f"B{self.next_row}:{get_column_letter(len(self.widths))}{self.next_row}")
+        self.append([label, cell])
 
     def blank(self) -> None:
         self.append([])
 
     def header(self, labels: Sequence[str]) -> int:
         """A table heading row, tall enough for its longest wrapped label."""
-        lines = max(_wrapped_lines(label, self._width(i)) for i, label in enumerate(labels))
-        self.ws.row_dimensions[self.next_row].height = 15 * lines
+        lines = [wrapped_lines(label, self._width(i), bold=True) for i, label in enumerate(labels)]
+        tallest = max(range(len(labels)), key=lambda i: _height(labels[i], lines[i]))
+        self.ws.row_dimensions[self.next_row].height = _height(labels[tallest], lines[tallest])
         return self.append(heading_cell(self.ws, label) for label in labels)
 
     def _width(self, index: int) -> float:
@@ -265,48 +349,175 @@ class Tab:
             self.note(empty)
             return first, first - 1
         formats = [column.number_format for column in columns]
+        gaps = _after_number(frame.select(column.key for column in columns))
         for values in frame.select(column.key for column in columns).iter_rows():
-            self.append(new_cell(self.ws, v, f) for v, f in zip(values, formats, strict=True))
+            self._table_row(values, formats, gaps)
         return first, self.next_row - 1
 
+    def _table_row(self, values: Sequence[CellValue], formats: Sequence[str | None], gaps: Sequence[bool]) -> None:
+        """One row of a short table: text after a number indented, text too long for its column wrapped."""
+        cells = [new_cell(self.ws, v, f) for v, f in zip(values, formats, strict=True)]
+        height = 0.0
+        for index, (cell, value, gap) in enumerate(zip(cells, values, gaps, strict=True)):
+            if cell is None:
+                continue
+            lines = wrapped_lines(value, self._width(index) - (1 if gap else 0)) if isinstance(value, str) else 1
+            if gap or lines > 1:
+                cell.alignment = Alignment(horizontal="left" if gap else None, vertical="top",
+                                           indent=1 if gap else 0, wrap_text=lines > 1 or None)  # fmt: skip
+            if lines > 1:
+                height = max(height, _height(str(value), lines))
+        if height:
+            self.ws.row_dimensions[self.next_row].height = height
+        self.append(cells)
+
     def bulk_table(
-        self, frame: pl.DataFrame, labels: Sequence[str], empty: str, fills: dict[str, dict[str, int]] | None = None
+        self,
+        frame: pl.DataFrame,
+        labels: Sequence[str],
+        empty: str,
+        fills: dict[str, dict[str, int]] | None = None,
+        styles: dict[str, int] | None = None,
     ) -> BulkRows | None:
-        """Heading row with a filter, and the frame's rows to be placed when the package is written.
+        """Heading row (with a filter, repeated on every printed page), and the frame's rows to be
+        placed when the package is written. A text column too narrow for its longest value wraps,
+        its rows as tall as they need.
 
         Nothing may be appended after it. None, and ``empty`` written, when there are no rows.
         """
         heading = self.header(labels)
+        self.ws.print_title_rows = f"{heading}:{heading}"
         if frame.height == 0:
             self.note(empty)
             return None
         last = heading + frame.height
         self.ws.auto_filter.ref = f"A{heading}:{get_column_letter(frame.width)}{last}"
-        return BulkRows(self.ws, frame, heading + 1, fills or {})
+        wrapped = self._too_narrow(frame)
+        column_styles = self._column_styles(frame, wrapped) | (styles or {})
+        return BulkRows(self.ws, frame, heading + 1, fills or {}, column_styles, wrapped)
+
+    def _too_narrow(self, frame: pl.DataFrame) -> dict[str, float]:
+        """Text columns whose longest value is wider than the column: they wrap."""
+        text = [key for key, dtype in frame.schema.items() if dtype == pl.String]
+        if not text:
+            return {}
+        longest = frame.select(display_width_expr(pl.col(key)).max() for key in text).row(0, named=True)
+        widths = dict(zip(frame.columns, self.widths, strict=False))
+        return {key: widths[key] for key in text if key in widths and (longest[key] or 0) > widths[key] - 1}
+
+    def _column_styles(self, frame: pl.DataFrame, wrapped: dict[str, float]) -> dict[str, int]:
+        """Every column top-aligned (a wrapped neighbour makes a row tall); text after a number
+        indented; a too-narrow column wrapped."""
+        styles = {}
+        for key, gap in zip(frame.columns, _after_number(frame), strict=True):
+            alignment = Alignment(
+                horizontal="left" if gap else None,
+                vertical="top",
+                indent=1 if gap else 0,
+                wrap_text=True if key in wrapped else None,
+            )
+            styles[key] = style_id(self.ws, alignment)
+        return styles
 
 
-def _print_setup(sheet: WriteOnlyWorksheet, paper: str, fit_width: bool) -> None:
-    ws = cast(Worksheet, sheet)  # a write-only sheet has a worksheet's print settings
+def style_id(sheet: WriteOnlyWorksheet, alignment: Alignment) -> int:
+    """The workbook's style id of a cell with this alignment (registered on first use)."""
+    cell = WriteOnlyCell(sheet, "")
+    cell.alignment = alignment
+    return cell.style_id
+
+
+def _after_number(frame: pl.DataFrame) -> list[bool]:
+    """Which columns hold text right after a column of numbers: they are indented, so a
+    right-aligned "1" and a left-aligned "00473" never read as "100473"."""
+    numeric = [dtype.is_numeric() for dtype in frame.schema.values()]
+    return [index > 0 and numeric[index - 1] and not numeric[index] for index in range(len(numeric))]
+
+
+def _sheet_name(text: str) -> str:
+    """A worksheet name: at most 31 characters, none of []:*?/\\."""
+    return re.sub(r"[\[\]:*?/\\]", "-", text).strip("'")[:31] or "-"
+
+
+def _print_setup(ws: Worksheet, printing: Printing, fit: Fit | None, scale: int | None) -> None:
+    """Paper, orientation, scale, margins and the footer of one tab."""
     ws.page_setup.orientation = "landscape"
-    ws.page_setup.paperSize = PAPER_SIZES.get(paper, PAPER_SIZES["a4"])
-    if fit_width:
-        ws.sheet_properties.pageSetUpPr = PageSetupProperties(fitToPage=True)
-        ws.page_setup.fitToWidth, ws.page_setup.fitToHeight = 1, 0
+    ws.page_setup.paperSize = PAPER_SIZES.get(printing.paper, PAPER_SIZES["a4"])
+    ws.page_setup.pageOrder = "overThenDown"  # the pages of one band of rows follow each other
+    if fit is not None:
+        ws.sheet_properties.pageSetUpPr = PageSetupProperties(fitToPage=True)  # goes out with the first row
+        ws.page_setup.fitToWidth, ws.page_setup.fitToHeight = fit
+    elif scale is not None:
+        ws.page_setup.scale = scale
+    for side, inches in MARGINS.items():
+        setattr(ws.page_margins, side, inches)
+    footer = ws.oddFooter
+    if footer is None:  # openpyxl always makes one; its type stubs allow None
+        raise RuntimeError("the worksheet has no footer to set")
+    footer.left.text, footer.center.text, footer.right.text = printing.footer_left, "&A", printing.footer_right
+    footer.left.size = footer.center.size = footer.right.size = 8
 
 
-def _wrapped_lines(label: str, width: float) -> int:
-    """Lines a label needs in a column of ``width`` characters (roughly, by words).
+def display_width(text: str) -> int:
+    """How many digit widths a text takes in a column: an East Asian character takes two."""
+    return len(text) + len(_WIDE_CHARACTER.findall(text))
 
-    Bold text is a little wider than the width unit (the digit 0), hence the margin.
+
+def display_width_expr(text: pl.Expr) -> pl.Expr:
+    """display_width() of every row, in polars."""
+    return text.str.len_chars() + text.str.count_matches(WIDE)
+
+
+# A letter of running text is narrower than the column's unit, the digit 0 (in Calibri a
+# tenth or so, on average); a wide character takes two units.
+PROSE_LETTER = 0.9
+
+
+def _prose_width(text: str) -> float:
+    wide = len(_WIDE_CHARACTER.findall(text))
+    return (len(text) - wide) * PROSE_LETTER + 2 * wide
+
+
+def _prose_width_expr(text: pl.Expr) -> pl.Expr:
+    wide = text.str.count_matches(WIDE)
+    return (text.str.len_chars() - wide) * PROSE_LETTER + 2 * wide
+
+
+def unbreakable_width(text: str) -> int:
+    """The display width of a text's longest piece that cannot be broken across lines."""
+    return max((display_width(token) for token, _ in _tokens(text)), default=0)
+
+
+def wrapped_lines(text: str, width: float, bold: bool = False) -> int:
+    """Lines a text needs in a column of ``width`` digit widths (roughly).
+
+    Latin words break at spaces; East Asian text between any two characters. Bold
+    text, and prose, is a little wider than the width unit (the digit 0): hence the margins.
     """
-    width = max(width - 1, 1)
-    lines, used = 1, 0
-    for word in label.split():
-        if used and used + 1 + len(word) > width:
-            lines, used = lines + 1, len(word)
+    room = max(width - (0.5 if bold else 1), 1)
+    lines, used = 1, 0.0
+    for token, space in _tokens(text):
+        size = _prose_width(token) * (1.15 if bold else 1.0)
+        gap = 1 if used and space else 0
+        if used and used + gap + size > room:
+            lines, used = lines + 1, size
         else:
-            used += len(word) + (1 if used else 0)
+            used += gap + size
+        while used > room:  # a word longer than the column breaks inside it
+            lines, used = lines + 1, used - room
     return lines
+
+
+def _tokens(text: str) -> Iterator[tuple[str, bool]]:
+    """The unbreakable pieces of a text, each with whether a space comes before it."""
+    for match in _TOKEN.finditer(text):
+        yield match.group(2), bool(match.group(1))
+
+
+def _height(text: str, lines: int) -> float:
+    """Points for ``lines`` lines of the text (East Asian lines stand taller)."""
+    line = WIDE_LINE_POINTS if _WIDE_CHARACTER.search(text) else LINE_POINTS
+    return min(lines * line, MAX_ROW_POINTS)
 
 
 BULK_CHUNK = 5_000  # rows rendered at a time: memory stays flat whatever the cohort
@@ -318,12 +529,17 @@ def _escaped(text: pl.Expr) -> pl.Expr:
     return text
 
 
-def _cell_xml(key: str, dtype: pl.DataType, letter: str, row: pl.Expr, fills: dict[str, int] | None) -> pl.Expr:
+def _cell_xml(
+    key: str, dtype: pl.DataType, letter: str, row: pl.Expr, fills: dict[str, int] | None, style: int | None
+) -> pl.Expr:
     """One column's cells as sheet XML: text as an explicit inline string, numbers as numbers."""
     reference = [pl.lit(f'<c r="{letter}'), row, pl.lit('"')]
-    if fills:
-        style = pl.col(key).replace_strict(fills, default=None, return_dtype=pl.String)
-        reference.append(pl.concat_str([pl.lit(' s="'), style, pl.lit('"')]).fill_null(""))
+    if fills:  # a fill by value carries the column's alignment too
+        by_value = pl.col(key).replace_strict(fills, default=None, return_dtype=pl.String)
+        fallback = pl.lit("" if style is None else f' s="{style}"')
+        reference.append(pl.concat_str([pl.lit(' s="'), by_value, pl.lit('"')]).fill_null(fallback))
+    elif style is not None:
+        reference.append(pl.lit(f' s="{style}"'))
     value = pl.col(key)
     if dtype == pl.String:
         value = pl.when(value != "").then(value)  # empty text is an empty cell, as in the CSV
@@ -333,14 +549,36 @@ def _cell_xml(key: str, dtype: pl.DataType, letter: str, row: pl.Expr, fills: di
     return pl.concat_str([*reference, *body]).fill_null("")
 
 
+def _row_height(rows: BulkRows) -> pl.Expr:
+    """' ht=".." customHeight="1"' for a row whose wrapped text needs more than one line, else "".
+
+    Lines are estimated from the text's width in digit widths, with a tenth to spare for
+    the ends of lines where a word did not fit; East Asian lines stand taller.
+    """
+    if not rows.wrapped:
+        return pl.lit("")
+    lines = [
+        (_prose_width_expr(pl.col(key).fill_null("")) / max(width - 1, 1)).ceil().cast(pl.Int64)
+        for key, width in rows.wrapped.items()
+    ]
+    most = pl.max_horizontal(*lines).clip(1)
+    wide = pl.any_horizontal(pl.col(key).fill_null("").str.contains(WIDE) for key in rows.wrapped)
+    line = pl.when(wide).then(pl.lit(WIDE_LINE_POINTS)).otherwise(pl.lit(LINE_POINTS))
+    height = (most * line).clip(upper_bound=MAX_ROW_POINTS)
+    attribute = pl.format(' ht="{}" customHeight="1"', height)
+    return pl.when(most > 1).then(attribute).otherwise(pl.lit(""))
+
+
 def _rows_xml(rows: BulkRows) -> Iterator[bytes]:
     """The sheet XML of every row of a long table, a chunk at a time."""
     row = (pl.col("_index") + rows.first_row).cast(pl.String)
     cells = [
-        _cell_xml(key, dtype, get_column_letter(index), row, rows.fills.get(key))
+        _cell_xml(key, dtype, get_column_letter(index), row, rows.fills.get(key), rows.styles.get(key))
         for index, (key, dtype) in enumerate(rows.frame.schema.items(), 1)
     ]
-    xml = pl.concat_str([pl.lit('<row r="'), row, pl.lit('">'), *cells, pl.lit("</row>")])
+    xml = pl.concat_str(
+        [pl.lit('<row r="'), row, pl.lit('"'), _row_height(rows), pl.lit(">"), *cells, pl.lit("</row>")]
+    )
     for offset in range(0, rows.frame.height, BULK_CHUNK):
         chunk = rows.frame.slice(offset, BULK_CHUNK).with_row_index("_index", offset)
         yield chunk.select(xml.str.join("")).item().encode("utf-8")
@@ -357,11 +595,19 @@ def show_axes(chart: BarChart | LineChart) -> None:
     chart.y_axis.delete = False
 
 
-def save(book: Workbook, path: Path, as_of: dt.date, bulk: list[BulkRows]) -> None:
+def whole_number_axis(chart: BarChart, tallest: int) -> None:
+    """A count axis from 0 with ticks at whole numbers only, 1, 2, 5, 10, 20, ... apart (at most 8)."""
+    step = next(m * 10**e for e in range(10) for m in (1, 2, 5) if max(tallest, 1) / (m * 10**e) <= 8)
+    chart.y_axis.majorUnit = step
+    chart.y_axis.scaling.min = 0
+    chart.y_axis.number_format = "0"
+
+
+def save(book: Workbook, path: Path, as_of: dt.date, bulk: list[BulkRows], title: str) -> None:
     """Save through a temporary file beside ``path``, then write the final package."""
     stamp = dt.datetime.combine(as_of, dt.time())
     book.properties.creator = book.properties.lastModifiedBy = CREATOR
-    book.properties.title = "JLPT cohort summary"
+    book.properties.title = title
     book.properties.created = stamp
     handle, temporary = tempfile.mkstemp(suffix=".xlsx", dir=path.parent)
     os.close(handle)
