@@ -74,11 +74,11 @@ def load_cohort(settings: Settings) -> CohortRun:
         settings.input_path, sheet=settings.worksheet, encoding=settings.encoding, max_rows=settings.max_rows
     )
     words = admin_catalog(settings.admin_lang, settings.templates_dir)  # the rejection reasons are worded in it
-    key = load_key(settings.key_path, raw.header) if settings.key_path else None  # a bad key stops the run here
+    key = load_key(settings.key_path, raw.header, words) if settings.key_path else None  # a bad key stops here
     prepared = prepare(
         raw, max_rows=settings.max_rows, fill_class=settings.fill_class, scores_required=key is None, words=words
     )
-    marked = mark(raw, prepared, key) if key else None
+    marked = mark(raw, prepared, key, words) if key else None
     if marked:
         prepared = marked.prepared
     source = SourceInfo(

@@ -161,7 +161,7 @@ def _folder(value: object) -> Path:
 def _file(value: object) -> Path:
     path = Path(_text(value)) if not isinstance(value, Path) else value
     if not path.is_file():
-        raise ValueError("is not a file that exists")
+        raise InvalidValue("settings.not_a_file")
     return path
 
 

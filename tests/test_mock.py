@@ -106,7 +106,8 @@ def test_the_deliberate_questions_and_students(mock):
     assert (absent["result"], absent["scored"], absent["absent_sections"]) == ("FAIL", False, "listening")
     assert (absent["listening"], absent["listening_correct"], absent["listening_questions"]) == (None, None, None)
     assert _rows(run)[cohort[8].row]["double_marks"] >= 1  # ①③ is two marks
-    assert any("check the answer key" in warning and "N3 Q5 (keyed" in warning for warning in run.analysis.warnings)
+    warnings = [str(warning) for warning in run.analysis.warnings]
+    assert any("check the answer key" in warning and "N3 Q5 (keyed" in warning for warning in warnings)
 
 
 def test_a_mock_marked_against_a_csv_key_without_a_table_uses_the_share_of_points(tmp_path):
@@ -203,8 +204,8 @@ def test_a_section_the_level_lacks_names_the_key_row(files, tmp_path):
     lines[40] = lines[40].replace("language_knowledge_reading", "reading")  # row 41: N4 Q4
     _rewrite(key_path, lines)
     out = tmp_path / "out"
-    message = ("answer key key.csv, row 41: N4 has no reading section (its sections are language_knowledge_reading, "
-               "listening); correct the level or the section")  # fmt: skip
+    message = ("answer key key.csv, row 41: N4 has no Reading section (its sections are Vocabulary/Grammar·Reading "
+               "and Listening); correct the level or the section")  # fmt: skip
     _one_line_exit_2(invoke("run", responses, "--key", key_path, "--out", out), message, out)
 
 
@@ -226,8 +227,8 @@ def test_check_reports_a_bad_key_before_reading_any_answer(files, tmp_path):
     result = invoke("check", responses, "--key", key_path)
     assert result.exit_code == 2
     assert result.output == (
-        "Error: answer key key.csv, row 2: part grammar belongs to language_knowledge or language_knowledge_reading, "
-        "not to listening; correct the part or the section\n"
+        "Error: answer key key.csv, row 2: the Grammar part belongs to Vocabulary/Grammar or "
+        "Vocabulary/Grammar·Reading, not to Listening; correct the part or the section\n"
     )
 
 
@@ -268,7 +269,7 @@ def test_responses_with_score_columns_are_refused(files, tmp_path):
     text[0] = text[0].replace("Class", "Listening")
     responses.write_text("\n".join(text) + "\n", encoding="utf-8")
     out = tmp_path / "out"
-    message = ("responses column 'Listening' holds listening, which --key works out from the answers; "
+    message = ("responses column 'Listening' holds Listening, which --key works out from the answers; "
                "remove the column, or run without --key")  # fmt: skip
     _one_line_exit_2(invoke("run", responses, "--key", key_path, "--out", out), message, out)
 
@@ -324,13 +325,13 @@ def test_a_level_of_the_key_that_nobody_sat_has_questions_with_no_figures(tmp_pa
 @pytest.mark.parametrize(
     ("table", "message"),
     [
-        ([("N3", "listening", 1, 5)], "the N3 listening table starts at raw 1; start it at raw 0"),
+        ([("N3", "listening", 1, 5)], "the N3 Listening table starts at raw 1; start it at raw 0"),
         ([("N3", "listening", 0, 0), ("N3", "listening", 4, 30), ("N3", "listening", 6, 20)],
          "scaled 20 is lower than the 30 given for fewer raw points; check the table"),
         ([("N3", "listening", 0, 0), ("N3", "listening", 11, 60)],
-         "raw 11 is more than the 10 points N3 listening can earn"),
+         "raw 11 is more than the 10 points N3 Listening can earn"),
         ([("N3", "listening", 0, 0), ("N3", "listening", 5, 61)], "scaled '61' is not a whole number from 0 to 60"),
-        ([("N4", "reading", 0, 0)], "the answer key has no N4 reading questions to convert"),
+        ([("N4", "reading", 0, 0)], "the answer key has no N4 Reading questions to convert"),
     ],
     ids=["not from 0", "decreasing", "too many points", "above the maximum", "a section the level lacks"],
 )  # fmt: skip

@@ -51,7 +51,7 @@ def test_the_sample_marks_without_rejections(sample_run):
     assert result.exit_code == 0, result.output
     assert "58 rows read, 58 judged" in result.output
     assert (
-        "warning: 3 answer(s) had two or more marks and were counted wrong (row 5 Q40, row 41 Q20, row 49 Q61)"
+        "warning: 3 answer(s) had two or more marks and were counted wrong (row 5 Q40, row 41 Q20 and row 49 Q61)"
         in result.output
     )
 

@@ -145,7 +145,7 @@ def test_what_the_reader_noticed_is_still_said_on_a_marked_mock(tmp_path):
     result = invoke("run", responses, "--key", write_key(tmp_path / "key.csv", key), "--out", out, "--no-sheets")
     assert result.exit_code == 0, result.output
     assert (
-        "note: the class column Class (class) names each class only on the first row of its group (as merged "
+        "note: the class column Class names each class only on the first row of its group (as merged "
         "cells saved to CSV leave it): 23 rows took the class above them (rows 3-25); give --no-fill-class if "
         "those rows have no class"
     ) in result.output.splitlines()

@@ -34,6 +34,7 @@ from jlpt_batch.contract import REJECTED
 from jlpt_batch.marking.answers import BLANK, OPTIONS, accepted_text, is_multiple, is_single, option_names
 from jlpt_batch.marking.key import AnswerKey
 from jlpt_batch.marking.mark import Marked, MarkedLevel, marked_answers
+from jlpt_batch.messages import Message, message
 from jlpt_batch.rules import LEVELS, PARTS, SECTION_KEYS
 
 TOO_HARD_BELOW = 0.20
@@ -41,6 +42,7 @@ TOO_EASY_ABOVE = 0.95
 LOW_DISCRIMINATION_BELOW = 0.10
 GROUP_PERCENT = 27  # Kelley's upper and lower groups
 CHECK_KEY_SHOWN = 5  # questions named in the run's warning (all are in items.csv)
+FLAGS = ("too_hard", "too_easy", "low_discrimination", "check_key")  # items.csv's flags, in this order
 OPTION_COLUMNS = tuple(f"option_{number}" for number in range(1, OPTIONS + 1))
 
 TOP, MIDDLE, BOTTOM = 1, 0, -1
@@ -61,7 +63,7 @@ class MockAnalysis:
     items: pl.DataFrame  # ITEM_COLUMNS, then key_row: one row per level and question
     reliability: pl.DataFrame  # level, section, questions, possible, students, mean_points, kr20, sd, sem, method
     levels: tuple[MarkedLevel, ...]  # each level's codes and sittings (the long answers already let go)
-    warnings: tuple[str, ...]
+    warnings: tuple[Message, ...]
 
     def questions(self) -> dict[str, tuple[tuple[str, str], ...]]:
         """Each level's questions in key order, as (item, part): what review()'s indexes stand for."""
@@ -221,12 +223,12 @@ def _top_prefers_a_wrong_option() -> pl.Expr:
 
 def _flags() -> pl.Expr:
     facility, discrimination = pl.col("facility"), pl.col("discrimination")
-    tests = {
-        "too_hard": facility < TOO_HARD_BELOW,
-        "too_easy": facility > TOO_EASY_ABOVE,
-        "low_discrimination": discrimination < LOW_DISCRIMINATION_BELOW,
-        "check_key": (discrimination < 0) | pl.col("_top_prefers_wrong"),
-    }
+    tests = dict(zip(FLAGS, (
+        facility < TOO_HARD_BELOW,
+        facility > TOO_EASY_ABOVE,
+        discrimination < LOW_DISCRIMINATION_BELOW,
+        (discrimination < 0) | pl.col("_top_prefers_wrong"),
+    ), strict=True))  # fmt: skip
     return pl.concat_str(
         [pl.when(test.fill_null(False)).then(pl.lit(flag)) for flag, test in tests.items()],
         separator=";",
@@ -326,7 +328,7 @@ def class_part_shares(judged: pl.DataFrame) -> pl.DataFrame:
 # ── what the administrator is told ──────────────────────────────────────────────
 
 
-def _double_mark_warning(levels: tuple[MarkedLevel, ...]) -> tuple[str, ...]:
+def _double_mark_warning(levels: tuple[MarkedLevel, ...]) -> tuple[Message, ...]:
     """How many answers had two or more marks (counted wrong), and where the first few are."""
     examples, total = [], 0
     for level in levels:
@@ -338,15 +340,12 @@ def _double_mark_warning(levels: tuple[MarkedLevel, ...]) -> tuple[str, ...]:
         examples += [(row, heading) for row, heading in zip(rows, headings, strict=True)]
     if not total:
         return ()
-    shown = ", ".join(f"row {row} {heading}" for row, heading in sorted(examples)[:5])
-    more = ", ..." if total > 5 else ""
-    return (
-        f"{total} answer(s) had two or more marks and were counted wrong ({shown}{more}); "
-        "double_marks in results.csv counts them per student",
-    )
+    shown = tuple(message("mock.answer_at", row=str(row), column=heading) for row, heading in sorted(examples)[:5])
+    where = message("mock.and_more", examples=shown) if total > 5 else shown
+    return (message("mock.double_marks", answers=total, examples=where),)
 
 
-def _check_key_warnings(items: pl.DataFrame, letters: bool) -> tuple[str, ...]:
+def _check_key_warnings(items: pl.DataFrame, letters: bool) -> tuple[Message, ...]:
     """One line naming the questions flagged check_key: a mis-keyed question changes everyone's score."""
     flagged = items.filter(pl.col("flags").str.split(";").list.contains("check_key"))
     if flagged.height == 0:
@@ -356,14 +355,13 @@ def _check_key_warnings(items: pl.DataFrame, letters: bool) -> tuple[str, ...]:
     for row in flagged.head(CHECK_KEY_SHOWN).iter_rows(named=True):  # a few questions, worded one by one
         chose = [row[f"_top_chose_{option}"] or 0 for option in range(OPTIONS)]
         favourite = names[max(range(OPTIONS), key=lambda option: chose[option])]
-        shown.append(f"{row['level']} {row['item']} (keyed {accepted_text(row['accepted'], letters)}, "
-                     f"top group chose {favourite} most)")  # fmt: skip
-    more = f" and {flagged.height - CHECK_KEY_SHOWN} more" if flagged.height > CHECK_KEY_SHOWN else ""
-    return (
-        f"check the answer key: {flagged.height} question(s) look mis-keyed (negative discrimination, or the top "
-        f"group preferred a wrong option): {', '.join(shown)}{more}; see the Item analysis tab, and if a key is "
-        "wrong, correct it and run again",
-    )
+        keyed = accepted_text(row["accepted"], letters)
+        shown.append(message("mock.check_key_question", level=row["level"], item=row["item"], keyed=keyed,
+                             chosen=favourite))  # fmt: skip
+    questions: object = tuple(shown)
+    if flagged.height > CHECK_KEY_SHOWN:
+        questions = message("mock.and_more_questions", questions=tuple(shown), more=flagged.height - CHECK_KEY_SHOWN)
+    return (message("mock.check_key", count=flagged.height, questions=questions),)
 
 
 def _review(level: MarkedLevel) -> pl.DataFrame:

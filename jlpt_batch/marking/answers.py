@@ -18,6 +18,8 @@ from collections.abc import Iterable
 
 import polars as pl
 
+from jlpt_batch.messages import Message, message
+
 DIGITS = ("1", "2", "3", "4")
 LETTERS = ("A", "B", "C", "D")
 OPTIONS = len(DIGITS)
@@ -63,13 +65,14 @@ def option_names(letters: bool) -> tuple[str, ...]:
     return LETTERS if letters else DIGITS
 
 
-def options_text(letters: bool) -> str:
-    """The options as a message names them: '1-4 (or ①-④)' or 'A-D (or 1-4)'."""
+def options_message(letters: bool) -> Message:
+    """The options as a message names them: '1-4 (or ①-④)' or 'A-D (or 1-4, ①-④)'."""
     first, last = DIGITS[0], DIGITS[-1]
     circled = f"{chr(0x245F + int(first))}-{chr(0x245F + int(last))}"
     if letters:
-        return f"{LETTERS[0]}-{LETTERS[-1]} (or {first}-{last}, {circled})"
-    return f"{first}-{last} (or {circled})"
+        letters_range = f"{LETTERS[0]}-{LETTERS[-1]}"
+        return message("options.letters", letters=letters_range, digits=f"{first}-{last}", circled=circled)
+    return message("options.digits", digits=f"{first}-{last}", circled=circled)
 
 
 def accepted_text(code: int, letters: bool) -> str:

@@ -19,16 +19,18 @@ import polars as pl
 from jlpt_batch.errors import AnswerKeyError, SheetNotFoundError
 from jlpt_batch.marking.key import (
     KEY_HEADERS,
+    LEVEL_RANGE,
     KeyCheck,
-    at_row,
     mapped_text,
     parsed_values,
     raise_first,
     read_key_table,
 )
+from jlpt_batch.messages import Message, message
 from jlpt_batch.reading import HeaderMarker, RawTable
 from jlpt_batch.reading.headers import HEADER_ALIASES, canonical_column, header_key
 from jlpt_batch.rules import SECTION_KEYS, load_rules, parse_level
+from jlpt_batch.wording import Catalog
 
 CONVERSION_HEADERS: dict[str, tuple[str, ...]] = {
     "level": HEADER_ALIASES["level"],
@@ -48,43 +50,44 @@ def conversion_column(text: object) -> str | None:
     return _COLUMN.get(header_key(text))
 
 
-CONVERSION_HEADER = HeaderMarker(lambda cell: conversion_column(cell) == "raw", "a raw column (e.g. 'Raw', '素点')",
-                                 "conversion table")  # fmt: skip
+CONVERSION_HEADER = HeaderMarker(lambda cell: conversion_column(cell) == "raw", "errors.no_conversion_header")
 
 
-def load_conversions(key_path: Path, questions: pl.DataFrame) -> pl.DataFrame:
+def load_conversions(key_path: Path, questions: pl.DataFrame, words: Catalog | None = None) -> pl.DataFrame:
     """Every conversion table found with the key, checked and spelled out for each raw count 0 to possible.
 
     CONVERSION_SCHEMA, one row per level, section and raw count; empty without a table.
+    ``words`` (the administrator's wording) words what the reader says about a cell it cannot read.
     """
     found = _tables(key_path)
     if len(found) > 1:
-        raise AnswerKeyError(f"two conversion tables: {found[0][0]} and {found[1][0]}; keep one of them")
+        raise AnswerKeyError("errors.conversion_two_tables", first=found[0][0], second=found[1][0])
     if not found:
         return pl.DataFrame(schema=CONVERSION_SCHEMA)
     where, table = found[0]
-    rows = mapped_text(table, conversion_column, where)
-    missing = [key for key in CONVERSION_HEADERS if key not in rows.columns]
+    rows = mapped_text(table, conversion_column, where, words)
+    missing = tuple(message(f"key_columns.{key}") for key in CONVERSION_HEADERS if key not in rows.columns)
     if missing:
-        raise AnswerKeyError(f"{where}: no {', '.join(missing)} column; a table has level, section, raw and scaled")
+        raise AnswerKeyError("errors.conversion_missing_columns", where=where, missing=missing)
     possible = questions.group_by("level", "section").agg(pl.col("points").sum().alias("_possible"))
     checked = _checked(rows, possible, where)
     return _spelled_out(checked, possible)
 
 
-def _tables(key_path: Path) -> list[tuple[str, RawTable]]:
+def _tables(key_path: Path) -> list[tuple[Message, RawTable]]:
     """(where, table) of each conversion table: a worksheet of the key workbook, a file beside the key."""
     found = []
     if key_path.suffix.lower() in WORKBOOK_SUFFIXES:
         for sheet in CONVERSION_SHEETS:
             try:
-                found.append((f"conversion table {key_path.name}, sheet {sheet!r}", _read(key_path, sheet)))
+                where = message("errors.where_conversion_sheet", file=key_path.name, sheet=sheet)
+                found.append((where, _read(key_path, sheet)))
             except SheetNotFoundError:
                 continue
     for suffix in (".csv", ".xlsx"):
         beside = key_path.with_name(f"{key_path.stem}-conversion{suffix}")
         if beside.is_file():
-            found.append((f"conversion table {beside.name}", _read(beside, None)))
+            found.append((message("errors.where_conversion", file=beside.name), _read(beside, None)))
     return found
 
 
@@ -102,7 +105,7 @@ def _whole(column: str) -> pl.Expr:
     return pl.when(number.is_finite() & (number == number.floor())).then(number).cast(pl.Int64)
 
 
-def _checked(rows: pl.DataFrame, possible: pl.DataFrame, where: str) -> pl.DataFrame:
+def _checked(rows: pl.DataFrame, possible: pl.DataFrame, where: Message) -> pl.DataFrame:
     """The table's rows parsed (level, section, raw, scaled), or AnswerKeyError naming the first bad row."""
     maxima = pl.DataFrame(
         [(level, s.key, s.maximum) for level, rule in load_rules().levels.items() for s in rule.sections],
@@ -120,52 +123,36 @@ def _checked(rows: pl.DataFrame, possible: pl.DataFrame, where: str) -> pl.DataF
         .join(maxima, on=["_level", "_section"], how="left")
         .sort("_level", "_section", "_raw", "key_row", nulls_last=True)
     )
-    raise_first(parsed, _checks(where), "conversion table")
+    raise_first(parsed, _checks(), where)
     return parsed.select(
         pl.col("_level").alias("level"), pl.col("_section").alias("section"), pl.col("_raw").alias("raw"),
         pl.col("_scaled").alias("scaled"),
     )  # fmt: skip
 
 
-def _checks(where: str) -> list[KeyCheck]:
+def _checks() -> list[KeyCheck]:
     level, section, raw, scaled = pl.col("_level"), pl.col("_section"), pl.col("_raw"), pl.col("_scaled")
     same_table = (level == level.shift(1)) & (section == section.shift(1))
     first_of_table = ~same_table.fill_null(False)
     known = level.is_not_null() & section.is_not_null()
     return [
-        KeyCheck(level.is_null(), at_row(where, "level '{}' is not a JLPT level; write N1-N5", "level")),
-        KeyCheck(
-            level.is_not_null() & section.is_null(),
-            at_row(where, f"section '{{}}' is not a section; write one of {', '.join(SECTION_KEYS)}", "section"),
-        ),
-        KeyCheck(
-            known & pl.col("_possible").is_null(),
-            at_row(where, "the answer key has no {} {} questions to convert; correct the level or the section",
-                   level, section),
-        ),
-        KeyCheck(raw.is_null() | (raw < 0), at_row(where, "raw '{}' is not a whole number of points", "raw")),
-        KeyCheck(
-            raw.is_not_null() & (raw > pl.col("_possible")),
-            at_row(where, "raw {} is more than the {} points {} {} can earn", raw, "_possible", level, section),
-        ),
-        KeyCheck(
-            scaled.is_null() | (scaled < 0) | (scaled > pl.col("_maximum")),
-            at_row(where, "scaled '{}' is not a whole number from 0 to {}", "scaled",
-                   pl.col("_maximum").fill_null(0)),
-        ),
-        KeyCheck(
-            known & first_of_table & (raw != 0),
-            at_row(where, "the {} {} table starts at raw {}; start it at raw 0", level, section, raw),
-        ),
-        KeyCheck(
-            same_table & (raw == raw.shift(1)),
-            at_row(where, "raw {} is listed twice for {} {}; keep one row", raw, level, section),
-        ),
-        KeyCheck(
-            same_table & (scaled < scaled.shift(1)),
-            at_row(where, "scaled {} is lower than the {} given for fewer raw points; check the table", scaled,
-                   scaled.shift(1)),
-        ),
+        KeyCheck(level.is_null(), "errors.conversion_level_unknown",
+                 {"value": pl.col("level"), "levels": pl.lit(LEVEL_RANGE)}),
+        KeyCheck(level.is_not_null() & section.is_null(), "errors.conversion_section_unknown",
+                 {"value": pl.col("section"), "all_sections": pl.lit(";".join(SECTION_KEYS))}),
+        KeyCheck(known & pl.col("_possible").is_null(), "errors.conversion_no_questions",
+                 {"level": level, "section": section}),
+        KeyCheck(raw.is_null() | (raw < 0), "errors.conversion_raw_bad", {"value": pl.col("raw")}),
+        KeyCheck(raw.is_not_null() & (raw > pl.col("_possible")), "errors.conversion_raw_too_high",
+                 {"raw": raw, "possible": pl.col("_possible"), "level": level, "section": section}),
+        KeyCheck(scaled.is_null() | (scaled < 0) | (scaled > pl.col("_maximum")), "errors.conversion_scaled_bad",
+                 {"value": pl.col("scaled"), "maximum": pl.col("_maximum").fill_null(0)}),
+        KeyCheck(known & first_of_table & (raw != 0), "errors.conversion_not_from_zero",
+                 {"level": level, "section": section, "raw": raw}),
+        KeyCheck(same_table & (raw == raw.shift(1)), "errors.conversion_raw_twice",
+                 {"raw": raw, "level": level, "section": section}),
+        KeyCheck(same_table & (scaled < scaled.shift(1)), "errors.conversion_scaled_lower",
+                 {"scaled": scaled, "previous": scaled.shift(1)}),
     ]  # fmt: skip
 
 

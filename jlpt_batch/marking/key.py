@@ -25,11 +25,13 @@ from typing import NamedTuple
 import polars as pl
 
 from jlpt_batch.errors import AnswerKeyError, JlptBatchError, SheetNotFoundError
-from jlpt_batch.marking.answers import DIGITS, LETTERS, option_position, options_text
+from jlpt_batch.marking.answers import DIGITS, LETTERS, option_position, options_message
+from jlpt_batch.messages import Message, message
 from jlpt_batch.reading import HeaderMarker, RawTable, read_table
 from jlpt_batch.reading.headers import HEADER_ALIASES, canonical_column, header_key
 from jlpt_batch.reading.validate import unreadable_cells
 from jlpt_batch.rules import BAND_PARTS, LEVELS, PARTS, SECTION_KEYS, load_rules, parse_level
+from jlpt_batch.wording import Catalog
 
 # The key's columns and the ways a school may head them (matched as a cohort's headers are).
 KEY_HEADERS: dict[str, tuple[str, ...]] = {
@@ -87,7 +89,29 @@ def key_column(text: object) -> str | None:
     return _KEY_COLUMN.get(header_key(text))
 
 
-KEY_HEADER = HeaderMarker(lambda cell: key_column(cell) == "item", "an item column (e.g. 'Item', '問題')", "questions")
+KEY_HEADER = HeaderMarker(lambda cell: key_column(cell) == "item", "errors.no_key_header")
+LEVEL_RANGE = f"{LEVELS[0]}–{LEVELS[-1]}"  # what a level may be, as a message asks for it
+
+
+def key_where(name: str) -> Message:
+    """'answer key mock-key.xlsx': where a problem of the key is."""
+    return message("errors.where_key", file=name)
+
+
+def part_words(part: str) -> Message:
+    """A sub-part in words: 'Grammar', '文法' (never our key)."""
+    return message(f"band_parts.{part}" if part in BAND_PARTS else f"mock_parts.{part}")
+
+
+def section_words(key: str) -> Message:
+    """A section in (short) words: 'Listening', '聴解' (never our key)."""
+    return message(f"sections_short.{key}")
+
+
+def sections_or(keys: list[str]) -> Message:
+    """Sections as a choice: 'Reading', or 'Vocabulary/Grammar or Vocabulary/Grammar and Reading'."""
+    worded = [section_words(key) for key in keys]
+    return worded[0] if len(worded) == 1 else message("list.or", first=worded[0], second=worded[1])
 
 
 @dataclass(frozen=True)
@@ -116,17 +140,20 @@ class AnswerKey:
         )
 
 
-def load_key(path: Path, responses_header: tuple[str | None, ...]) -> AnswerKey:
-    """Read the key at ``path`` and check it against the responses' header; AnswerKeyError if it does not fit."""
+def load_key(path: Path, responses_header: tuple[str | None, ...], words: Catalog | None = None) -> AnswerKey:
+    """Read the key at ``path`` and check it against the responses' header; AnswerKeyError if it does not fit.
+
+    ``words``, the administrator's wording, words what the reader says about a key cell it cannot read.
+    """
     from jlpt_batch.marking.conversion import load_conversions  # the tables need the checked questions
 
     table = read_key_table(path, KEY_HEADER)
-    rows = _key_rows(table, path.name)
+    rows = _key_rows(table, path.name, words)
     letters = _uses_letters(rows, path.name)
     questions = _questions(rows, letters, path.name, responses_header)
     _check_responses_header(questions, responses_header)
     _check_every_section_has_questions(questions, path.name)
-    return AnswerKey(path.name, letters, questions, load_conversions(path, questions))
+    return AnswerKey(path.name, letters, questions, load_conversions(path, questions, words))
 
 
 def read_key_table(path: Path, marker: HeaderMarker, sheet: str | None = None) -> RawTable:
@@ -136,22 +163,26 @@ def read_key_table(path: Path, marker: HeaderMarker, sheet: str | None = None) -
     except (AnswerKeyError, SheetNotFoundError):  # a missing worksheet is for the caller to decide
         raise
     except JlptBatchError as error:
-        raise AnswerKeyError(f"answer key: {error}") from None
+        raise AnswerKeyError("errors.key_unreadable", problem=error.message) from None
 
 
-def mapped_text(table: RawTable, headers: Callable[[object], str | None], where: str) -> pl.DataFrame:
+def mapped_text(
+    table: RawTable, headers: Callable[[object], str | None], where: Message, words: Catalog | None = None
+) -> pl.DataFrame:
     """The table's mapped columns as trimmed text (blank: null), with ``key_row``; blank rows dropped."""
     found: dict[str, int] = {}
     for index, text in enumerate(table.header):
         key = headers(text)
         if key is not None and key in found:
             first = table.header[found[key]]
-            raise AnswerKeyError(f"{where}: columns {first!r} and {text!r} both mean {key}; keep one of them")
+            meaning = message(f"key_columns.{key}")
+            raise AnswerKeyError("errors.key_same_column_twice", where=where, first=first, second=text, meaning=meaning)
         if key is not None:
             found[key] = index
-    unreadable = unreadable_cells(table, found, {key: table.header[index] or key for key, index in found.items()})
+    labels = {key: table.header[index] or key for key, index in found.items()}
+    unreadable = unreadable_cells(table, found, labels, words)
     if unreadable.height:  # an error or a formula never calculated, named by cell as in a cohort
-        raise AnswerKeyError(f"{where}, {unreadable['reason'][0]}")
+        raise AnswerKeyError("errors.key_cell", where=where, problem=unreadable["reason"][0])
     texts = {key: pl.col(f"c{index}").str.strip_chars() for key, index in found.items()}
     frame = table.rows.select(
         table.source_row_numbers().alias("key_row"),
@@ -160,17 +191,15 @@ def mapped_text(table: RawTable, headers: Callable[[object], str | None], where:
     return frame.filter(pl.any_horizontal(pl.col(list(found)).is_not_null()))
 
 
-def _key_rows(table: RawTable, name: str) -> pl.DataFrame:
-    frame = mapped_text(table, key_column, f"answer key {name}")
-    missing = [key for key in KEY_REQUIRED if key not in frame.columns]
+def _key_rows(table: RawTable, name: str, words: Catalog | None) -> pl.DataFrame:
+    frame = mapped_text(table, key_column, key_where(name), words)
+    missing = tuple(message(f"key_columns.{key}") for key in KEY_REQUIRED if key not in frame.columns)
     if missing:
-        written = ", ".join(repr(text) for text in table.header if text) or "(none)"
-        raise AnswerKeyError(
-            f"answer key {name}: no {', '.join(missing)} column; columns found: {written}. "
-            "A key has level, item, answer, section, part and (optionally) points"
-        )
+        written = ", ".join(repr(text) for text in table.header if text)
+        found = written or message("errors.no_columns_found")
+        raise AnswerKeyError("errors.key_missing_columns", where=key_where(name), missing=missing, found=found)
     if frame.height == 0:
-        raise AnswerKeyError(f"answer key {name}: no questions below the header on row {table.header_row}")
+        raise AnswerKeyError("errors.key_no_questions", where=key_where(name), header_row=str(table.header_row))
     if "points" not in frame.columns:
         frame = frame.with_columns(pl.lit(None, pl.String).alias("points"))
     return frame
@@ -221,14 +250,14 @@ def _uses_letters(rows: pl.DataFrame, name: str) -> bool:
         row = max(letter_row, number_row)
         answer = marks.filter(pl.col("key_row") == row)["answer"][0]
         if letter_row == number_row:
-            what = "mixes letters and numbers"
+            what = message("errors.key_mixes_letters_and_numbers")
         else:
-            kinds = ("a letter", "numbers") if row == letter_row else ("a number", "letters")
-            what = f"is {kinds[0]}, but row {min(letter_row, number_row)} uses {kinds[1]}"
+            entry = "errors.key_letter_after_numbers" if row == letter_row else "errors.key_number_after_letters"
+            what = message(entry, row=str(min(letter_row, number_row)))
         raise AnswerKeyError(
-            f"answer key {name}, row {row}: answer '{answer}' {what}; write every answer as "
-            f"{DIGITS[0]}-{DIGITS[-1]}, or every answer as {LETTERS[0]}-{LETTERS[-1]}"
-        )
+            "errors.key_letters_or_numbers", where=key_where(name), row=str(row), answer=answer, what=what,
+            numbers=f"{DIGITS[0]}-{DIGITS[-1]}", letters=f"{LETTERS[0]}-{LETTERS[-1]}",
+        )  # fmt: skip
     return letters.height > 0
 
 
@@ -236,38 +265,60 @@ def _uses_letters(rows: pl.DataFrame, name: str) -> bool:
 
 
 class KeyCheck(NamedTuple):
-    """One rule a key row can break: true on the rows that break it, and what to tell the user."""
+    """One rule a key row can break: true on the rows that break it, and what to tell the user.
+
+    ``entry`` is an entry of ``errors.*`` (placeholders ``where`` and ``row`` and the
+    ``values``); each value is an expression over the table, read on the first row that
+    breaks the rule. A value named ``section`` or ``part`` is a key, shown in words;
+    ``sections`` is a ';'-joined list of section keys, shown as a choice.
+    """
 
     rows: pl.Expr
-    message: pl.Expr
+    entry: str
+    values: dict[str, pl.Expr] = {}  # noqa: RUF012 (a NamedTuple's default, never changed)
 
 
-def at_row(where: str, message: str, *args: pl.Expr | str) -> pl.Expr:
-    """'<where>, row N: ' + the message, with {} filled from the expressions."""
-    return pl.format(f"{where}, row {{}}: {message}", pl.col("key_row"), *args)
-
-
-def _at(name: str, message: str, *args: pl.Expr | str) -> pl.Expr:
-    return at_row(f"answer key {name}", message, *args)
-
-
-def raise_first(frame: pl.DataFrame, checks: list[KeyCheck], what: str) -> None:
+def raise_first(frame: pl.DataFrame, checks: list[KeyCheck], where: Message) -> None:
     """Raise AnswerKeyError with the first problem in row order (and how many more there are).
 
-    Each message is worded over the whole table, then kept where its check fails: a message
-    may look at other rows (the row a question first appeared on, the row before).
+    Each check's values are read over the whole table, then kept where the check fails: a
+    message may look at other rows (the row a question first appeared on, the row before).
     """
-    found = pl.concat(
-        [
-            frame.select("key_row", check.rows.alias("_broken"), check.message.alias("message"))
-            .filter(pl.col("_broken").fill_null(False))
-            .drop("_broken")
-            for check in checks
-        ]
-    ).sort("key_row", maintain_order=True)
-    if found.height:
-        more = f" ({found.height - 1} more problem(s) in the {what})" if found.height > 1 else ""
-        raise AnswerKeyError(found["message"][0] + more)
+    first: tuple[int, KeyCheck, dict[str, object]] | None = None
+    count = 0
+    for check in checks:
+        values = (value.alias(name) for name, value in check.values.items())
+        broken = frame.select("key_row", check.rows.fill_null(False).alias("_broken"), *values).filter("_broken")
+        count += broken.height
+        if broken.height and (first is None or broken["key_row"][0] < first[0]):
+            first = (broken["key_row"][0], check, broken.row(0, named=True))
+    if first is None:
+        return
+    row, check, found = first
+    shown = {name: _shown(name, found[name]) for name in check.values}
+    problem = message(check.entry, where=where, row=str(row), **shown)
+    if count > 1:
+        raise AnswerKeyError("errors.key_more_problems", problem=problem, more=count - 1)
+    raise AnswerKeyError("errors.key_problem", problem=problem)
+
+
+def _shown(name: str, value: object) -> object:
+    """A value of a key check as a message shows it: keys in words, numbers as they are."""
+    if value is None:
+        return ""
+    if name == "section":
+        return section_words(str(value))
+    if name == "part":
+        return part_words(str(value))
+    if name == "sections":
+        return sections_or(str(value).split(";"))
+    if name == "all_sections":
+        return tuple(section_words(key) for key in str(value).split(";"))
+    if name == "parts":
+        return tuple(part_words(key) for key in str(value).split(";"))
+    if name == "options":
+        return options_message(bool(value))
+    return str(value)
 
 
 def _questions(rows: pl.DataFrame, letters: bool, name: str, header: tuple[str | None, ...]) -> pl.DataFrame:
@@ -285,7 +336,7 @@ def _questions(rows: pl.DataFrame, letters: bool, name: str, header: tuple[str |
         parsed_values(parsed, "_item", lambda item: columns.get(item, (None, None))[0], pl.Int64()).alias("_column"),
         _level_sections().alias("_sections"),
     )
-    raise_first(parsed, _value_checks(name, letters) + _question_checks(name), "answer key")
+    raise_first(parsed, _value_checks(letters) + _question_checks(), key_where(name))
     return parsed.select(
         "key_row",
         pl.col("_level").alias("level"),
@@ -306,38 +357,38 @@ def _level_sections() -> pl.Expr:
     return pl.col("_level").replace_strict(sections, default=None, return_dtype=pl.String)
 
 
-def _value_checks(name: str, letters: bool) -> list[KeyCheck]:
+def _value_checks(letters: bool) -> list[KeyCheck]:
     """Each cell holds a value of its kind."""
     given = pl.col  # reads as "the cell given in this column"
-    parts = ", ".join(PARTS)
+    levels, options = pl.lit(LEVEL_RANGE), pl.lit(letters)  # options: shown as options_message(letters)
     return [
-        KeyCheck(given("level").is_null(), _at(name, "the level is empty; write N1, N2, N3, N4 or N5")),
+        KeyCheck(given("level").is_null(), "errors.key_level_empty", {"levels": levels}),
         KeyCheck(
             given("level").is_not_null() & given("_level").is_null(),
-            _at(name, "level '{}' is not a JLPT level; write N1, N2, N3, N4 or N5", "level"),
+            "errors.key_level_unknown", {"value": given("level"), "levels": levels},
         ),
-        KeyCheck(given("item").is_null(), _at(name, "the item is empty; write the name of the question's column")),
-        KeyCheck(given("answer").is_null(), _at(name, "the answer is empty; write the correct option")),
+        KeyCheck(given("item").is_null(), "errors.key_item_empty"),
+        KeyCheck(given("answer").is_null(), "errors.key_answer_empty"),
         KeyCheck(
             given("answer").is_not_null() & given("_accepted").is_null(),
-            _at(name, f"answer '{{}}' is not an option; write {options_text(letters)}, several as 2|3", "answer"),
+            "errors.key_answer_unknown", {"value": given("answer"), "options": options},
         ),
         KeyCheck(
             given("section").is_null() | given("_section").is_null(),
-            _at(name, f"section '{{}}' is not a section; write one of {', '.join(SECTION_KEYS)}", "section"),
+            "errors.key_section_unknown", {"value": given("section"), "all_sections": pl.lit(";".join(SECTION_KEYS))},
         ),
         KeyCheck(
             given("part").is_null() | given("_part").is_null(),
-            _at(name, f"part '{{}}' is not a sub-part; write one of {parts}", "part"),
+            "errors.key_part_unknown", {"value": given("part"), "parts": pl.lit(";".join(PARTS))},
         ),
         KeyCheck(
             given("points").is_not_null() & given("_points").is_null(),
-            _at(name, "points '{}' is not a whole number of 1 or more; leave it blank for 1", "points"),
+            "errors.key_points_bad", {"value": given("points")},
         ),
-    ]
+    ]  # fmt: skip
 
 
-def _question_checks(name: str) -> list[KeyCheck]:
+def _question_checks() -> list[KeyCheck]:
     """Each question fits its level's rules and the responses."""
     part_sections = load_rules().counted_part_sections
     part_fits = pl.col("_part").replace_strict(
@@ -347,26 +398,16 @@ def _question_checks(name: str) -> list[KeyCheck]:
     in_level = pl.col("_sections").str.split(";").list.contains(pl.col("_section"))
     in_section = part_fits.str.split(";").list.contains(pl.col("_section"))
     first_row = pl.col("key_row").min().over("_level", "_item")
+    level, section, part = pl.col("_level"), pl.col("_section"), pl.col("_part")
     return [
-        KeyCheck(
-            known & ~in_level,
-            _at(name, "{} has no {} section (its sections are {}); correct the level or the section",
-                "_level", "_section", pl.col("_sections").str.replace_all(";", ", ")),
-        ),
-        KeyCheck(
-            known & in_level & ~in_section,
-            _at(name, "part {} belongs to {}, not to {}; correct the part or the section",
-                "_part", part_fits.str.replace_all(";", " or "), "_section"),
-        ),
-        KeyCheck(
-            pl.col("_item").is_not_null() & (pl.col("key_row") != first_row),
-            _at(name, "{} question '{}' is also on row {}; list each question once per level",
-                "_level", "item", first_row),
-        ),
-        KeyCheck(
-            pl.col("_item").is_not_null() & pl.col("_column").is_null(),
-            _at(name, "question '{}' has no column in the responses; add the column, or correct the item", "item"),
-        ),
+        KeyCheck(known & ~in_level, "errors.key_no_section",
+                 {"level": level, "section": section, "all_sections": pl.col("_sections")}),
+        KeyCheck(known & in_level & ~in_section, "errors.key_part_elsewhere",
+                 {"part": part, "sections": part_fits, "section": section}),
+        KeyCheck(pl.col("_item").is_not_null() & (pl.col("key_row") != first_row), "errors.key_item_twice",
+                 {"level": level, "item": pl.col("item"), "first_row": first_row}),
+        KeyCheck(pl.col("_item").is_not_null() & pl.col("_column").is_null(), "errors.key_item_no_column",
+                 {"item": pl.col("item")}),
     ]  # fmt: skip
 
 
@@ -381,9 +422,7 @@ def _question_columns(header: tuple[str | None, ...]) -> dict[str, tuple[int, st
             continue
         key = header_key(text)
         if key in found:
-            raise AnswerKeyError(
-                f"responses columns {found[key][1]!r} and {text!r} are the same question; keep one of them"
-            )
+            raise AnswerKeyError("errors.responses_same_question", first=found[key][1], second=text)
         found[key] = (index, text)
     return found
 
@@ -392,20 +431,16 @@ def _check_responses_header(questions: pl.DataFrame, header: tuple[str | None, .
     """No score column (the scores come from the answers) and no question column missing from every key."""
     for text in header:
         if canonical_column(text) in MARKED_KEYS:
-            raise AnswerKeyError(
-                f"responses column {text!r} holds {canonical_column(text)}, which --key works out from the "
-                "answers; remove the column, or run without --key"
-            )
+            key = str(canonical_column(text))
+            meaning = section_words(key) if key in (*SECTION_KEYS, "total") else message(f"columns.{key}")
+            raise AnswerKeyError("errors.responses_score_column", column=text, meaning=meaning)
     items = {header_key(item) for item in questions["item"].to_list()}
     prefixes = {match.group(1) for item in items if (match := re.fullmatch(r"(.*?)\d+", item))}
     for text in header:
         key = header_key(text)
         numbered = re.fullmatch(r"(.*?)\d+", key)
         if numbered and numbered.group(1) in prefixes and key not in items and canonical_column(text) is None:
-            raise AnswerKeyError(
-                f"responses column {text!r} is a question in no level's answer key; "
-                "add its rows to the key, or remove the column"
-            )
+            raise AnswerKeyError("errors.responses_question_not_in_key", column=text)
 
 
 def _check_every_section_has_questions(questions: pl.DataFrame, name: str) -> None:
@@ -417,6 +452,6 @@ def _check_every_section_has_questions(questions: pl.DataFrame, name: str) -> No
         for section in rules.level(level).section_keys:
             if (level, section) not in present:
                 raise AnswerKeyError(
-                    f"answer key {name}: {level} has no {section} questions; every section of {level} "
-                    "needs its questions, since a mock is judged like the JLPT"
-                )
+                    "errors.key_section_without_questions", where=key_where(name), level=level,
+                    section=section_words(section),
+                )  # fmt: skip

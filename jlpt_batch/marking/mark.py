@@ -23,12 +23,14 @@ from dataclasses import dataclass, replace
 
 import polars as pl
 
-from jlpt_batch.marking.answers import BLANK, INVALID, answer_codes, is_multiple, is_single, options_text
+from jlpt_batch.admin_wording import english
+from jlpt_batch.marking.answers import BLANK, INVALID, answer_codes, is_multiple, is_single, options_message
 from jlpt_batch.marking.key import AnswerKey
 from jlpt_batch.reading import RawTable
 from jlpt_batch.reading.headers import canonical_column
 from jlpt_batch.reading.validate import REJECTION_SCHEMA, Prepared, unreadable_cells
 from jlpt_batch.rules import LEVELS, PARTS, SECTION_KEYS, load_rules
+from jlpt_batch.wording import Catalog
 
 COUNT_COLUMNS = tuple(f"{part}_{kind}" for part in PARTS for kind in ("correct", "questions"))
 MARK_COLUMNS = (*SECTION_KEYS, *COUNT_COLUMNS, "double_marks")  # what marking adds to each row
@@ -59,11 +61,12 @@ class Marked:
     levels: tuple[MarkedLevel, ...]
 
 
-def mark(raw: RawTable, prepared: Prepared, key: AnswerKey) -> Marked:
-    """Mark every row whose level the key has; reject rows that cannot be marked."""
+def mark(raw: RawTable, prepared: Prepared, key: AnswerKey, words: Catalog | None = None) -> Marked:
+    """Mark every row whose level the key has; reject rows that cannot be marked, saying why in
+    ``words``, the administrator's wording (default: English)."""
     responses = _responses(raw, prepared, key)
     codes = _codes(responses, key.letters)
-    problems = _answer_problems(raw, prepared, responses, codes, key)
+    problems = _answer_problems(raw, prepared, responses, codes, key, words or english())
     rejected = pl.concat([prepared.rejections["source_row"], problems["source_row"]])
     marked = tuple(_mark_level(level, key, codes, prepared.rows, rejected) for level in key.levels)
     rows = _with_marks(prepared.rows, marked)
@@ -97,37 +100,39 @@ def _codes(responses: pl.DataFrame, letters: bool) -> pl.DataFrame:
 
 
 def _answer_problems(
-    raw: RawTable, prepared: Prepared, responses: pl.DataFrame, codes: pl.DataFrame, key: AnswerKey
+    raw: RawTable, prepared: Prepared, responses: pl.DataFrame, codes: pl.DataFrame, key: AnswerKey, words: Catalog
 ) -> pl.DataFrame:
     """One row per problem (REJECTION_SCHEMA): levels without a key, cells that are not answers or
     answer a question the student's level does not have."""
     levels = prepared.rows.select("source_row", "candidate_id", "level")
-    unreadable = _unreadable_answers(raw, levels, key)
-    found = [_level_without_key(raw, levels, key), unreadable]
+    unreadable = _unreadable_answers(raw, levels, key, words)
+    found = [_level_without_key(raw, levels, key, words), unreadable]
     for level in key.levels:
         # a cell the reader could not read is named once, by the reader's own words
-        problems = _cell_problems(level, levels, responses, codes, key)
+        problems = _cell_problems(level, levels, responses, codes, key, words)
         found.append(problems.join(unreadable, on=["source_row", "column"], how="anti"))
     return pl.concat(found).cast(REJECTION_SCHEMA)
 
 
-def _unreadable_answers(raw: RawTable, levels: pl.DataFrame, key: AnswerKey) -> pl.DataFrame:
+def _unreadable_answers(raw: RawTable, levels: pl.DataFrame, key: AnswerKey, words: Catalog) -> pl.DataFrame:
     """Question cells holding an error, a formula never calculated, an empty value or too much
     text, of the rows validation kept (REJECTION_SCHEMA)."""
     headings = key.questions.select("column", "heading").unique().sort("column")
     columns = dict(zip(headings["heading"], headings["column"], strict=True))
-    cells = unreadable_cells(raw, columns, {heading: heading for heading in columns})
+    cells = unreadable_cells(raw, columns, {heading: heading for heading in columns}, words)
     return cells.join(levels.select("source_row", "candidate_id"), on="source_row").select(REJECTION_SCHEMA.names())
 
 
-def _level_without_key(raw: RawTable, levels: pl.DataFrame, key: AnswerKey) -> pl.DataFrame:
+def _reason(words: Catalog, entry: str, **values: pl.Expr | object) -> pl.Expr:
+    """'row N: ' + the entry of ``rejections.*``, filled row by row."""
+    problem = words.expr(f"rejections.{entry}", **values)
+    return words.expr("rejections.row", row=pl.col("source_row"), problem=problem)
+
+
+def _level_without_key(raw: RawTable, levels: pl.DataFrame, key: AnswerKey, words: Catalog) -> pl.DataFrame:
     heading = next((text for text in raw.header if canonical_column(text) == "level"), "level") or "level"
     unkeyed = pl.col("level").is_in(LEVELS) & ~pl.col("level").is_in(key.levels)
-    reason = pl.format(
-        f"row {{}}: the answer key {key.name} has no {{}} questions; add them to the key, or correct the level",
-        "source_row",
-        "level",
-    )
+    reason = _reason(words, "level_not_in_key", file=key.name, level=pl.col("level"))
     return levels.filter(unkeyed).select(
         "source_row",
         "candidate_id",
@@ -138,7 +143,7 @@ def _level_without_key(raw: RawTable, levels: pl.DataFrame, key: AnswerKey) -> p
 
 
 def _cell_problems(
-    level: str, levels: pl.DataFrame, responses: pl.DataFrame, codes: pl.DataFrame, key: AnswerKey
+    level: str, levels: pl.DataFrame, responses: pl.DataFrame, codes: pl.DataFrame, key: AnswerKey, words: Catalog
 ) -> pl.DataFrame:
     """Cells of one level's rows that are not answers, or answer another level's questions."""
     own = key.of_level(level)
@@ -164,15 +169,13 @@ def _cell_problems(
         .with_columns(pl.col("cell").replace_strict(headings, return_dtype=pl.String).alias("column"))
     )
     foreign = ~pl.col("cell").is_in(own_columns) & (pl.col("code") != BLANK)
+    cell = {"column": pl.col("column"), "value": pl.col("value")}
+    options = options_message(key.letters).text(words)
     reasons = (
         pl.when(pl.col("code") == INVALID)
-        .then(pl.format(
-            f"row {{}}: {{}} '{{}}' is not an answer; write {options_text(key.letters)}, leave it blank if "
-            "unanswered, or write two marks as 1,3", "source_row", "column", "value"))
-        .otherwise(pl.format(
-            f"row {{}}: {{}} '{{}}' answers a question the {level} answer key does not have; clear the cell, "
-            "or correct the level", "source_row", "column", "value"))
-    )  # fmt: skip
+        .then(_reason(words, "not_an_answer", options=options, **cell))
+        .otherwise(_reason(words, "answer_not_in_key", level=level, **cell))
+    )
     bad = (pl.col("code") == INVALID) | foreign
     return (
         cells.filter(bad)

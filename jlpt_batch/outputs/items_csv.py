@@ -14,13 +14,14 @@ from jlpt_batch.outputs.output import Output
 from jlpt_batch.outputs.results_csv import defuse_formulas
 
 if TYPE_CHECKING:
+    from jlpt_batch.messages import Message
     from jlpt_batch.settings import Settings
 
 FILE_NAME = "items.csv"
 DECIMALS = 4  # of facility, discrimination, point-biserial and the shares
 
 
-def _write(run: CohortRun, folder: Path, settings: Settings) -> Sequence[str]:
+def _write(run: CohortRun, folder: Path, settings: Settings) -> Sequence[Message]:
     assert run.analysis is not None  # the output applies only to runs with an analysis
     items = run.analysis.items.select(ITEM_COLUMNS)
     # An item is named as the key wrote it: made formula-safe like any text from a file.

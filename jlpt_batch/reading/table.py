@@ -60,7 +60,6 @@ class RawTable:
         return pl.int_range(first, first + self.rows.height, dtype=pl.Int64, eager=True).alias("source_row")
 
 
-
 @dataclass(frozen=True)
 class HeaderMarker:
     """How the header row of a kind of file is recognised, and the error when it is missing."""

@@ -13,7 +13,7 @@ from typing import Any
 from jlpt_batch.contract import Outcome
 from jlpt_batch.outputs.sheets.context import SheetContext, sheet_language
 from jlpt_batch.outputs.sheets.mock import with_mock_answers
-from jlpt_batch.outputs.sheets.model import Bar, Block, CoverModel, ScoreRow, SheetModel
+from jlpt_batch.outputs.sheets.model import Bar, Block, ScoreRow, SheetModel
 from jlpt_batch.outputs.sheets.student import Section, Student
 from jlpt_batch.outputs.sheets.timing import Timing
 from jlpt_batch.outputs.sheets.wording import Catalog

@@ -7,8 +7,10 @@ from openpyxl.formatting.rule import DataBarRule
 from openpyxl.styles import Font, PatternFill
 from openpyxl.utils import get_column_letter
 
+from jlpt_batch.admin_wording import AdminWords
 from jlpt_batch.contract import CohortRun
 from jlpt_batch.marking.analysis import (
+    FLAGS,
     GROUP_PERCENT,
     LOW_DISCRIMINATION_BELOW,
     OPTION_COLUMNS,
@@ -18,24 +20,20 @@ from jlpt_batch.marking.analysis import (
     class_part_shares,
 )
 from jlpt_batch.marking.answers import option_names, option_position
-from jlpt_batch.outputs.workbook.labels import SECTION_LABELS
-from jlpt_batch.outputs.workbook.xlsx import ONE_DECIMAL, PERCENT, Book, Column, Tab, new_cell
+from jlpt_batch.outputs.workbook.labels import part_word, part_words, section_words
+from jlpt_batch.outputs.workbook.levels import level_column
+from jlpt_batch.outputs.workbook.xlsx import ONE_DECIMAL, PERCENT, Book, Column, Tab, new_cell, page_break
 from jlpt_batch.rules import PARTS
 
-ITEMS_TAB = "Item analysis"
 TWO_DECIMALS = "0.00"
 # room on the right, so that the words of the next column do not touch the number
 PADDED_DECIMAL, PADDED_PERCENT = "0.0_)_)", "0.0%_)_)"
-FLAG_WORDS = {
-    "too_hard": "too hard",
-    "too_easy": "too easy",
-    "low_discrimination": "low discrimination",
-    "check_key": "check the key",
-}
 FLAGGED_FILL = PatternFill("solid", fgColor="FFEB9C")  # any flag
 CHECK_KEY_FILL = PatternFill("solid", fgColor="FFC7CE")  # possibly mis-keyed: changes every score
 BAR_COLOUR = "5B9BD5"
 KEYED_FONT = Font(bold=True)
+# The three tables share the columns: the questions' (18 of them) decide the widths.
+WIDTHS = [7, 15, 11, 9, 7, 7, 9, 10, 10, 12, 11, 8, 8, 8, 8, 8, 8, 28]
 
 
 def items_tab(book: Book, run: CohortRun) -> None:
@@ -43,112 +41,120 @@ def items_tab(book: Book, run: CohortRun) -> None:
     analysis = run.analysis
     if analysis is None:
         return
-    # The three tables share the columns: the questions' (18 of them) decide the widths.
-    sheet = Tab(book, ITEMS_TAB, [8, 21, 12, 13, 11, 10, 11, 12, 10, 17, 15, 9, 9, 9, 9, 9, 9, 36])
+    words = book.words
+    sheet = Tab(book, "items", WIDTHS)
     sheet.title(
-        "Item analysis of the mock exam",
-        f"Marked against the answer key {analysis.key_name}.",
-        "Only students who were judged and sat a section count in its figures.",
-        "Section scores of a mock are estimates, not JLPT scaled scores.",
+        words.text("items.title"),
+        words.text("items.key", file=analysis.key_name),
+        words.text("items.who"),
+        words.text("items.estimates"),
     )
-    _reliability_table(sheet, analysis)
+    _reliability_table(sheet, words, analysis)
     sheet.blank()
-    _class_table(sheet, book, run.judged)
-    sheet.blank()
-    _question_table(sheet, analysis)
+    _class_table(sheet, words, run.judged)
+    page_break(sheet)  # the questions start a page of their own, their heading row repeated on every page
+    _question_table(sheet, words, analysis)
 
 
-def _reliability_table(sheet: Tab, analysis: MockAnalysis) -> None:
-    sheet.heading("Reliability of each section")
-    sheet.note("KR-20: how consistently the questions of a section measure the same thing (0 to 1).")
-    sheet.note("SEM: the standard error of measurement of the estimated score, in scaled points.")
+def _reliability_table(sheet: Tab, words: AdminWords, analysis: MockAnalysis) -> None:
+    text = words.text
+    sheet.heading(text("items.reliability"))
+    sheet.note(text("items.kr20_note"))
+    sheet.note(text("items.sem_note"))
+    methods = {"share": text("items.method_share"), "conversion table": text("items.method_table")}
     labelled = analysis.reliability.with_columns(
-        pl.col("section").replace_strict(SECTION_LABELS, return_dtype=pl.String),
-        pl.col("method").replace_strict(
-            {"share": "share of points", "conversion table": "conversion table"}, return_dtype=pl.String
-        ),
+        section_words(words), pl.col("method").replace_strict(methods, return_dtype=pl.String)
     )
     columns = (
-        Column("level", "Level"),
-        Column("section", "Section"),
-        Column("questions", "Questions"),
-        Column("possible", "Points possible"),
-        Column("students", "Students who sat it"),
-        Column("mean_points", "Mean points", ONE_DECIMAL),
-        Column("kr20", "KR-20", TWO_DECIMALS),
-        Column("sd", "SD of the estimate", ONE_DECIMAL),
-        Column("sem", "SEM (scaled points)", PADDED_DECIMAL),
-        Column("method", "Estimated from"),
+        level_column(words),
+        Column("section", text("by_level.section")),
+        Column("questions", text("items.questions_count")),
+        Column("possible", text("items.possible")),
+        Column("students", text("items.students_sat")),
+        Column("mean_points", text("items.mean_points"), ONE_DECIMAL),
+        Column("kr20", text("items.kr20"), TWO_DECIMALS),
+        Column("sd", text("items.sd"), ONE_DECIMAL),
+        Column("sem", text("items.sem"), PADDED_DECIMAL),
+        Column("method", text("items.method")),
     )
-    sheet.table(labelled, columns, "none: no section was marked.")
+    sheet.table(labelled, columns, text("items.none_marked"))
 
 
-def _class_table(sheet: Tab, book: Book, judged: pl.DataFrame) -> None:
-    sheet.heading("Share of questions answered correctly, by class")
-    sheet.note("Per sub-part, over the judged students of the class who sat the section it belongs to.")
-    shares = class_part_shares(judged).with_columns(pl.col("class").fill_null(book.words.text("classes.none")))
+def _class_table(sheet: Tab, words: AdminWords, judged: pl.DataFrame) -> None:
+    text = words.text
+    sheet.heading(text("items.by_class"))
+    sheet.note(text("items.by_class_note"))
+    shares = class_part_shares(judged).with_columns(pl.col("class").fill_null(text("classes.none")))
     columns = (
-        Column("class", "Class"),
-        Column("level", "Level"),
-        Column("students", "Students"),
-        *(Column(part, f"{part.title()} (%)", PERCENT) for part in PARTS),
+        Column("class", text("columns.class")),
+        level_column(words),
+        Column("students", text("items.students")),
+        *(Column(part, text("items.part_share", part=part_word(words, part)), PERCENT) for part in PARTS),
     )
-    sheet.table(shares, columns, "none: no student was judged.")
+    sheet.table(shares, columns, text("items.none_judged"))
 
 
-def _question_columns(analysis: MockAnalysis) -> tuple[Column, ...]:
+def _question_columns(words: AdminWords, analysis: MockAnalysis) -> tuple[Column, ...]:
+    text = words.text
     names = option_names(analysis.letters)
     return (
-        Column("level", "Level"),
-        Column("section", "Section"),
-        Column("part", "Part"),
-        Column("item", "Question"),
-        Column("answer", "Key"),
-        Column("points", "Points"),
-        Column("students", "Students"),
-        Column("answered", "Answered"),
-        Column("facility", "Facility (%)", PERCENT),
-        Column("discrimination", "Discrimination", TWO_DECIMALS),
-        Column("point_biserial", "Point-biserial", TWO_DECIMALS),
-        *(Column(option, f"Chose {name} (%)", PERCENT) for option, name in zip(OPTION_COLUMNS, names, strict=True)),
-        Column("double_marked", "Two marks (%)", PERCENT),
-        Column("blank", "Blank (%)", PADDED_PERCENT),
-        Column("flags", "Flags"),
+        level_column(words),
+        Column("section", text("by_level.section")),
+        Column("part", text("items.part")),
+        Column("item", text("items.item")),
+        Column("answer", text("items.answer")),
+        Column("points", text("items.points")),
+        Column("students", text("items.students")),
+        Column("answered", text("items.answered")),
+        Column("facility", text("items.facility"), PERCENT),
+        Column("discrimination", text("items.discrimination"), TWO_DECIMALS),
+        Column("point_biserial", text("items.point_biserial"), TWO_DECIMALS),
+        *(
+            Column(option, text("items.chose", option=name), PERCENT)
+            for option, name in zip(OPTION_COLUMNS, names, strict=True)
+        ),
+        Column("double_marked", text("items.two_marks"), PERCENT),
+        Column("blank", text("items.blank"), PADDED_PERCENT),
+        Column("flags", text("items.flags")),
     )
 
 
-def _question_table(sheet: Tab, analysis: MockAnalysis) -> None:
-    sheet.heading("Every question")
-    for note in (
-        "Facility: the share who got it right.",
-        f"Discrimination: facility in the top {GROUP_PERCENT}% of the section's raw totals minus the bottom "
-        f"{GROUP_PERCENT}%. Point-biserial: how getting it right goes with the rest of the section.",
-        "The keyed option's share is in bold; every share has a bar.",
-        f"Flags: too hard (facility under {TOO_HARD_BELOW:.0%}), too easy (over {TOO_EASY_ABOVE:.0%}), "
-        f"low discrimination (under {LOW_DISCRIMINATION_BELOW:.2f}).",
-        "Check the key (in red): negative discrimination, or the top group chose a wrong option more often "
-        "than the key. If the key is wrong, correct it and run again.",
-    ):
-        sheet.note(note)
-    columns = _question_columns(analysis)
-    sheet.header([column.label for column in columns])
+def _question_table(sheet: Tab, words: AdminWords, analysis: MockAnalysis) -> None:
+    text = words.text
+    sheet.heading(text("items.every_question"))
+    sheet.note(text("items.facility_note"))
+    sheet.note(text("items.discrimination_note", percent=GROUP_PERCENT))
+    sheet.note(text("items.bars_note"))
+    sheet.note(
+        text(
+            "items.flags_note",
+            too_hard=words.percent(TOO_HARD_BELOW),
+            too_easy=words.percent(TOO_EASY_ABOVE),
+            low=words.number(LOW_DISCRIMINATION_BELOW, 2),
+        )
+    )
+    sheet.note(text("items.check_key_note"))
+    columns = _question_columns(words, analysis)
+    heading = sheet.header([column.label for column in columns])
+    sheet.ws.print_title_rows = f"{heading}:{heading}"
     first = sheet.next_row
-    for row in _question_rows(analysis).iter_rows(named=True):
+    for row in _question_rows(words, analysis).iter_rows(named=True):
         _question_row(sheet, columns, row)
     if sheet.next_row > first:
         _option_bars(sheet, columns, first, sheet.next_row - 1)
 
 
-def _question_rows(analysis: MockAnalysis) -> pl.DataFrame:
-    flag_words = (
+def _question_rows(words: AdminWords, analysis: MockAnalysis) -> pl.DataFrame:
+    flag_words = {flag: words.text(f"flags.{flag}") for flag in FLAGS}
+    worded = (
         pl.col("flags")
         .str.split(";")
-        .list.eval(pl.element().replace_strict(FLAG_WORDS, default=None, return_dtype=pl.String))
+        .list.eval(pl.element().replace_strict(flag_words, default=None, return_dtype=pl.String))
     )
     return analysis.items.with_columns(
-        pl.col("section").replace_strict(SECTION_LABELS, return_dtype=pl.String),
-        pl.col("part").str.to_titlecase(),
-        flag_words.list.drop_nulls().list.join(", ").alias("flags"),
+        section_words(words),
+        part_words(words),
+        worded.list.drop_nulls().list.join(words.text("list.separator")).alias("flags"),
         pl.col("flags").alias("_flag_keys"),
     )
 

@@ -15,6 +15,7 @@ from jlpt_batch.admin_wording import AdminWords, column_label
 from jlpt_batch.contract import COLUMN_KEYS, Outcome
 from jlpt_batch.exams import MOCK
 from jlpt_batch.outputs.workbook.labels import (
+    exam_kind_words,
     language_words,
     outcome_words,
     region_value_words,
@@ -99,6 +100,7 @@ def _results_frame(judged: pl.DataFrame, words: AdminWords) -> pl.DataFrame:
         region_value_words(words),
         language_words(words),
         yes_no(words, pl.col("scored")),
+        exam_kind_words(words),
     )
 
 
