@@ -37,7 +37,7 @@ DPI = 80
 MOCK_HELD, MOCK_ISSUED = dt.date(2026, 11, 15), dt.date(2026, 11, 20)
 MOCK_SHEET = "M2026032"  # N3, not at the pass level, with questions to review in every sub-part
 ITEM_ANALYSIS_DPI = 110
-ITEM_ANALYSIS_CROP = (78, 103, 1130, 690)  # x, y, width, height at that resolution: the tab's first page, no margins
+ITEM_ANALYSIS_CROP = (30, 30, 1230, 690)  # x, y, width, height at that resolution: the top of the questions
 
 # (candidate id, name, name in Latin letters, sheet language)
 STUDENTS = [
@@ -73,7 +73,7 @@ def sample_sheets(out: Path, work: Path) -> None:
 
 
 def mock_pictures(out: Path, work: Path) -> None:
-    """A sheet of the sample mock, and the first printed page of its Item analysis tab."""
+    """A sheet of the sample mock, and the first printed page of its Item analysis tab's questions."""
     mock = Settings(
         input_path=ROOT / "samples" / "mock-responses.csv",
         out_dir=work / "mock",
@@ -91,7 +91,7 @@ def mock_pictures(out: Path, work: Path) -> None:
         check=True,
         capture_output=True,
     )
-    page = _page_starting(printed / "summary.pdf", "Item analysis of the mock exam")
+    page = _page_starting(printed / "summary.pdf", "Every question")  # the questions start a page
     x, y, width, height = ITEM_ANALYSIS_CROP
     subprocess.run(
         ["pdftoppm", "-png", "-r", str(ITEM_ANALYSIS_DPI), "-f", str(page), "-l", str(page), "-singlefile",

@@ -33,7 +33,7 @@ CHECK_KEY_FILL = PatternFill("solid", fgColor="FFC7CE")  # possibly mis-keyed: c
 BAR_COLOUR = "5B9BD5"
 KEYED_FONT = Font(bold=True)
 # The three tables share the columns: the questions' (18 of them) decide the widths.
-WIDTHS = [7, 15, 11, 9, 7, 7, 9, 10, 10, 12, 11, 8, 8, 8, 8, 11, 8, 28]
+WIDTHS = [7, 21, 12, 9, 7, 7, 9, 10, 10, 13, 11, 9, 9, 9, 9, 11, 9, 44]
 
 
 def items_tab(book: Book, run: CohortRun) -> None:
