@@ -83,8 +83,9 @@ def test_an_answer_that_is_not_one_rejects_its_row_in_japanese(tmp_path):
     cohort[0].cells["Q2"] = "x"
     columns = [f"Q{n}" for n in range(1, 37)]
     out = tmp_path / "out"
-    result = invoke("run", write_responses(tmp_path / "responses.csv", cohort, columns), "--key",
-                    write_key(tmp_path / "key.csv", key), "--out", out, "--no-sheets", "--admin-lang", "ja")  # fmt: skip
+    responses = write_responses(tmp_path / "responses.csv", cohort, columns)
+    key_path = write_key(tmp_path / "key.csv", key)
+    result = invoke("run", responses, "--key", key_path, "--out", out, "--no-sheets", "--admin-lang", "ja")
     assert result.exit_code == 3, result.output
     with (out / "results.csv").open(encoding="utf-8-sig") as handle:
         rejected = [row for row in csv.DictReader(handle) if row["result"] == "REJECTED"]
