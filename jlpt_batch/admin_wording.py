@@ -288,6 +288,8 @@ _WORKBOOK: dict[str, Fields] = {
                                     "passed", "nobody_passed")},
         national=fields("period", "regions"),
         bands_note=fields("a_min", "b_min"),
+        no_cefr_sitting=fields("since"),
+        no_cefr_mock=_NONE,
     ),
     **_group("by_class", title=_NONE, note=_NONE, national=fields("period", "regions"), level_pass_rate=_NONE),
     **_plain("results", "title", "legend", "none"),

@@ -119,6 +119,11 @@ class Exam:
     def date(self) -> dt.date:
         return self.mock_date or self.sitting.date
 
+    def reports_cefr(self, first_sitting: tuple[int, int]) -> bool:
+        """Official score reports carry a CEFR reference level from ``first_sitting`` (year, month) on;
+        a school's mock is not on the JLPT's scale, so it has none."""
+        return not self.is_mock and (self.sitting.year, self.sitting.month) >= first_sitting
+
     def next_sitting(self) -> Sitting:
         """The official sitting a student should aim for next."""
         if self.mock_date is not None:

@@ -39,6 +39,7 @@ from jlpt_batch.outputs.folder import (
 from jlpt_batch.outputs.sheets import OUTPUT as SHEETS
 from jlpt_batch.reading import read_table
 from jlpt_batch.reading.validate import Prepared, prepare
+from jlpt_batch.rules import load_rules
 from jlpt_batch.settings import Settings
 
 
@@ -92,6 +93,8 @@ def load_cohort(settings: Settings) -> CohortRun:
         notes=prepared.notes,
     )
     judged = combine(prepared, settings.effective_exam.kind)
+    if not settings.effective_exam.reports_cefr(load_rules().cefr_first_sitting):
+        judged = judged.with_columns(pl.lit(None, pl.String).alias("cefr"))  # no report of this exam carries one
     analysis = analyse(marked, key) if marked and key else None
     return CohortRun(judged, prepared.rejections, source, analysis)
 

@@ -16,6 +16,8 @@ from pathlib import Path
 from xml.sax.saxutils import escape as _escape
 from xml.sax.saxutils import quoteattr
 
+from openpyxl.utils import get_column_letter
+
 NS = "http://schemas.openxmlformats.org/spreadsheetml/2006/main"
 REL_NS = "http://schemas.openxmlformats.org/officeDocument/2006/relationships"
 PKG_REL = "http://schemas.openxmlformats.org/package/2006/relationships"
@@ -70,14 +72,6 @@ def as_cell(value: Cell | str | int | float | None) -> Cell | None:
     return num(value)
 
 
-def column_letters(number: int) -> str:
-    letters = ""
-    while number:
-        number, rest = divmod(number - 1, 26)
-        letters = chr(65 + rest) + letters
-    return letters
-
-
 # ---------------------------------------------------------------- xlsx, XML written by hand
 
 
@@ -98,7 +92,7 @@ def write_xlsx(path: Path, rows: Table, *, first_row: int = 1, first_column: int
             cell = as_cell(raw)
             if cell is None:
                 continue
-            ref = f"{column_letters(first_column + col_offset)}{number}"
+            ref = f"{get_column_letter(first_column + col_offset)}{number}"
             cells.append(_xlsx_cell(p, ref, cell, formats, strings, shared))
         body.append(f'<{p}row r="{number}">{"".join(cells)}</{p}row>')
     if far_cell:

@@ -5,7 +5,6 @@ from __future__ import annotations
 
 import re
 import shutil
-import tomllib
 from pathlib import Path
 
 import openpyxl
@@ -13,6 +12,7 @@ import pytest
 from click.testing import CliRunner
 from cohort_files import write_csv
 from helpers_sheets import page_texts
+from wording_files import flat_names
 
 from jlpt_batch.admin_wording import ENTRIES, admin_catalog, admin_wording, locale_language
 from jlpt_batch.cli import main
@@ -28,16 +28,6 @@ AS_OF = ["--as-of", "2026-09-14", "--sitting", "2026-07"]
 
 def invoke(*args: object, **env: str):
     return CliRunner().invoke(main, [str(arg) for arg in args], env=env or None)
-
-
-def flat_names(path: Path) -> set[str]:
-    def walk(data: dict, prefix: str = "") -> set[str]:
-        names: set[str] = set()
-        for key, value in data.items():
-            names |= walk(value, f"{prefix}{key}.") if isinstance(value, dict) else {f"{prefix}{key}"}
-        return names
-
-    return walk(tomllib.loads(path.read_text(encoding="utf-8")))
 
 
 # --- the wording ---------------------------------------------------------------------------------

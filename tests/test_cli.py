@@ -9,9 +9,11 @@ import sys
 from pathlib import Path
 
 import click
+import openpyxl
 import pytest
 from click.testing import CliRunner
 from cohort_files import ENGLISH_HEADER, write_csv, write_xlsx
+from test_messy_inputs import read_results
 
 from jlpt_batch.cli import main
 from jlpt_batch.contract import COLUMN_KEYS
@@ -222,3 +224,30 @@ def test_an_output_folder_name_too_long_for_the_disk_is_one_line(good_csv, tmp_p
     result = invoke("run", good_csv, "--out", tmp_path / ("あ" * 90), *FAST)
     assert result.exit_code == 4
     assert result.output.count("\n") == 1 and "a file name is too long for that disk" in result.output
+
+
+@pytest.mark.parametrize(
+    ("exam", "note"),
+    [
+        (["--sitting", "2025-07"], "The score reports of this sitting carry no CEFR level: they do from the JLPT "
+                                   "December 2025 sitting on."),
+        (["--mock-date", "2026-10-04"], "A mock exam is not on the JLPT's scale, so it gives no CEFR level."),
+    ],
+)  # fmt: skip
+def test_no_cefr_level_where_the_exam_reports_none(tmp_path, exam, note):
+    """Reports carry a CEFR level from the December 2025 sitting on, and a mock never: results.csv and
+    the workbook say none, as the sheets do."""
+    out = tmp_path / "out"
+    result = invoke("run", write_csv(tmp_path / "c.csv", GOOD), "--out", out, "--no-sheets", *exam)
+    assert result.exit_code == 0, result.output
+    passed = next(row for row in read_results(out / "results.csv") if row["result"] == "PASS")
+    assert passed["cefr"] == ""
+    notes = [cell.value for row in openpyxl.load_workbook(out / "summary.xlsx")["By level"].iter_rows() for cell in row]
+    assert note in notes
+
+
+def test_a_pass_at_a_sitting_that_reports_cefr_has_its_level(tmp_path):
+    out = tmp_path / "out"
+    result = invoke("run", write_csv(tmp_path / "c.csv", GOOD), "--out", out, *FAST, "--sitting", "2025-12")
+    assert result.exit_code == 0, result.output
+    assert [row["cefr"] for row in read_results(out / "results.csv")] == ["B1", ""]

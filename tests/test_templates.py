@@ -4,11 +4,11 @@ from __future__ import annotations
 
 import re
 import shutil
-import tomllib
 from pathlib import Path
 
 import pytest
 from feedback_rows import judged_row, settings, three, two
+from wording_files import flat_names
 
 from jlpt_batch.errors import TemplateError
 from jlpt_batch.outputs.sheets.content import build_sheet
@@ -27,16 +27,6 @@ OUTCOME_ROWS = [
     judged_row("N5", two(70, None), region="domestic"),
     judged_row("N5", two(80, 40), region="overseas"),
 ]
-
-
-def flat_names(path: Path) -> set[str]:
-    def walk(data: dict, prefix: str = "") -> set[str]:
-        names: set[str] = set()
-        for key, value in data.items():
-            names |= walk(value, f"{prefix}{key}.") if isinstance(value, dict) else {f"{prefix}{key}"}
-        return names
-
-    return walk(tomllib.loads(path.read_text(encoding="utf-8")))
 
 
 def copy_templates(tmp_path: Path, *langs: str) -> Path:

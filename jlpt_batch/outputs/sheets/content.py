@@ -253,8 +253,7 @@ class _SheetWriter:
 
     def shows_cefr(self) -> bool:
         """Score reports carry a CEFR level from the first sitting the rules name (December 2025)."""
-        sitting = self.context.exam.sitting
-        return bool(self.student.cefr) and (sitting.year, sitting.month) >= self.context.rules.cefr_first_sitting
+        return bool(self.student.cefr) and self.context.exam.reports_cefr(self.context.rules.cefr_first_sitting)
 
     def cefr_lines(self) -> tuple[str, ...]:
         cefr = self.student.cefr

@@ -6,6 +6,7 @@ import polars as pl
 
 from jlpt_batch.admin_wording import AdminWords
 from jlpt_batch.contract import Count
+from jlpt_batch.exams import Exam, Sitting
 from jlpt_batch.outputs.workbook.labels import band_part_words, region_words, section_words, with_region_words
 from jlpt_batch.outputs.workbook.xlsx import (
     ONE_DECIMAL,
@@ -21,7 +22,7 @@ from jlpt_batch.rules import load_rules
 from jlpt_batch.stats import CohortStats
 
 
-def by_level_tab(book: Book, figures: CohortStats) -> None:
+def by_level_tab(book: Book, figures: CohortStats, exam: Exam) -> None:
     words = book.words
     sheet = Tab(book, "by_level", [8, 24, 11, 11, 11, 11, 14, 11, 12, 12, 12, 16, 30])
     sheet.title(words.text("by_level.title"), _national_line(words, figures, "by_level.national"))
@@ -35,8 +36,15 @@ def by_level_tab(book: Book, figures: CohortStats) -> None:
     _band_table(sheet, words, figures.bands)
     sheet.blank()
     sheet.heading(words.text("by_level.cefr"))
-    sheet.note(words.text("by_level.cefr_note"))
-    sheet.table(figures.cefr, _cefr_columns(words), words.text("by_level.nobody_passed"))
+    rules = load_rules()
+    if exam.reports_cefr(rules.cefr_first_sitting):
+        sheet.note(words.text("by_level.cefr_note"))
+        sheet.table(figures.cefr, _cefr_columns(words), words.text("by_level.nobody_passed"))
+    elif exam.is_mock:
+        sheet.note(words.text("by_level.no_cefr_mock"))
+    else:
+        first = Exam(Sitting(*rules.cefr_first_sitting))
+        sheet.note(words.text("by_level.no_cefr_sitting", since=words.exam(first)))
 
 
 def _national_line(words: AdminWords, figures: CohortStats, entry: str) -> str:

@@ -39,7 +39,7 @@ def write_workbook(run: CohortRun, path: Path, settings: Settings) -> None:
     words = AdminWords(admin_catalog(settings.admin_lang, settings.templates_dir))
     book = Book(Workbook(write_only=True), words, printing(settings, words), mock=settings.effective_exam.is_mock)
     overview_tab(book, run, figures, settings)
-    by_level_tab(book, figures)
+    by_level_tab(book, figures, settings.effective_exam)
     by_class_tab(book, figures)
     bulk = [results_tab(book, judged), near_misses_tab(book, figures)]
     distribution_tab(book, figures)
