@@ -88,6 +88,19 @@ class InterruptedRunError(JlptBatchError):
         super().__init__("errors.interrupted")
 
 
+_SIGNALLED: set[int] = set()
+
+
 def raise_keyboard_interrupt(signum: int, frame: object) -> None:
-    """A SIGTERM handler: stop the way Ctrl-C does, so the same clean-up runs."""
+    """A SIGINT and SIGTERM handler: stop the way Ctrl-C does, so the same clean-up runs.
+
+    The signal is noted first: when it lands while a library is inside a call back into Python
+    (polars converting its arguments, say), the library may turn the KeyboardInterrupt into an
+    error of its own, and the run must still end as interrupted, not as a crash."""
+    _SIGNALLED.add(signum)
     raise KeyboardInterrupt
+
+
+def was_interrupted() -> bool:
+    """Whether a SIGINT or SIGTERM has arrived in this process."""
+    return bool(_SIGNALLED)
