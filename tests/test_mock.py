@@ -369,3 +369,13 @@ def test_no_items_skips_items_csv_only(files, tmp_path):
     result = invoke("run", responses, "--key", key_path, "--out", out, "--no-sheets", "--no-workbook", "--no-items")
     assert result.exit_code == 0, result.output
     assert sorted(path.name for path in out.iterdir() if not path.name.startswith(".")) == ["results.csv"]
+
+
+def test_two_marks_are_said_in_the_order_of_the_questions(files, tmp_path):
+    _key, cohort, responses, key_path = files
+    n3 = next(s for s in cohort if s.level == "N3")
+    n3.cells["Q15"], n3.cells["Q4"] = "1,3", "2,4"
+    write_responses(responses, cohort, [f"Q{n}" for n in range(1, 37)])
+    result = invoke("run", responses, "--key", key_path, "--out", tmp_path / "out", "--no-sheets", "--no-workbook")
+    assert result.exit_code == 0, result.output
+    assert f"(row {n3.row} Q4, row {n3.row} Q15, " in result.output

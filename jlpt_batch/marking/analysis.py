@@ -336,11 +336,12 @@ def _double_mark_warning(levels: tuple[MarkedLevel, ...]) -> tuple[Message, ...]
         total += doubles.height
         first = doubles.sort("student", "question").head(5)
         rows = level.students.gather(first["student"]).to_list()
+        places = first["question"].to_list()  # the question's place in the file: Q4 before Q15
         headings = level.questions["heading"].gather(first["question"]).to_list()
-        examples += [(row, heading) for row, heading in zip(rows, headings, strict=True)]
+        examples += list(zip(rows, places, headings, strict=True))
     if not total:
         return ()
-    shown = tuple(message("mock.answer_at", row=str(row), column=heading) for row, heading in sorted(examples)[:5])
+    shown = tuple(message("mock.answer_at", row=str(row), column=heading) for row, _, heading in sorted(examples)[:5])
     where = message("mock.and_more", examples=shown) if total > 5 else shown
     return (message("mock.double_marks", answers=total, examples=where),)
 
