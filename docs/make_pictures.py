@@ -1,14 +1,17 @@
-"""Render the README's pictures of sheets: the sample's passed and not-passed sheets, names in any
-script, and sheets with a progress block.
+"""Render the README's pictures: the sample's passed and not-passed sheets, names in any script,
+the sample mock's sheet and printed Item analysis tab, and sheets with a progress block.
 
     python docs/make_pictures.py [OUTPUT_FOLDER]
 
-Needs pdftoppm (poppler-utils). The sample sheets are the run of ``samples/cohort.xlsx``
-with its settings file, issued on 10 September 2026; the names picture stacks the
-identity row of real sheets for students from Nepal, Myanmar, Sri Lanka, Thailand and
-Japan, drawn by the same code as every sheet. The progress pictures are December sheets of
-the school year ``tests/history_cohorts.py`` generates (two mock exams, then the sitting),
-each exam run in turn with one history store, issued when the results arrive.
+Needs pdftoppm (poppler-utils) and, for the Item analysis tab, LibreOffice (soffice). The
+sample sheets are the run of ``samples/cohort.xlsx`` with its settings file, issued on 10
+September 2026; the names picture stacks the identity row of real sheets for students from
+Nepal, Myanmar, Sri Lanka, Thailand and Japan, drawn by the same code as every sheet. The
+mock pictures are the run of ``samples/mock-responses.csv`` marked against
+``samples/mock-key.xlsx``, a mock held on 15 November 2026 and issued five days later. The
+progress pictures are December sheets of the school year ``tests/history_cohorts.py``
+generates (two mock exams, then the sitting), each exam run in turn with one history store,
+issued when the results arrive.
 """
 
 from __future__ import annotations
@@ -37,6 +40,10 @@ SAMPLE_SHEETS = {"sheet-passed.png": "00416", "sheet-not-passed.png": "00734"}
 PROGRESS_SHEETS = {"sheet-progress.png": "N3-1001", "sheet-progress-ja.png": "N3-1008"}
 DECEMBER_RESULTS_ISSUED = dt.date(2027, 2, 10)
 DPI = 80
+MOCK_HELD, MOCK_ISSUED = dt.date(2026, 11, 15), dt.date(2026, 11, 20)
+MOCK_SHEET = "M2026032"  # N3, not at the pass level, with questions to review in every sub-part
+ITEM_ANALYSIS_DPI = 110
+ITEM_ANALYSIS_CROP = (30, 30, 1230, 690)  # x, y, width, height at that resolution: the top of the questions
 
 # (candidate id, name, name in Latin letters, sheet language)
 STUDENTS = [
@@ -69,6 +76,44 @@ def sample_sheets(out: Path, work: Path) -> None:
     run(settings(work / "run"))
     for picture, candidate in SAMPLE_SHEETS.items():
         png(work / "run" / "sheets" / f"{candidate}.pdf", out / picture)
+
+
+def mock_pictures(out: Path, work: Path) -> None:
+    """A sheet of the sample mock, and the first printed page of its Item analysis tab's questions."""
+    mock = Settings(
+        input_path=ROOT / "samples" / "mock-responses.csv",
+        out_dir=work / "mock",
+        key_path=ROOT / "samples" / "mock-key.xlsx",
+        as_of=MOCK_ISSUED,
+        exam=Exam.chosen(None, MOCK_HELD, MOCK_ISSUED),
+        school="Sakura Japanese Language School",
+        jobs=1,
+    )
+    run(mock)
+    png(work / "mock" / "sheets" / f"{MOCK_SHEET}.pdf", out / "sheet-mock.png")
+    printed = work / "printed"
+    subprocess.run(
+        ["soffice", "--headless", "--convert-to", "pdf", "--outdir", str(printed), str(work / "mock" / "summary.xlsx")],
+        check=True,
+        capture_output=True,
+    )
+    page = _page_starting(printed / "summary.pdf", "Every question")  # the questions start a page
+    x, y, width, height = ITEM_ANALYSIS_CROP
+    subprocess.run(
+        ["pdftoppm", "-png", "-r", str(ITEM_ANALYSIS_DPI), "-f", str(page), "-l", str(page), "-singlefile",
+         "-x", str(x), "-y", str(y), "-W", str(width), "-H", str(height), str(printed / "summary.pdf"),
+         str((out / "item-analysis").resolve())],
+        check=True,
+    )  # fmt: skip
+
+
+def _page_starting(pdf: Path, heading: str) -> int:
+    """The number of the first page whose text starts with the heading."""
+    text = subprocess.run(["pdftotext", "-layout", str(pdf), "-"], check=True, capture_output=True, text=True).stdout
+    for number, page in enumerate(text.split("\f"), start=1):
+        if page.strip().startswith(heading):
+            return number
+    raise SystemExit(f"no page of {pdf.name} starts with {heading!r}")
 
 
 def names_picture(out: Path, work: Path) -> None:
@@ -128,6 +173,7 @@ def main() -> None:
     with tempfile.TemporaryDirectory() as folder:
         sample_sheets(out, Path(folder))
         names_picture(out, Path(folder))
+        mock_pictures(out, Path(folder))
         progress_pictures(out, Path(folder))
 
 

@@ -23,7 +23,7 @@ from jlpt_batch.contract import COLUMNS, Count, Outcome
 from jlpt_batch.errors import TemplateError
 from jlpt_batch.exams import Exam, Sitting
 from jlpt_batch.reading.sniff import KINDS
-from jlpt_batch.rules import BAND_PARTS, SECTION_KEYS, load_rules
+from jlpt_batch.rules import BAND_PARTS, PARTS, SECTION_KEYS, load_rules
 from jlpt_batch.wording import FALLBACK_LANG, Catalog, EntrySpec, Fields, Wording, fields, load_wording
 
 _NONE = fields()
@@ -66,6 +66,7 @@ _GENERAL: dict[str, Fields] = {
     **{outcome.label_key: _NONE for outcome in Outcome},
     **{count.label_key: _NONE for count in Count},
     "classes.none": _NONE,
+    "estimates.column": fields("label"),
     **_plain("sections", *SECTION_KEYS, "total"),
     **_plain("sections_short", *SECTION_KEYS, "total"),
     **_plain("band_parts", *BAND_PARTS),
@@ -112,6 +113,7 @@ _SETTINGS: dict[str, Fields] = _group(
     not_a_date=_NONE,
     not_true_or_false=_NONE,
     not_a_folder=_NONE,
+    not_a_file=_NONE,
     not_an_encoding=_NONE,
     sitting_month=fields("month"),
     sitting_format=fields("text"),
@@ -357,7 +359,8 @@ _COVER: dict[str, Fields] = _group(
     part=fields("title", "part", "parts"),
     subtitle=fields("school", "exam", "date"),
     subtitle_no_school=fields("exam", "date"),
-    **{f"heading_{name}": _NONE for name in ("number", "candidate", "name", "level", "result", "total", "reason")},
+    **{f"heading_{name}": _NONE for name in ("number", "candidate", "name", "level", "result", "total",
+                                                   "total_mock", "reason")},
     summary=fields("students", "passed", "not_passed", "not_scored"),
     result_mock_passed=_NONE,
     result_mock_not_passed=_NONE,
@@ -386,8 +389,6 @@ _HISTORY: dict[str, Fields] = {
         renamed=fields("students", "store", "rows", "more"),
         renamed_row=fields("row", "student", "name", "stored_name", "exam"),
         renamed_more=fields("rows", "tab"),
-        kind_sitting=_NONE,
-        kind_mock=_NONE,
         exam_list=_NONE,
         exams=fields("store", "exams", "students"),
         no_exams=_NONE,
@@ -460,11 +461,100 @@ _HISTORY: dict[str, Fields] = {
     ),
     **_plain("tabs", "history_totals", "history_records"),
 }
+_WHERE_ROW = ("where", "row")  # a problem of an answer key or a conversion table: the file, the row
+
+# A mock marked against its answer key (--key): the key's errors, the answers' rejections,
+# the run's warnings and the Item analysis tab.
+_MOCK: dict[str, Fields] = {
+    **_plain("exam_kinds", "sitting", "mock"),
+    **_plain("mock_parts", *(part for part in PARTS if part not in BAND_PARTS)),
+    **_plain("key_columns", "level", "item", "answer", "section", "part", "points", "raw", "scaled"),
+    **_group("options", digits=fields("digits", "circled"), letters=fields("letters", "digits", "circled")),
+    **_group(
+        "errors",
+        key_unreadable=fields("problem"),
+        where_key=fields("file"),
+        where_conversion=fields("file"),
+        where_conversion_sheet=fields("file", "sheet"),
+        no_key_header=fields("where", "rows"),
+        no_conversion_header=fields("where", "rows"),
+        key_same_column_twice=fields("where", "first", "second", "meaning"),
+        key_cell=fields("where", "problem"),
+        key_missing_columns=fields("where", "missing", "found"),
+        key_no_questions=fields("where", "header_row"),
+        key_letters_or_numbers=fields(*_WHERE_ROW, "answer", "what", "numbers", "letters"),
+        key_mixes_letters_and_numbers=_NONE,
+        key_letter_after_numbers=fields("row"),
+        key_number_after_letters=fields("row"),
+        key_problem=fields("problem"),
+        key_more_problems=fields("problem", "more"),
+        key_level_empty=fields(*_WHERE_ROW, "levels"),
+        key_level_unknown=fields(*_WHERE_ROW, "value", "levels"),
+        key_item_empty=fields(*_WHERE_ROW),
+        key_answer_empty=fields(*_WHERE_ROW),
+        key_answer_unknown=fields(*_WHERE_ROW, "value", "options"),
+        key_section_unknown=fields(*_WHERE_ROW, "value", "all_sections"),
+        key_part_unknown=fields(*_WHERE_ROW, "value", "parts"),
+        key_points_bad=fields(*_WHERE_ROW, "value"),
+        key_no_section=fields(*_WHERE_ROW, "level", "section", "all_sections"),
+        key_part_elsewhere=fields(*_WHERE_ROW, "part", "sections", "section"),
+        key_item_twice=fields(*_WHERE_ROW, "level", "item", "first_row"),
+        key_item_no_column=fields(*_WHERE_ROW, "item"),
+        key_section_without_questions=fields("where", "level", "section"),
+        responses_same_question=fields("first", "second"),
+        responses_score_column=fields("column", "meaning"),
+        responses_question_not_in_key=fields("column"),
+        conversion_two_tables=fields("first", "second"),
+        conversion_missing_columns=fields("where", "missing"),
+        conversion_level_unknown=fields(*_WHERE_ROW, "value", "levels"),
+        conversion_section_unknown=fields(*_WHERE_ROW, "value", "all_sections"),
+        conversion_no_questions=fields(*_WHERE_ROW, "level", "section"),
+        conversion_raw_bad=fields(*_WHERE_ROW, "value"),
+        conversion_raw_too_high=fields(*_WHERE_ROW, "raw", "possible", "level", "section"),
+        conversion_scaled_bad=fields(*_WHERE_ROW, "value", "maximum"),
+        conversion_not_from_zero=fields(*_WHERE_ROW, "level", "section", "raw"),
+        conversion_raw_twice=fields(*_WHERE_ROW, "raw", "level", "section"),
+        conversion_scaled_lower=fields(*_WHERE_ROW, "scaled", "previous"),
+    ),
+    **_group(
+        "rejections",
+        level_not_in_key=fields("file", "level"),
+        not_an_answer=fields("column", "value", "options"),
+        answer_not_in_key=fields("column", "value", "level"),
+    ),
+    **_group(
+        "mock",
+        answer_at=fields("row", "column"),
+        and_more=fields("examples"),
+        double_marks=fields("answers", "examples"),
+        check_key_question=fields("level", "item", "keyed", "chosen"),
+        and_more_questions=fields("questions", "more"),
+        check_key=fields("count", "questions"),
+    ),
+    "tabs.items": _NONE,
+    **_group("overview", guide_items=_NONE, answer_key=_NONE),
+    "by_level.sections_mock": _NONE,
+    **_group(
+        "items",
+        **{name: _NONE for name in ("title", "who", "estimates", "reliability", "kr20_note", "sem_note",
+                                    "questions_count", "possible", "students_sat", "mean_points", "kr20", "sd", "sem",
+                                    "method", "method_share", "method_table", "none_marked", "by_class",
+                                    "by_class_note", "students", "none_judged", "part", "item", "answer", "points",
+                                    "answered", "facility", "discrimination", "point_biserial", "two_marks", "blank",
+                                    "flags", "every_question", "facility_note", "bars_note", "check_key_note")},
+        key=fields("file"),
+        part_share=fields("part"),
+        chose=fields("option"),
+        discrimination_note=fields("percent"),
+        flags_note=fields("too_hard", "too_easy", "low"),
+    ),
+    **_plain("flags", "too_hard", "too_easy", "low_discrimination", "check_key"),
+}  # fmt: skip
 
 # Every entry of an administrator's wording file and the placeholders it may use.
 ENTRIES: dict[str, Fields] = {
     **_GENERAL, **_TERMINAL, **_SETTINGS, **_ERRORS, **_DAMAGE, **_FORMATS, **_NOTES, **_WORDING, **_SHEETS,
-    **_REJECTIONS, **_WORKBOOK, **_COVER, **_HISTORY,
+    **_REJECTIONS, **_WORKBOOK, **_COVER, **_MOCK, **_HISTORY,
 }  # fmt: skip
 
 SPEC = EntrySpec("admin", "admin", ENTRIES)
@@ -511,13 +601,17 @@ def locale_language(environ: dict[str, str] | None = None) -> str:
     return code if code in languages else FALLBACK_LANG
 
 
-def column_label(catalog: Catalog, key: str) -> str:
-    """A column's label, with its range filled in from the rules where the label states one."""
+def column_label(catalog: Catalog, key: str, *, mock: bool = False) -> str:
+    """A column's label, with its range filled in from the rules where the label states one.
+
+    On a mock, whose scores are estimates and not JLPT scaled scores, a score column says so.
+    """
     if key not in _SCALED:
         return catalog.text(f"columns.{key}")
     rules = load_rules()
     maximum = rules.total_max if key == "total" else rules.section_maximum(key)
-    return catalog.text(f"columns.{key}", maximum=maximum)
+    label = catalog.text(f"columns.{key}", maximum=maximum)
+    return catalog.text("estimates.column", label=label) if mock else label
 
 
 class AdminWords:

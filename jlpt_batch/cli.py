@@ -23,7 +23,13 @@ import click
 from jlpt_batch import __version__
 from jlpt_batch.admin_wording import AdminWords, locale_language, safe_catalog
 from jlpt_batch.crash import report_crash
-from jlpt_batch.errors import InterruptedRunError, JlptBatchError, UnexpectedError, raise_keyboard_interrupt
+from jlpt_batch.errors import (
+    InterruptedRunError,
+    JlptBatchError,
+    UnexpectedError,
+    raise_keyboard_interrupt,
+    was_interrupted,
+)
 from jlpt_batch.history.command import resolve_request, run_history
 from jlpt_batch.outputs import OUTPUTS
 from jlpt_batch.pipeline import Report, load_cohort, run
@@ -83,7 +89,8 @@ class GuardedGroup(click.Group):
     """
 
     def invoke(self, ctx: click.Context) -> Any:
-        previous = signal.signal(signal.SIGTERM, raise_keyboard_interrupt)
+        stops = (signal.SIGTERM, signal.SIGINT)
+        previous = {signum: signal.signal(signum, raise_keyboard_interrupt) for signum in stops}
         try:
             return super().invoke(ctx)
         except KeyboardInterrupt:
@@ -91,9 +98,12 @@ class GuardedGroup(click.Group):
         except (click.exceptions.Exit, click.ClickException, click.Abort):
             raise
         except Exception as error:  # the last resort: never a traceback on the terminal
+            if was_interrupted():  # a signal that a library turned into an error of its own
+                raise CliError(InterruptedRunError(), _words()) from None
             raise CliError(UnexpectedError(error, report_crash(error)), _words()) from None
         finally:
-            signal.signal(signal.SIGTERM, previous)
+            for signum, handler in previous.items():
+                signal.signal(signum, handler)
 
 
 @click.group(cls=GuardedGroup, epilog=EXIT_CODES_HELP)
@@ -200,6 +210,8 @@ def _guarded(action: Callable[[], T]) -> T:
     try:
         return action()
     except JlptBatchError as error:
+        if was_interrupted():  # e.g. a reader that took the interrupt for a damaged file
+            raise CliError(InterruptedRunError(), _words()) from None
         raise CliError(error, _words()) from None
 
 

@@ -21,11 +21,15 @@ from collections.abc import Mapping
 from dataclasses import dataclass
 from enum import Enum, StrEnum
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 import polars as pl
 
 from jlpt_batch.messages import Message
-from jlpt_batch.rules import BAND_PARTS, SECTION_KEYS
+from jlpt_batch.rules import BAND_PARTS, PARTS, SECTION_KEYS
+
+if TYPE_CHECKING:
+    from jlpt_batch.marking.analysis import MockAnalysis
 
 # The result codes results.csv carries (stable English, for machines).
 PASS, FAIL, REJECTED = "PASS", "FAIL", "REJECTED"
@@ -41,6 +45,7 @@ class Role(StrEnum):
     JUDGEMENT = "judgement"  # decided by the judge
     AUDIT = "audit"  # where the row came from, and why it was rejected
     HISTORY = "history"  # from the student's earlier exams in the history store
+    MARKING = "marking"  # worked out from the answers of a mock marked against its key; empty otherwise
 
 
 class _Keep(Enum):
@@ -76,9 +81,12 @@ def _band_columns() -> tuple[Column, ...]:
 
 
 def _count_columns() -> tuple[Column, ...]:
+    # Banded parts' counts may be given in the file; Listening's come only from marking a mock.
     return tuple(
         Column(f"{part}_{kind}", pl.Int64(), Role.INPUT, read=True)
-        for part in BAND_PARTS
+        if part in BAND_PARTS
+        else Column(f"{part}_{kind}", pl.Int64(), Role.MARKING, on_rejected=None)
+        for part in PARTS
         for kind in ("correct", "questions")
     )
 
@@ -120,9 +128,11 @@ COLUMNS: tuple[Column, ...] = (
     *_band_columns(),
     Column("error", pl.String(), Role.AUDIT),
     *_count_columns(),
+    Column("double_marks", pl.Int64(), Role.MARKING, on_rejected=None),
     Column("region", pl.String(), Role.INPUT, read=True),
     Column("language", pl.String(), Role.INPUT, read=True),
     Column("scored", pl.Boolean(), Role.JUDGEMENT, on_rejected=False),
+    Column("exam_kind", pl.String(), Role.AUDIT),
     # The school's own number for the student, which the history store matches on (the
     # JLPT's candidate number changes every sitting); the candidate id when the file has none.
     Column("student_id", pl.String(), Role.INPUT, read=True),
@@ -132,11 +142,12 @@ COLUMNS: tuple[Column, ...] = (
 COLUMN_KEYS: tuple[str, ...] = tuple(column.key for column in COLUMNS)
 SCHEMA: dict[str, pl.DataType] = {column.key: column.dtype for column in COLUMNS}
 READ_COLUMNS: tuple[str, ...] = tuple(column.key for column in COLUMNS if column.read)
+MARKING_COLUMNS: tuple[str, ...] = tuple(column.key for column in COLUMNS if column.role is Role.MARKING)
 JUDGEMENT_COLUMNS: tuple[str, ...] = tuple(column.key for column in COLUMNS if column.role is Role.JUDGEMENT)
 # Columns whose text the judge writes from its own vocabulary (PASS, section keys, A/B/C,
 # CEFR levels): none can start like a spreadsheet formula. The error text is not among
 # them: it is worded from editable templates and quotes the file's values.
-OWN_WORDS: frozenset[str] = frozenset(JUDGEMENT_COLUMNS)
+OWN_WORDS: frozenset[str] = frozenset({*JUDGEMENT_COLUMNS, "exam_kind"})
 
 
 def column(key: str) -> Column:
@@ -271,13 +282,15 @@ class CohortRun:
     """A judged cohort: one row per row read, in input order, with exactly the ``COLUMNS``.
 
     ``rejections`` has one row per problem found: source_row, candidate_id, column,
-    value, reason. ``earlier`` is what a history store holds about the students (None
-    when no store is used); the judged frame's history columns are filled from it.
+    value, reason. ``analysis`` is the item analysis of a mock exam marked against its
+    answer key (None for any other run). ``earlier`` is what a history store holds about the
+    students (None when no store is used); the judged frame's history columns are filled from it.
     """
 
     judged: pl.DataFrame
     rejections: pl.DataFrame
     source: SourceInfo
+    analysis: MockAnalysis | None = None
     earlier: EarlierExams | None = None
 
     def counts(self) -> dict[Count, int]:

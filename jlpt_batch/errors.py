@@ -48,6 +48,10 @@ class OutputExistsError(UsageError):
     """The output folder exists and --force was not given."""
 
 
+class AnswerKeyError(UsageError):
+    """The answer key of a mock cannot be read, or does not fit the responses; nothing was marked."""
+
+
 class TemplateError(JlptBatchError):
     """A wording template is malformed or uses a placeholder that does not exist."""
 
@@ -94,6 +98,19 @@ class InterruptedRunError(JlptBatchError):
         super().__init__(key, **values)
 
 
+_SIGNALLED: set[int] = set()
+
+
 def raise_keyboard_interrupt(signum: int, frame: object) -> None:
-    """A SIGTERM handler: stop the way Ctrl-C does, so the same clean-up runs."""
+    """A SIGINT and SIGTERM handler: stop the way Ctrl-C does, so the same clean-up runs.
+
+    The signal is noted first: when it lands while a library is inside a call back into Python
+    (polars converting its arguments, say), the library may turn the KeyboardInterrupt into an
+    error of its own, and the run must still end as interrupted, not as a crash."""
+    _SIGNALLED.add(signum)
     raise KeyboardInterrupt
+
+
+def was_interrupted() -> bool:
+    """Whether a SIGINT or SIGTERM has arrived in this process."""
+    return bool(_SIGNALLED)

@@ -16,6 +16,9 @@ from jlpt_batch.messages import InvalidValue
 SITTING_MONTHS = (7, 12)
 SITTING_MONTH_NAMES = {"july": 7, "december": 12}  # as the settings name them
 
+# The kinds of exam (results.csv's exam_kind): an official sitting, or a school's mock exam.
+SITTING, MOCK = "sitting", "mock"
+
 # Score reports are mailed only; months are (in Japan, overseas) for each sitting month.
 RESULT_MONTHS = {7: (9, 10), 12: (2, 3)}
 
@@ -117,7 +120,7 @@ class Exam:
 
     @property
     def kind(self) -> str:
-        """``sitting`` or ``mock``."""
+        """``mock`` or ``sitting``, as results.csv says on every row."""
         return MOCK if self.is_mock else SITTING
 
     @property

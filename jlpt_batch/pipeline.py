@@ -12,11 +12,24 @@ from pathlib import Path
 import polars as pl
 
 from jlpt_batch.admin_wording import admin_catalog, admin_wording
-from jlpt_batch.contract import COLUMN_KEYS, COLUMNS, KEEP, CohortRun, Column, Count, Role, SourceInfo
+from jlpt_batch.contract import (
+    COLUMN_KEYS,
+    COLUMNS,
+    KEEP,
+    MARKING_COLUMNS,
+    SCHEMA,
+    CohortRun,
+    Column,
+    Count,
+    Role,
+    SourceInfo,
+)
+from jlpt_batch.exams import SITTING
 from jlpt_batch.history.progress import renamed_warning
 from jlpt_batch.history.run_step import Recorded, open_store, record, with_earlier_exams
 from jlpt_batch.history.store import HistoryStore
 from jlpt_batch.judging.judge import judge
+from jlpt_batch.marking import analyse, load_key, mark
 from jlpt_batch.messages import Message
 from jlpt_batch.outputs import OUTPUTS
 from jlpt_batch.outputs.folder import (
@@ -63,12 +76,18 @@ class Report:
 
 
 def load_cohort(settings: Settings) -> CohortRun:
-    """Read, validate and judge the input; nothing is written."""
+    """Read, validate and judge the input (marking a mock's answers first when there is a key); nothing is written."""
     raw = read_table(
         settings.input_path, sheet=settings.worksheet, encoding=settings.encoding, max_rows=settings.max_rows
     )
     words = admin_catalog(settings.admin_lang, settings.templates_dir)  # the rejection reasons are worded in it
-    prepared = prepare(raw, max_rows=settings.max_rows, fill_class=settings.fill_class, words=words)
+    key = load_key(settings.key_path, raw.header, words) if settings.key_path else None  # a bad key stops here
+    prepared = prepare(
+        raw, max_rows=settings.max_rows, fill_class=settings.fill_class, scores_required=key is None, words=words
+    )
+    marked = mark(raw, prepared, key, words) if key else None
+    if marked:
+        prepared = marked.prepared
     source = SourceInfo(
         path=settings.input_path,
         sha256=_sha256(settings.input_path),
@@ -79,20 +98,17 @@ def load_cohort(settings: Settings) -> CohortRun:
         rows_skipped_empty=prepared.rows_skipped_empty,
         notes=prepared.notes,
     )
-    judged = combine(prepared)
+    judged = combine(prepared, settings.effective_exam.kind)
     if not settings.effective_exam.reports_cefr(load_rules().cefr_first_sitting):
         judged = judged.with_columns(pl.lit(None, pl.String).alias("cefr"))  # no report of this exam carries one
-    return CohortRun(judged, prepared.rejections, source)
+    analysis = analyse(marked, key) if marked and key else None
+    return CohortRun(judged, prepared.rejections, source, analysis)
 
 
-def combine(prepared: Prepared) -> pl.DataFrame:
+def combine(prepared: Prepared, exam_kind: str = SITTING) -> pl.DataFrame:
     """Every row judged, in input order, with the contract's columns; a rejected row keeps
     the values it was read with, says why, and shows no judgement."""
-    # The history columns stay empty until a history store is looked up (see run).
-    nothing_earlier = [
-        pl.lit(None, column.dtype).alias(column.key) for column in COLUMNS if column.role is Role.HISTORY
-    ]
-    judged = judge(prepared.rows).with_columns(nothing_earlier)
+    judged = _with_run_columns(judge(prepared.rows), exam_kind)
     if prepared.rejections.height == 0:
         return judged.with_columns(pl.lit(None, pl.String).alias("error")).select(COLUMN_KEYS)
     reasons = prepared.rejections.group_by("source_row").agg(pl.col("reason").str.join("; ").alias("error"))
@@ -101,6 +117,16 @@ def combine(prepared: Prepared) -> pl.DataFrame:
     rejected = pl.col("error").is_not_null()
     blanked = [_as_rejected(column, rejected) for column in COLUMNS if column.on_rejected is not KEEP]
     return judged.with_columns(error).with_columns(blanked).select(COLUMN_KEYS)
+
+
+def _with_run_columns(judged: pl.DataFrame, exam_kind: str) -> pl.DataFrame:
+    """The columns no row is read with: the kind of exam, (unless a mock was marked) empty marking columns,
+    and the history columns, empty until a history store is looked up (see run)."""
+    unmarked = [pl.lit(None, SCHEMA[key]).alias(key) for key in MARKING_COLUMNS if key not in judged.columns]
+    nothing_earlier = [
+        pl.lit(None, column.dtype).alias(column.key) for column in COLUMNS if column.role is Role.HISTORY
+    ]
+    return judged.with_columns(*unmarked, *nothing_earlier, pl.lit(exam_kind, pl.String).alias("exam_kind"))
 
 
 def _as_rejected(column: Column, rejected: pl.Expr) -> pl.Expr:
@@ -120,6 +146,8 @@ def run(settings: Settings) -> Report:
     report = Report(cohort, seconds={"read and judge": time.perf_counter() - start})
     if settings.templates_dir is not None:  # an edited copy of the administrator's wording may lack entries
         report.warnings.extend(admin_wording(settings.templates_dir).warnings)
+    if cohort.analysis:  # double marks and questions that look mis-keyed
+        report.warnings.extend(cohort.analysis.warnings)
     with output_errors(settings.out_dir):
         sheets = cohort.count(Count.JUDGED) if settings.writes(SHEETS.name) else 0
         check_room(settings.out_dir, cohort.count(Count.READ), sheets)
@@ -149,7 +177,7 @@ def _look_up_history(store: HistoryStore, settings: Settings, report: Report) ->
 def _write_outputs(cohort: CohortRun, folder: Path, settings: Settings, report: Report) -> None:
     """Every registered output that is wanted, in order, then the marker that makes the folder ours."""
     for output in OUTPUTS:
-        if not settings.writes(output.name):
+        if not (settings.writes(output.name) and output.applies_to(cohort)):
             continue
         with report.timed(output.name):
             report.warnings.extend(output.write(cohort, folder, settings))

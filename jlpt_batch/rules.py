@@ -7,7 +7,9 @@ The constants below are read from it too, not written out again here.
 
 from __future__ import annotations
 
+import re
 import tomllib
+import unicodedata
 from dataclasses import dataclass
 from functools import cache
 from importlib import resources
@@ -57,10 +59,16 @@ class Rules:
     band_a_percent: int
     band_b_percent: int
     part_sections: dict[str, tuple[str, ...]]  # banded sub-part -> the sections it belongs to
+    unbanded_part_sections: dict[str, tuple[str, ...]]  # counted on a mock, but never banded
     cefr_first_sitting: tuple[int, int]  # (year, month) of the first sitting whose reports show a CEFR level
 
     def level(self, level: str) -> LevelRule:
         return self.levels[level]
+
+    @property
+    def counted_part_sections(self) -> dict[str, tuple[str, ...]]:
+        """Every sub-part a marked question can belong to (banded first) -> its possible sections."""
+        return self.part_sections | self.unbanded_part_sections
 
     @property
     def section_keys(self) -> tuple[str, ...]:
@@ -97,6 +105,7 @@ def load_rules() -> Rules:
         band_a_percent=bands["a_min_percent"],
         band_b_percent=bands["b_min_percent"],
         part_sections={part: tuple(sections) for part, sections in bands["parts"].items()},
+        unbanded_part_sections={part: tuple(sections) for part, sections in data["counted_parts"].items()},
         cefr_first_sitting=_year_month(data["cefr"]["first_sitting"]),
     )
 
@@ -115,8 +124,17 @@ def _level_rule(name: str, spec: dict[str, Any]) -> LevelRule:
 # The rule book's keys, for code that loops over them.
 SECTION_KEYS: tuple[str, ...] = load_rules().section_keys
 BAND_PARTS: tuple[str, ...] = tuple(load_rules().part_sections)
+PARTS: tuple[str, ...] = tuple(load_rules().counted_part_sections)  # the banded ones, then listening
 LEVELS: tuple[str, ...] = tuple(load_rules().levels)
 TOTAL_MAX: int = load_rules().total_max
+
+
+def parse_level(text: str) -> str | None:
+    """A JLPT level from the ways it is written ('N3', 'n3', 'Ｎ３', 'N 3', '3級'); None for anything else."""
+    plain = re.sub(r"\s", "", unicodedata.normalize("NFKC", text).upper())
+    match = re.fullmatch(r"N?([1-9])(?:級)?", plain)
+    level = f"N{match.group(1)}" if match else None
+    return level if level in LEVELS else None
 
 
 def rules_frame(rules: Rules | None = None) -> pl.DataFrame:

@@ -52,6 +52,7 @@ class Settings:
     out_dir: Path
     worksheet: str | None = None  # of a workbook input; None: the first
     encoding: str | None = None  # of a CSV input; None: detected
+    key_path: Path | None = None  # the answer key of a mock whose answers the input holds; None: scores are given
     max_rows: int = 1_000_000
     fill_class: bool = True  # fill down a class column written only on each group's first row
     skip: frozenset[str] = frozenset()  # names of outputs not to write (see outputs.OUTPUTS)
@@ -74,7 +75,11 @@ class Settings:
 
     @property
     def effective_exam(self) -> Exam:
-        return self.exam or Exam.default_for(self.as_of)
+        if self.exam:
+            return self.exam
+        if self.key_path:  # answers marked against a key are a mock's, held on the day of issue
+            return Exam.chosen(None, self.as_of, self.as_of)
+        return Exam.default_for(self.as_of)
 
     def writes(self, output: str) -> bool:
         """Whether the output of that name is wanted in this run."""
@@ -165,6 +170,13 @@ def _folder(value: object) -> Path:
     path = Path(_text(value)) if not isinstance(value, Path) else value
     if not path.is_dir():
         raise InvalidValue("settings.not_a_folder")
+    return path
+
+
+def _file(value: object) -> Path:
+    path = Path(_text(value)) if not isinstance(value, Path) else value
+    if not path.is_file():
+        raise InvalidValue("settings.not_a_file")
     return path
 
 
@@ -298,6 +310,10 @@ SETTINGS: tuple[Setting, ...] = (
              _encoding, metavar="ENC", commands=("run", "check")),
     Setting("max_rows", "--max-rows", "Refuse inputs with more candidate rows than this.",
              _whole_number, metavar="N", commands=("run", "check")),
+    Setting("key", "--key",
+             "Answer key (.xlsx or .csv) of a mock exam: INPUT holds each student's answers, which are "
+             "marked against it (the mock is dated --mock-date, default --as-of).",
+             _file, field="key_path", metavar="FILE", commands=("run", "check")),
     Setting("fill_class", "--fill-class",
              "Fill down a class column written only on the first row of each group (as merged cells "
              "saved to CSV leave it); --no-fill-class leaves those rows without a class.",
@@ -422,6 +438,8 @@ def resolve(input_path: Path, out_dir: Path | None, given: Given, *, skip: froze
     }
     chosen["as_of"] = as_of = cast(dt.date, chosen.get("as_of") or dt.date.today())
     sitting, mock_date = cast("Sitting | None", values["sitting"]), cast("dt.date | None", values["mock_date"])
+    if values["key"] is not None and mock_date is None:  # answers marked against a key are a mock's
+        mock_date = as_of
     chosen["exam"] = Exam.chosen(sitting, mock_date, as_of, _mock_name(values, given))
     chosen["history"] = history_store(values, given)
     out = out_dir or default_out_dir(input_path)
@@ -431,9 +449,9 @@ def resolve(input_path: Path, out_dir: Path | None, given: Given, *, skip: froze
 
 
 def _mock_name(values: Mapping[str, object], given: Given) -> str:
-    """--exam-name, which only a mock exam takes (a sitting is named by its month)."""
+    """--exam-name, which only a mock exam takes (a sitting is named by its month; --key marks a mock)."""
     name = cast("str | None", values["exam_name"])
-    if name and values["mock_date"] is None:
+    if name and values["mock_date"] is None and values["key"] is None:
         where = given.value(setting("exam_name"))
         shown = where[1] if where else message("settings.option", option="--exam-name", value=name)
         raise SettingsError("errors.exam_name_without_mock", where=shown)

@@ -241,11 +241,11 @@ def test_the_history_command_lists_the_exams(year):
     assert result.output.splitlines() == [
         f"History store {year.store}: 4 exams and levels, 8 students.",
         "",
-        "kind  date             name             level  students  scored  passed  pass rate",
-        "mock  10 May 2026                       N3            6       6       2        33%",
-        "mock  10 May 2026                       N4            1       1       1       100%",
-        "mock  4 October 2026   Autumn practice  N3            6       6       1        17%",
-        "JLPT  6 December 2026                   N3            8       7       5        71%",
+        "kind          date             name             level  students  scored  passed  pass rate",
+        "mock exam     10 May 2026                       N3            6       6       2        33%",
+        "mock exam     10 May 2026                       N4            1       1       1       100%",
+        "mock exam     4 October 2026   Autumn practice  N3            6       6       1        17%",
+        "JLPT sitting  6 December 2026                   N3            8       7       5        71%",
     ]
 
 
@@ -263,18 +263,8 @@ def test_the_history_command_prints_one_student_as_csv(year):
 def test_the_history_command_prints_one_student_as_a_table(year):
     result = invoke("history", "--history", year.store, "--student", "S004")
     assert result.output.splitlines()[0] == "Student S004: 3 exams; latest as Park Ji-woo, class 1B, candidate N3-1004."
-    assert result.output.splitlines()[3].split() == [
-        "mock",
-        "10",
-        "May",
-        "2026",
-        "N3",
-        "35",
-        "35",
-        "30",
-        "100",
-        "Passed",
-    ]
+    row = ["mock", "exam", "10", "May", "2026", "N3", "35", "35", "30", "100", "Passed"]
+    assert result.output.splitlines()[3].split() == row
 
 
 def test_the_history_command_exports_a_class(year, tmp_path):
@@ -379,8 +369,8 @@ def test_forgetting_a_student_and_removing_an_exam(year, tmp_path):
     result = invoke("history", "--history", store, "--remove-exam", "2026-05-10", "--level", "N4")
     assert result.output == f"Removed mock exam of 10 May 2026 (N4): 1 record from {store}.\n"
     assert [line.split()[:4] for line in invoke("history", "--history", store).output.splitlines()[3:]] == [
-        ["mock", "10", "May", "2026"],
-        ["JLPT", "6", "December", "2026"],
+        ["mock", "exam", "10", "May"],
+        ["JLPT", "sitting", "6", "December"],
     ]
 
 

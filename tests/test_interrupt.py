@@ -10,6 +10,10 @@ import time
 from pathlib import Path
 
 import pytest
+from click.testing import CliRunner
+
+from jlpt_batch import errors, pipeline
+from jlpt_batch.cli import main
 
 SAMPLE = Path(__file__).parent.parent / "samples" / "cohort.xlsx"
 pytestmark = pytest.mark.skipif(not SAMPLE.exists(), reason="needs the sample cohort")
@@ -172,3 +176,23 @@ def test_signal_while_reading_and_judging_stops_cleanly(tmp_path, earlier_output
     assert "Error: interrupted" in stderr and "Traceback" not in stderr
     assert sorted(p.name for p in tmp_path.iterdir()) == ["input", "jlpt-batch.db", "out"]
     assert {p.name: p.read_bytes() for p in out.iterdir() if p.is_file()} == earlier_output
+
+
+def test_an_interrupt_a_library_turned_into_its_own_error_still_ends_as_interrupted(tmp_path, monkeypatch):
+    """Ctrl-C landing while polars converts its arguments comes back as a TypeError; the run
+    must still say it was interrupted (exit 130), not that it crashed (exit 5)."""
+    monkeypatch.setattr(errors, "_SIGNALLED", set())
+
+    def read_as_polars_does(*_: object, **__: object) -> None:
+        try:
+            errors.raise_keyboard_interrupt(signal.SIGINT, None)
+        except KeyboardInterrupt:
+            raise TypeError("'<unprintable str object>' is not a Polars data type") from None
+
+    monkeypatch.setattr(pipeline, "read_table", read_as_polars_does)
+    source = tmp_path / "c.csv"
+    source.write_text("ID,Name,Class,Level,Listening\n1,A,1A,N5,30\n", encoding="utf-8")
+    result = CliRunner().invoke(main, ["run", str(source), "--out", str(tmp_path / "out")])
+    assert result.exit_code == 130, result.output
+    assert result.output == "Error: interrupted; nothing was written and earlier outputs are intact\n"
+    assert not (tmp_path / "out").exists()

@@ -119,3 +119,35 @@ def y_axis_labels(pdf: Path, page: int) -> list[float]:
         columns.setdefault(round(float(x_max)), []).append((float(y_max), float(number)))
     axis = columns[max(x for x, numbers in columns.items() if len(numbers) >= 3)]
     return [number for _, number in sorted(axis, reverse=True)]  # from the bottom up
+
+
+MOCK_SAMPLE = SAMPLE.parent / "mock-responses.csv"
+QUESTION_LINE = re.compile(r"^\s*(N[1-5])\s.*?\s(Q\d+)\s")  # a row of the Item analysis tab's questions
+
+
+@pytest.fixture(scope="module")
+def printed_mock(tmp_path_factory) -> tuple[list[str], set[tuple[str, str]]]:
+    """The sample mock's Item analysis tab printed in Japanese: its pages' text, and every (level, question)."""
+    out = tmp_path_factory.mktemp("print-mock") / "out"
+    args = ["run", str(MOCK_SAMPLE), "--key", str(SAMPLE.parent / "mock-key.xlsx"), "--mock-date", "2026-11-15",
+            "--out", str(out), "--no-sheets", "--admin-lang", "ja"]  # fmt: skip
+    result = CliRunner().invoke(main, args)
+    assert result.exit_code == 0, result.output
+    pdf = to_pdf(out / "summary.xlsx", out.parent / "pdf")
+    tab = admin_catalog("ja").text("tabs.items")
+    pages = [text for text in page_texts(pdf) if tab in footer(text)]
+    with (out / "items.csv").open(encoding="utf-8-sig") as handle:
+        questions = {(row["level"], row["item"]) for row in csv.DictReader(handle)}
+    return pages, questions
+
+
+def test_every_page_of_the_item_analysis_shows_the_question_headings_and_every_question_prints(printed_mock):
+    pages, questions = printed_mock
+    words = admin_catalog("ja")
+    headings = [words.text(f"items.{name}") for name in ("item", "answer", "discrimination", "point_biserial", "flags")]
+    assert len(pages) >= 2  # the reliability and classes, then the questions on pages of their own
+    printed = set()
+    for number, text in enumerate(pages[1:], 2):
+        assert all(heading in text for heading in headings), f"page {number} shows no question headings"
+        printed |= {match.groups() for line in text.splitlines() if (match := QUESTION_LINE.match(line))}
+    assert printed == questions

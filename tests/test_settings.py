@@ -35,6 +35,7 @@ BAD_OPTIONS = [
     ("--history", "no/such/folder/jlpt-batch.db", "is in a folder that does not exist"),
     ("--history", ".", "is a folder; give the path of a file, e.g. jlpt-batch.db"),
     ("--exam-name", "x" * 61, "is longer than 60 characters"),
+    ("--key", "no/such/key.xlsx", "is not a file that exists"),
     ("--registration", "march=01-01..01-31", "names 'march', which is not a sitting; use july and december"),
     ("--registration", "july=03-40..04-17", "gives july '03-40..04-17', whose 03-40 is not a day of the year"),
     ("--registration", "soon", "is not a list of sittings and dates like july=03-24..04-17,december=08-26..09-16"),
@@ -151,7 +152,9 @@ def test_the_history_store_is_beside_the_settings_file_else_in_the_current_folde
 
 def test_an_exam_name_needs_a_mock_date_and_history_options_cannot_contradict(cohort, tmp_path):
     result = invoke("run", cohort, "--out", tmp_path / "out", *FAST, "--exam-name", "Spring practice")
-    assert_one_line_usage_error(result, "--exam-name 'Spring practice' names a mock exam; give its --mock-date too")
+    assert_one_line_usage_error(
+        result, "--exam-name 'Spring practice' names a mock exam; give its --mock-date (or its --key) too"
+    )
     result = invoke("run", cohort, "--out", tmp_path / "out", *FAST, "--history", tmp_path / "h.db", "--no-history")
     assert_one_line_usage_error(result, "--history and --no-history contradict each other; give one of them")
     assert not (tmp_path / "out").exists() and not (tmp_path / "h.db").exists()

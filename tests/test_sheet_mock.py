@@ -98,3 +98,9 @@ def test_the_cover_of_a_mock_bundle_uses_the_mock_words(context):
     rows = [judged_row("N3", three(40, 40, 40)), judged_row("N3", three(40, 40, 10), candidate_id="00124")]
     cover = build_cover("2A", rows, context)
     assert [row[4] for row in cover.rows] == ["At the pass level on this mock", "Below the pass level on this mock"]
+    assert cover.headings[5] == "Total (estimate)"
+
+
+def test_the_cover_of_a_sitting_heads_its_totals_plainly(sitting_context):
+    cover = build_cover("2A", [judged_row("N3", three(40, 40, 40))], sitting_context)
+    assert cover.headings[5] == "Total" and cover.rows[0][4] == "Passed"

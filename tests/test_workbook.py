@@ -14,7 +14,7 @@ from helpers_summary import candidate, cohort_run, random_rows, rejected
 from openpyxl.utils import get_column_letter
 
 from jlpt_batch.admin_wording import english
-from jlpt_batch.contract import COLUMNS
+from jlpt_batch.contract import COLUMN_KEYS
 from jlpt_batch.exams import Exam, Sitting
 from jlpt_batch.outputs.workbook.writer import TABS, write_workbook
 from jlpt_batch.reference import load_national
@@ -202,9 +202,8 @@ def test_results_has_every_row_as_a_filtered_table(book, rows):
     assert [line[4] for line in lines[3:]] == [row["source_row"] for row in rows]
     assert sheet.freeze_panes == "C4"
     assert sheet.print_title_cols == "$A:$B"
-    # every column of results.csv but the romanised name, which this file does not give
-    last_column = get_column_letter(len(COLUMNS) - 1)
-    assert sheet.auto_filter.ref == f"A3:{last_column}{len(rows) + 3}"
+    # every column but the romanised name, which this cohort does not give
+    assert sheet.auto_filter.ref == f"A3:{get_column_letter(len(COLUMN_KEYS) - 1)}{len(rows) + 3}"
     first = dict(zip(heading, lines[3], strict=True))
     assert isinstance(first["Input row"], int) and first["Scored"] in ("yes", "no")
 

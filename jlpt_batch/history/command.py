@@ -269,7 +269,7 @@ def _cell(key: str, value: object, words: AdminWords) -> str:
     if value is None:
         return ""
     if key == "exam_kind":
-        return words.text(f"history.kind_{value}")
+        return words.text(f"exam_kinds.{value}")
     if key == "pass_rate":
         return words.percent(cast(float, value))
     if isinstance(value, dt.date):

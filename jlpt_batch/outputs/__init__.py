@@ -7,9 +7,9 @@ that can be skipped. Adding an output is its module and one line here.
 
 from __future__ import annotations
 
-from jlpt_batch.outputs import results_csv, sheets, workbook
+from jlpt_batch.outputs import items_csv, results_csv, sheets, workbook
 from jlpt_batch.outputs.output import Output
 
-OUTPUTS: tuple[Output, ...] = (results_csv.OUTPUT, workbook.OUTPUT, sheets.OUTPUT)
+OUTPUTS: tuple[Output, ...] = (results_csv.OUTPUT, items_csv.OUTPUT, workbook.OUTPUT, sheets.OUTPUT)
 
 __all__ = ["OUTPUTS", "Output"]

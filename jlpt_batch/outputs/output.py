@@ -14,6 +14,8 @@ if TYPE_CHECKING:
 
 # Writes the output into the folder being built; returns what the administrator should be warned about.
 Writer = Callable[["CohortRun", Path, "Settings"], Sequence["Message"]]
+# Whether a run has anything for the output to write (e.g. an item analysis).
+Applies = Callable[["CohortRun"], bool]
 
 
 @dataclass(frozen=True)
@@ -25,3 +27,8 @@ class Output:
     write: Writer
     skip_option: str | None = None  # e.g. "--no-workbook"; None: always written
     skip_help: str = ""
+    applies: Applies | None = None  # None: every run has it
+
+    def applies_to(self, run: CohortRun) -> bool:
+        """Whether this run has anything for the output to write."""
+        return self.applies is None or self.applies(run)

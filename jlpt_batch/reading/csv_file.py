@@ -12,10 +12,11 @@ from pathlib import Path
 import polars as pl
 
 from jlpt_batch.errors import InputUnreadableError, UsageError
-from jlpt_batch.reading.headers import is_id_header
 from jlpt_batch.reading.table import (
+    CANDIDATE_HEADER,
     HEADER_SEARCH_ROWS,
     UNREADABLE_SCHEMA,
+    HeaderMarker,
     RawTable,
     check_row_count,
     find_header,
@@ -28,23 +29,26 @@ UTF8_BOM = b"\xef\xbb\xbf"
 UTF16_BOMS = (b"\xff\xfe", b"\xfe\xff")
 
 
-def read_csv(path: Path, encoding: str | None, max_rows: int | None = None) -> RawTable:
-    """A CSV file's table: the header found in the first rows, every row below it as text."""
+def read_csv(
+    path: Path, encoding: str | None, max_rows: int | None = None, marker: HeaderMarker = CANDIDATE_HEADER
+) -> RawTable:
+    """A CSV file's table: the header (the first row the marker recognises) found in the first
+    rows, every row below it as text."""
     data = path.read_bytes()
     try:
-        return _table(*to_utf8(data, encoding, path.name, trust_head=True), path.name, max_rows)
+        return _table(*to_utf8(data, encoding, path.name, trust_head=True), path.name, max_rows, marker)
     except _NotUtf8After:  # valid at the start only: the whole file decides (cp932, or the line at fault)
-        return _table(*to_utf8(data, encoding, path.name), path.name, max_rows)
+        return _table(*to_utf8(data, encoding, path.name), path.name, max_rows, marker)
 
 
 class _NotUtf8After(Exception):
     """A file taken for UTF-8 from its first megabyte turned out not to be."""
 
 
-def _table(utf8: bytes, used: str, name: str, max_rows: int | None) -> RawTable:
+def _table(utf8: bytes, used: str, name: str, max_rows: int | None, marker: HeaderMarker) -> RawTable:
     head = utf8[:200_000].decode("utf-8", errors="ignore")  # enough to find the header
-    delimiter = _sniff_delimiter(head)
-    header_index, header = find_header(_first_records(head, delimiter), name)
+    delimiter = _sniff_delimiter(head, marker)
+    header_index, header = find_header(_first_records(head, delimiter), name, marker)
     unreadable = None
     try:
         frame = pl.read_csv(
@@ -62,7 +66,7 @@ def _table(utf8: bytes, used: str, name: str, max_rows: int | None) -> RawTable:
     except pl.exceptions.PolarsError:  # not UTF-8 after all, or a stray quote: read line by line
         if used in ("utf-8", "utf-8-sig") and not _is_utf8(utf8):
             raise _NotUtf8After from None
-        header_index, header, frame, unreadable = _read_leniently(utf8.decode("utf-8"), delimiter, name)
+        header_index, header, frame, unreadable = _read_leniently(utf8.decode("utf-8"), delimiter, name, marker)
     check_row_count(frame.height, max_rows)
     # One chunk per column: a step that adds a column to a many-chunk frame would
     # otherwise copy every column to line the chunks up, and some steps do that often.
@@ -126,15 +130,15 @@ def _decode_as(data: bytes, encoding: str, name: str) -> str:
         ) from None
 
 
-def _sniff_delimiter(text: str) -> str:
+def _sniff_delimiter(text: str, marker: HeaderMarker) -> str:
     """Comma, tab or semicolon: whichever splits the likely header line into most cells."""
     sample = text[:20_000].splitlines()[:HEADER_SEARCH_ROWS]
-    header_line = next((line for line in sample if _line_mentions_id(line)), sample[0] if sample else "")
+    header_line = next((line for line in sample if _is_header_line(line, marker)), sample[0] if sample else "")
     return max((",", "\t", ";"), key=header_line.count)
 
 
-def _line_mentions_id(line: str) -> bool:
-    return any(is_id_header(cell.strip().strip('"')) for cell in re.split(r"[,\t;]", line))
+def _is_header_line(line: str, marker: HeaderMarker) -> bool:
+    return any(marker.matches(cell.strip().strip('"')) for cell in re.split(r"[,\t;]", line))
 
 
 def _first_records(text: str, delimiter: str) -> list[list[str]]:
@@ -156,14 +160,16 @@ _LINE_END = re.compile(r"\r\n|\n|\r")
 LONGEST_QUOTED_CELL_LINES = 50  # a quoted cell running over more lines than this has lost its closing quote
 
 
-def _read_leniently(text: str, delimiter: str, where: str) -> tuple[int, list[str | None], pl.DataFrame, pl.DataFrame]:
+def _read_leniently(
+    text: str, delimiter: str, where: str, marker: HeaderMarker
+) -> tuple[int, list[str | None], pl.DataFrame, pl.DataFrame]:
     """Every record, a line whose quotes do not pair up read as its plain cells and listed.
 
     A quote that opens a cell and never closes would otherwise swallow every line after
     it; here only its own line is affected, and the row is rejected naming the line.
     """
     records, broken = _records_with_stray_quotes(text, delimiter)
-    header_index, header = find_header(records[:HEADER_SEARCH_ROWS], where)
+    header_index, header = find_header(records[:HEADER_SEARCH_ROWS], where, marker)
     width = len(header)
     body = [(record + [""] * width)[:width] for record in records[header_index + 1 :]]
     frame = pl.DataFrame(

@@ -10,7 +10,7 @@ from jlpt_batch.messages import Message, message
 from jlpt_batch.reading.cells import SheetCells
 from jlpt_batch.reading.csv_file import read_csv
 from jlpt_batch.reading.sniff import extension_fits, sniff
-from jlpt_batch.reading.table import RawTable, table_from_cells
+from jlpt_batch.reading.table import CANDIDATE_HEADER, HeaderMarker, RawTable, table_from_cells
 
 # What to do with a file that is not a spreadsheet this tool reads; anything else: give a spreadsheet.
 _ADVICE = {"encrypted": "errors.advice_encrypted", "xml-2003": "errors.advice_xml_2003", "html": "errors.advice_html"}
@@ -22,12 +22,18 @@ def _described(kind: str) -> Message:
 
 
 def read_table(
-    path: Path, *, sheet: str | None = None, encoding: str | None = None, max_rows: int | None = None
+    path: Path,
+    *,
+    sheet: str | None = None,
+    encoding: str | None = None,
+    max_rows: int | None = None,
+    header: HeaderMarker = CANDIDATE_HEADER,
 ) -> RawTable:
     """Read a cohort spreadsheet (xlsx, xlsm, xlsb, ods, xls or CSV text) into a RawTable.
 
     InputUnreadableError says why a file cannot be read; more candidate rows than
-    ``max_rows`` are refused before the rows are laid out.
+    ``max_rows`` are refused before the rows are laid out. ``header`` says how the header
+    row is recognised (a cohort's: by its candidate-id column; an answer key's: by its own).
     """
     _check_readable(path)
     kind = sniff(path)
@@ -36,9 +42,9 @@ def read_table(
     if kind == "csv":
         if sheet:
             raise UsageError("errors.sheet_option_for_csv")
-        table = read_csv(path, encoding, max_rows)
+        table = read_csv(path, encoding, max_rows, header)
     elif kind in ("xlsx", "xlsb", "ods", "xls"):
-        table = table_from_cells(_sheet_cells(kind, path, sheet), path.name, max_rows)
+        table = table_from_cells(_sheet_cells(kind, path, sheet), path.name, max_rows, header)
     else:
         advice = message(_ADVICE.get(kind, "errors.advice_spreadsheet"))
         raise InputUnreadableError("errors.not_a_spreadsheet", file=path.name, kind=_described(kind), advice=advice)

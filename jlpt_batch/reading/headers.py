@@ -77,8 +77,11 @@ def is_id_header(text: object) -> bool:
     return canonical_column(text) in ID_KEYS
 
 
-def map_headers(header: tuple[str | None, ...]) -> dict[str, int]:
-    """Canonical key -> table column index; errors name the columns found."""
+def map_headers(header: tuple[str | None, ...], *, scores_required: bool = True) -> dict[str, int]:
+    """Canonical key -> table column index; errors name the columns found.
+
+    A mock marked from its answer sheets needs no score columns (``scores_required`` false).
+    """
     found: dict[str, int] = {}
     for index, text in enumerate(header):
         key = canonical_column(text)
@@ -89,7 +92,7 @@ def map_headers(header: tuple[str | None, ...]) -> dict[str, int]:
             meaning = column_words(key)
             raise InputUnreadableError("errors.same_column_twice", first=first, second=text, meaning=meaning)
         found[key] = index
-    _require(found, header)
+    _require(found, header, scores_required)
     return found
 
 
@@ -99,12 +102,13 @@ def column_words(key: str) -> Message:
     return message("errors.column_name", name=words)
 
 
-def _require(found: dict[str, int], header: tuple[str | None, ...]) -> None:
+def _require(found: dict[str, int], header: tuple[str | None, ...], scores_required: bool) -> None:
+    required = REQUIRED if scores_required else ("candidate_id", "level")
     has_an_id = any(key in found for key in ID_KEYS)
     missing: list[Message] = [
-        column_words(key) for key in REQUIRED if key not in found and not (key in ID_KEYS and has_an_id)
+        column_words(key) for key in required if key not in found and not (key in ID_KEYS and has_an_id)
     ]
-    if not any(key in found for key in SECTION_GROUPS):
+    if scores_required and not any(key in found for key in SECTION_GROUPS):
         first, second = (column_words(key) for key in SECTION_GROUPS)
         missing.append(message("list.or", first=first, second=second))
     if missing:

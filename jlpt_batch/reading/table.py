@@ -9,7 +9,7 @@ row and column (never by counting), with each cell's kind and stored number besi
 
 from __future__ import annotations
 
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 
 import polars as pl
@@ -52,18 +52,40 @@ class RawTable:
             return int(self.source_rows[index])
         return self.header_row + 1 + index
 
+    def source_row_numbers(self) -> pl.Series:
+        """``source_row``: the spreadsheet row number of every data row, in order (Int64)."""
+        if self.source_rows is not None:
+            return self.source_rows.alias("source_row")
+        first = self.header_row + 1
+        return pl.int_range(first, first + self.rows.height, dtype=pl.Int64, eager=True).alias("source_row")
 
-def find_header(records: Sequence[Sequence[object]], where: str | Message) -> tuple[int, list[str | None]]:
-    """The index of the first record holding a candidate- or student-id header, and that record as text."""
+
+@dataclass(frozen=True)
+class HeaderMarker:
+    """How the header row of a kind of file is recognised, and the error when it is missing."""
+
+    matches: Callable[[object], bool]  # true for a header cell that only that kind of file's header has
+    missing: str  # the entry of the error saying what the header row needs (placeholders: where, rows)
+
+
+# A cohort's header is the first row holding a candidate- or student-id header.
+CANDIDATE_HEADER = HeaderMarker(is_id_header, "errors.no_header")
+
+
+def find_header(
+    records: Sequence[Sequence[object]], where: str | Message, marker: HeaderMarker = CANDIDATE_HEADER
+) -> tuple[int, list[str | None]]:
+    """The index of the first record holding the marker's header (a cohort's: a candidate- or
+    student-id header), and that record as text."""
     for index, record in enumerate(records):
-        if any(is_id_header(cell) for cell in record):
+        if any(marker.matches(cell) for cell in record):
             return index, [None if cell is None else str(cell) for cell in record]
-    raise no_header(where)
+    raise no_header(where, marker)
 
 
-def no_header(where: str | Message) -> InputUnreadableError:
+def no_header(where: str | Message, marker: HeaderMarker = CANDIDATE_HEADER) -> InputUnreadableError:
     """The error of a file with no header row: what to add, and where it was looked for."""
-    return InputUnreadableError("errors.no_header", where=where, rows=HEADER_SEARCH_ROWS)
+    return InputUnreadableError(marker.missing, where=where, rows=HEADER_SEARCH_ROWS)
 
 
 def check_row_count(count: int, max_rows: int | None) -> None:
@@ -86,11 +108,13 @@ def first_line(error: BaseException) -> str:
 # ---------------------------------------------------------------- a workbook's table
 
 
-def table_from_cells(sheet: SheetCells, file_name: str, max_rows: int | None = None) -> RawTable:
+def table_from_cells(
+    sheet: SheetCells, file_name: str, max_rows: int | None = None, marker: HeaderMarker = CANDIDATE_HEADER
+) -> RawTable:
     """The cohort table of a worksheet: the header found by absolute row, the columns from its
     first to its last header cell, each data row joined by its own row number."""
     cells, where = sheet.cells, sheet_where(file_name, sheet.sheet)
-    header_row = _header_row(cells, where)
+    header_row = _header_row(cells, where, marker)
     header_cells = cells.filter((pl.col("row") == header_row) & (pl.col("text").str.strip_chars() != ""))
     first_col, last_col = int(header_cells["col"].min()), int(header_cells["col"].max())  # type: ignore[arg-type]
     written = dict(zip(header_cells["col"].to_list(), header_cells["text"].to_list(), strict=True))
@@ -114,14 +138,14 @@ def table_from_cells(sheet: SheetCells, file_name: str, max_rows: int | None = N
     )
 
 
-def _header_row(cells: pl.DataFrame, where: Message) -> int:
-    """The first of the first 50 rows with content that holds a candidate- or student-id header."""
+def _header_row(cells: pl.DataFrame, where: Message, marker: HeaderMarker) -> int:
+    """The first of the first 50 rows with content that holds the marker's header."""
     first_rows = cells.get_column("row").unique().sort().head(HEADER_SEARCH_ROWS)
     candidates = cells.filter(pl.col("row").is_in(first_rows.implode()) & pl.col("text").is_not_null())
     for row, text in candidates.select("row", "text").sort("row", maintain_order=True).iter_rows():
-        if is_id_header(text):
+        if marker.matches(text):
             return int(row)
-    raise no_header(where)
+    raise no_header(where, marker)
 
 
 def _lanes(

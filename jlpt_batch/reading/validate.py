@@ -8,8 +8,7 @@ All checks and messages are polars expressions over the whole table; no Python l
 
 from __future__ import annotations
 
-import re
-from collections.abc import Callable
+from collections.abc import Callable, Mapping
 from dataclasses import dataclass
 from typing import NamedTuple
 
@@ -23,7 +22,7 @@ from jlpt_batch.reading.cells import MAX_CELL_CHARS, Kind, column_letters
 from jlpt_batch.reading.headers import ID_KEYS, map_headers
 from jlpt_batch.reading.layout import fill_grouped_class, fill_merged_class, reading_notes
 from jlpt_batch.reading.table import RawTable, check_row_count
-from jlpt_batch.rules import BAND_PARTS, LEVELS, SECTION_KEYS, Rules, load_rules
+from jlpt_batch.rules import BAND_PARTS, LEVELS, SECTION_KEYS, Rules, load_rules, parse_level
 from jlpt_batch.wording import Catalog
 
 ABSENT_MARKERS = ("-", "*", "absent", "欠席", "欠", "ー", "—", "–", "―")
@@ -82,17 +81,25 @@ class Prepared:
 
 
 def prepare(
-    raw: RawTable, *, max_rows: int, rules: Rules | None = None, fill_class: bool = True, words: Catalog | None = None
+    raw: RawTable,
+    *,
+    max_rows: int,
+    rules: Rules | None = None,
+    fill_class: bool = True,
+    scores_required: bool = True,
+    words: Catalog | None = None,
 ) -> Prepared:
     """Map headers, normalise values, validate; every row kept, the rejected ones with their problems.
 
     ``fill_class``: a class column written only on the first row of each group (as merged
-    cells saved to CSV leave it) is filled down, and a note says so. The rejection messages
+    cells saved to CSV leave it) is filled down, and a note says so. Without
+    ``scores_required`` (a mock marked from its answer sheets) the file needs no score
+    columns: the scores are worked out from the answers afterwards. The rejection messages
     are worded with ``words``, the administrator's wording (default: English).
     """
     rules = rules or load_rules()
     say = _Wording(AdminWords(words or english()))
-    columns = map_headers(raw.header)
+    columns = map_headers(raw.header, scores_required=scores_required)
     labels = {key: _label(key, raw.header[index]) for key, index in columns.items()}
     cells = _cell_problems(raw, columns, labels, say)
     frame, skipped = _text_frame(raw, columns, cells.get_column("source_row"), say)
@@ -107,7 +114,9 @@ def prepare(
     frame = _parsed(frame, rules)
     return Prepared(
         rows=_typed(frame),
-        rejections=_rejections(frame, labels, rules, cells, say, both_ids=all(key in columns for key in ID_KEYS)),
+        rejections=_rejections(
+            frame, labels, rules, cells, say, scores_required, both_ids=all(key in columns for key in ID_KEYS)
+        ),
         rows_read=frame.height,
         rows_skipped_empty=skipped,
         notes=tuple(notes),
@@ -142,7 +151,7 @@ def _text_frame(
     needs = _cleaning_needed(raw.rows, names)
     selected = [_clean(pl.col(names[key]), key, say, **need).alias(key) for key, need in zip(names, needs, strict=True)]
     unmapped = [name for name in raw.rows.columns if name not in names.values()]
-    frame = raw.rows.select(_source_rows(raw), _all_blank(unmapped).alias("_unmapped_blank"), *selected)
+    frame = raw.rows.select(raw.source_row_numbers(), _all_blank(unmapped).alias("_unmapped_blank"), *selected)
     frame = frame.with_columns(_cell_facts(raw, present))
     # Cleaning already turned blank cells of the mapped columns into nulls.
     # A row with a cell that cannot be read is rejected, never skipped as blank.
@@ -156,12 +165,6 @@ def _text_frame(
     if frame.get_column("_blank").any():  # a filter copies every column, so only when there is something to drop
         frame = frame.filter(~pl.col("_blank"))
     return frame.drop("_blank"), skipped
-
-
-def _source_rows(raw: RawTable) -> pl.Expr | pl.Series:
-    if raw.source_rows is not None:
-        return raw.source_rows.alias("source_row")
-    return (pl.int_range(pl.len(), dtype=pl.Int64) + raw.header_row + 1).alias("source_row")
 
 
 def _cell_facts(raw: RawTable, present: dict[str, int]) -> list[pl.Series]:
@@ -270,10 +273,24 @@ _UNREADABLE_KINDS = (Kind.ERROR, Kind.FORMULA, Kind.EMPTY_VALUE)
 
 
 def _cell_problems(raw: RawTable, columns: dict[str, int], labels: dict[str, str], say: _Wording) -> pl.DataFrame:
-    """Cells of the mapped columns that hold an error, a formula never calculated, an empty value,
-    or more text than a cell may; and rows the reader could not split into cells. One row each."""
-    rows = raw.rows.select(_source_rows(raw))
+    """Cells of the mapped columns that cannot be read (see ``unreadable_cells``), and rows the
+    reader could not split into cells. One row each."""
     found = [_unreadable_rows(raw, say)] if raw.unreadable_rows is not None else []
+    return _as_rejections([*found, unreadable_cells(raw, columns, labels, say.words.catalog)])
+
+
+def unreadable_cells(
+    raw: RawTable, columns: Mapping[str, int], labels: Mapping[str, str], words: Catalog | None = None
+) -> pl.DataFrame:
+    """Cells of the given columns (key -> table column) that hold an error, a formula never
+    calculated, an empty value, or more text than a cell may: one row each (source_row, column,
+    value, reason), the column named by ``labels`` and the cell by its reference (E5), the reason
+    worded with ``words`` (the administrator's wording; default: English).
+
+    The cohort's own columns are checked here, and so are a mock's answer columns and its key's."""
+    say = _Wording(AdminWords(words or english()))
+    rows = raw.rows.select(raw.source_row_numbers())
+    found = []
     for key, index in columns.items():
         if f"c{index}" not in raw.rows.columns or not _may_hold_problems(raw, index):
             continue
@@ -346,7 +363,7 @@ def _parsed(frame: pl.DataFrame, rules: Rules) -> pl.DataFrame:
     given = [key for key in NUMBER_KEYS if frame[key].null_count() < frame.height]
     missing = [key for key in NUMBER_KEYS if key not in given]
     frame = frame.with_columns(
-        _mapped(frame, "level", _level).alias("_level"),
+        _mapped(frame, "level", parse_level).alias("_level"),
         _mapped(frame, "region", lambda text: REGION_ALIASES.get(text.lower())).alias("_region"),
         _mapped(frame, "language", _language).alias("_language"),
         # Parsed once for the checks. Columns the file lacks stay single null values,
@@ -384,12 +401,6 @@ def _mapped(frame: pl.DataFrame, column: str, parse: Callable[[str], str | None]
         return pl.lit(None, pl.String)
     mapping = {value: parse(value) for value in distinct}
     return pl.col(column).replace_strict(mapping, default=None, return_dtype=pl.String)
-
-
-def _level(text: str) -> str | None:
-    """N1-N5 from 'n2', 'Ｎ３' (already NFKC), 'N 1', '2級'; None for anything else."""
-    match = re.fullmatch(r"N?([1-5])(?:級)?", re.sub(r"\s", "", text.upper()))
-    return f"N{match.group(1)}" if match else None
 
 
 def _language(text: str) -> str:
@@ -490,7 +501,14 @@ def _whole(key: str) -> pl.Expr:
 
 
 def _rejections(
-    frame: pl.DataFrame, labels: dict[str, str], rules: Rules, cells: pl.DataFrame, say: _Wording, *, both_ids: bool
+    frame: pl.DataFrame,
+    labels: dict[str, str],
+    rules: Rules,
+    cells: pl.DataFrame,
+    say: _Wording,
+    scores_required: bool = True,
+    *,
+    both_ids: bool = False,
 ) -> pl.DataFrame:
     """Every problem of every row, one row each, in spreadsheet order (``cells``: those of unreadable
     cells; ``both_ids``: the file has a student id column beside the candidate id, checked on its own)."""
@@ -499,7 +517,7 @@ def _rejections(
         *(_id_problems("student_id", labels, say) if both_ids else []),
         *_level_problems(labels, say),
         *[problem for key in SECTION_KEYS for problem in _section_problems(key, labels, say)],
-        *_missing_column_problems(labels, rules, say),
+        *(_missing_column_problems(labels, rules, say) if scores_required else []),
         *_total_problems(labels, say),
         *[problem for part in BAND_PARTS for problem in _band_problems(part, labels, say)],
         *_metadata_problems(labels, say),

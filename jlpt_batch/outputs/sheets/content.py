@@ -13,6 +13,7 @@ from typing import Any
 
 from jlpt_batch.contract import Outcome
 from jlpt_batch.outputs.sheets.context import SheetContext, sheet_language
+from jlpt_batch.outputs.sheets.mock import with_mock_answers
 from jlpt_batch.outputs.sheets.model import Bar, Block, ScoreRow, SheetModel
 from jlpt_batch.outputs.sheets.progress_block import EARLIER_COLUMN, progress_block
 from jlpt_batch.outputs.sheets.student import Section, Student
@@ -33,7 +34,10 @@ def build_sheet(row: Mapping[str, Any], context: SheetContext) -> SheetModel:
     student = Student.from_row(row, context.rules)
     model = _SheetWriter(catalog, context, student).model()
     progress = progress_block(row.get(EARLIER_COLUMN), student, catalog, context)
-    return replace(model, progress=progress) if progress else model
+    if progress:
+        model = replace(model, progress=progress)
+    questions = context.mock_questions.get(row["level"], ())
+    return with_mock_answers(model, row, catalog, questions)  # a marked mock: estimates, questions to review
 
 
 class _SheetWriter:

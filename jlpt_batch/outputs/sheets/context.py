@@ -38,6 +38,8 @@ class SheetContext:
     national_label: str = ""
     # region -> level -> {total: estimated percentile}, for passing totals only; empty without --percentile
     percentiles: Mapping[str, Mapping[str, Mapping[int, float]]] = field(default_factory=dict)
+    # a mock marked against its key: each level's questions in key order, as (item, part)
+    mock_questions: Mapping[str, tuple[tuple[str, str], ...]] = field(default_factory=dict)
     warnings: tuple[Message, ...] = ()
     admin: Catalog = field(default_factory=english)  # the administrator's wording: the teachers' covers speak it
     workbook_written: bool = True  # a cover can send the teacher to the workbook's Rejected tab

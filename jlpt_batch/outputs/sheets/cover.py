@@ -40,7 +40,7 @@ def build_cover(
         lang=words.lang,
         title=_title(words, class_name, part),
         subtitle=_subtitle(words, context),
-        headings=tuple(words.text(f"cover.heading_{name}") for name in _HEADINGS),
+        headings=_headings(words, context.exam.is_mock),
         rows=tuple(
             _student_line(number, student, words, context.exam.is_mock)
             for number, student in enumerate(students, start=first_number)
@@ -50,6 +50,11 @@ def build_cover(
         numeric=tuple(name in _NUMBERS for name in _HEADINGS),
         page_numbers=words.text("cover.page", page="{page}", pages="{pages}"),
     )
+
+
+def _headings(words: AdminWords, mock: bool) -> tuple[str, ...]:
+    """The table's headings; a mock's totals are estimated from raw counts, and the heading says so."""
+    return tuple(words.text(f"cover.heading_{name}{'_mock' if mock and name == 'total' else ''}") for name in _HEADINGS)
 
 
 def _title(words: AdminWords, class_name: str | None, part: tuple[int, int]) -> str:

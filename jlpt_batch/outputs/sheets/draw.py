@@ -156,7 +156,7 @@ def _result_box(canvas: Canvas, outcome: Outcome, x: float, y: float, width: flo
 
 # The score table: label, score, out of, threshold, margin (a 4-heading table puts the
 # maximum after the score, "45 / 60"). The label and the margin may wrap to three lines.
-_TABLE_SHARES = {5: (0.36, 0.08, 0.08, 0.15, 0.33), 4: (0.41, 0.13, 0.14, 0.32)}
+_TABLE_SHARES = {5: (0.34, 0.10, 0.08, 0.15, 0.33), 4: (0.41, 0.13, 0.14, 0.32)}
 TABLE_SIZE = 9.5
 TABLE_LEADING = 12.0
 

@@ -8,7 +8,7 @@ warnings travel back, so memory stays flat however many students there are.
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from pathlib import Path
 
 import polars as pl
@@ -46,8 +46,11 @@ def write_sheets(
     """
     context = make_context(settings)
     rejected = pl.col("result") == REJECTED
-    students = with_earlier(run.judged.filter(~rejected), run.earlier)
-    not_judged = run.judged.filter(rejected)
+    students, not_judged = run.judged.filter(~rejected), run.judged.filter(rejected)
+    if run.analysis:  # each marked student's questions to review, and what their indexes stand for
+        students = students.join(run.analysis.review(), on="source_row", how="left", maintain_order="left")
+        context = replace(context, mock_questions=run.analysis.questions())
+    students = with_earlier(students, run.earlier)
     for folder in (SHEETS_FOLDER, PRINT_FOLDER):
         (out_dir / folder).mkdir(parents=True, exist_ok=True)
     tasks = plan_tasks(students, out_dir, settings, not_judged)

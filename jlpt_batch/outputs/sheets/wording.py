@@ -10,7 +10,7 @@ from __future__ import annotations
 from importlib.resources.abc import Traversable
 from pathlib import Path
 
-from jlpt_batch.rules import BAND_PARTS, LEVELS, SECTION_KEYS, load_rules
+from jlpt_batch.rules import BAND_PARTS, LEVELS, PARTS, SECTION_KEYS, load_rules
 from jlpt_batch.wording import FALLBACK_LANG, Catalog, EntrySpec, Wording, default_templates_dir, fields
 from jlpt_batch.wording import load_wording as _load
 
@@ -174,6 +174,16 @@ ENTRIES: dict[str, frozenset[str]] = {
     "progress.same": fields("exam"),
     "progress.no_comparison": fields("exam"),
     "progress.other_level": fields("exam", "previous_level", "level"),
+    # A mock marked against its answer key (outputs/sheets/mock.py).
+    "mock.heading": _NONE,
+    "mock.heading_estimate": _NONE,
+    "mock.estimates": _NONE,
+    "mock.part_all": fields("part", "correct", "questions"),
+    "mock.part_review": fields("part", "correct", "questions", "items"),
+    "mock.range": fields("first", "last"),
+    "mock.blank": fields("items"),
+    "mock.two_marks": fields("items"),
+    **{f"mock_parts.{part}": _NONE for part in PARTS if part not in BAND_PARTS},
 }
 
 

@@ -71,7 +71,7 @@ def _records_tab(book: Book, records: pl.DataFrame, what: str) -> BulkRows | Non
                 freeze=f"C{HEADING_ROW + 1}", title_columns="A:C")  # fmt: skip
     sheet.title(words.text("history_export.records_title", what=what))
     frame = records.select(keys).with_columns(
-        pl.col("exam_kind").replace_strict({k: words.text(f"history.kind_{k}") for k in ("sitting", "mock")},
+        pl.col("exam_kind").replace_strict({k: words.text(f"exam_kinds.{k}") for k in ("sitting", "mock")},
                                            default=pl.col("exam_kind"), return_dtype=pl.String),
         date_words(words, "exam_date"),
         pl.when(pl.col("result") == PASS).then(pl.lit(words.outcome(Outcome.PASSED)))

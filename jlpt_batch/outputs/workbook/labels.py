@@ -10,8 +10,9 @@ import polars as pl
 
 from jlpt_batch.admin_wording import SHEET_LANGUAGES, AdminWords
 from jlpt_batch.contract import Outcome, outcome_expr
+from jlpt_batch.exams import MOCK, SITTING
 from jlpt_batch.history.store import ExamKey
-from jlpt_batch.rules import BAND_PARTS, SECTION_KEYS
+from jlpt_batch.rules import BAND_PARTS, PARTS, SECTION_KEYS
 from jlpt_batch.stats import TOTAL
 
 REGIONS = ("all", "domestic", "overseas")
@@ -46,6 +47,16 @@ def band_part_words(words: AdminWords, column: str = "part") -> pl.Expr:
     return _mapped(pl.col(column), {part: words.text(f"band_parts.{part}") for part in BAND_PARTS})
 
 
+def part_word(words: AdminWords, part: str) -> str:
+    """A sub-part in words: the band parts, and a marked mock's Listening."""
+    return words.text(f"band_parts.{part}" if part in BAND_PARTS else f"mock_parts.{part}")
+
+
+def part_words(words: AdminWords, column: str = "part") -> pl.Expr:
+    """A column of sub-parts (a marked mock's, Listening among them) in words."""
+    return _mapped(pl.col(column), {part: part_word(words, part) for part in PARTS})
+
+
 def outcome_words(words: AdminWords) -> pl.Expr:
     """Each judged row's outcome (passed, not passed, not scored, rejected) in words."""
     return _mapped(outcome_expr(), {outcome.value: words.outcome(outcome) for outcome in Outcome})
@@ -59,6 +70,11 @@ def region_value_words(words: AdminWords, column: str = "region") -> pl.Expr:
 def language_words(words: AdminWords, column: str = "language") -> pl.Expr:
     """A sheet language code in words ('ja': Japanese); a code we have no name for stays as it is."""
     return _mapped(pl.col(column), {code: words.text(f"languages.{code}") for code in SHEET_LANGUAGES})
+
+
+def exam_kind_words(words: AdminWords, column: str = "exam_kind") -> pl.Expr:
+    """results.csv's exam_kind (sitting, mock) in words."""
+    return _mapped(pl.col(column), {kind: words.text(f"exam_kinds.{kind}") for kind in (SITTING, MOCK)})
 
 
 def yes_no(words: AdminWords, column: pl.Expr) -> pl.Expr:

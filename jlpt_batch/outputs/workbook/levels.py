@@ -31,7 +31,7 @@ def by_level_tab(book: Book, figures: CohortStats, exam: Exam) -> None:
     empty = words.text("table.nobody_judged", tab=book.tab_name("rejected"))
     sheet.table(with_region_words(figures.levels, words), _pass_rate_columns(book), empty)
     sheet.blank()
-    _section_table(sheet, words, figures.sections)
+    _section_table(sheet, words, figures.sections, book.mock)
     page_break(sheet)  # the bands and CEFR tables start a page of their own, headings with their tables
     _band_table(sheet, words, figures.bands)
     sheet.blank()
@@ -89,8 +89,8 @@ def _pass_rate_columns(book: Book) -> tuple[Column, ...]:
     )
 
 
-def _section_table(sheet: Tab, words: AdminWords, sections: pl.DataFrame) -> None:
-    sheet.heading(words.text("by_level.sections"))
+def _section_table(sheet: Tab, words: AdminWords, sections: pl.DataFrame, mock: bool) -> None:
+    sheet.heading(words.text("by_level.sections_mock" if mock else "by_level.sections"))
     sheet.note(words.text("by_level.sections_note"))
     labelled = sections.with_columns(section_words(words))
     sheet.table(labelled, _section_columns(words), words.text("by_level.nobody_scored"))

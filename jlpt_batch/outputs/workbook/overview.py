@@ -28,6 +28,13 @@ from jlpt_batch.stats import BIN_WIDTH, CohortStats
 _GUIDED = ("by_level", "by_class", "results", "near_misses", "distribution", "progress", "rejected")
 
 
+def _guided(run: CohortRun) -> tuple[str, ...]:
+    """The tabs this workbook has, in order: a marked mock's Item analysis comes before Rejected."""
+    if run.analysis is None:
+        return _GUIDED
+    return (*_GUIDED[:-1], "items", _GUIDED[-1])
+
+
 def overview_tab(book: Book, run: CohortRun, figures: CohortStats, settings: Settings) -> None:
     words = book.words
     sheet = Tab(book, "overview", [34, 16, 14, 14, 18, 22, 30], fit=(1, 1))
@@ -51,7 +58,7 @@ def overview_tab(book: Book, run: CohortRun, figures: CohortStats, settings: Set
     sheet.table(with_region_words(figures.levels, words), _overview_columns(book), empty)
     sheet.blank()
     sheet.heading(words.text("overview.tabs"))
-    for key in _GUIDED:
+    for key in _guided(run):
         what = _guide(words, key)
         sheet.append([new_cell(sheet.ws, book.tab_name(key), font=LABEL_FONT), new_cell(sheet.ws, what)])
 
@@ -94,6 +101,7 @@ def _run_facts(
         (text("overview.empty_rows"), source.rows_skipped_empty),
         *((text("overview.reading_note"), _Note(note.text(words.catalog))) for note in source.notes),
         (text("overview.scores_from"), _exam_words(words, settings)),
+        *(((text("overview.answer_key"), run.analysis.key_name),) if run.analysis else ()),
         (text("overview.as_of"), words.date(settings.as_of)),
         (text("overview.national"), national),
         (text("overview.rules_version"), load_rules().version),

@@ -13,8 +13,10 @@ from openpyxl.utils import get_column_letter
 
 from jlpt_batch.admin_wording import AdminWords, column_label
 from jlpt_batch.contract import COLUMN_KEYS, Outcome
+from jlpt_batch.exams import MOCK
 from jlpt_batch.outputs.workbook.labels import (
     date_words,
+    exam_kind_words,
     exam_words,
     language_words,
     outcome_words,
@@ -48,7 +50,8 @@ EAST_ASIAN_HEADING = 8  # at least four characters of an East Asian heading on a
 def results_tab(book: Book, judged: pl.DataFrame) -> BulkRows | None:
     words = book.words
     frame = _results_frame(judged, words)
-    labels = [column_label(words.catalog, key) for key in frame.columns]
+    mock = judged.height > 0 and judged["exam_kind"][0] == MOCK
+    labels = [column_label(words.catalog, key, mock=mock) for key in frame.columns]
     # the heading row and the columns that say who (id, name, romanised name) stay in view while
     # scrolling, and on every printed page
     who = get_column_letter(frame.columns.index("name_latin" if "name_latin" in frame.columns else "name") + 1)
@@ -99,6 +102,7 @@ def _results_frame(judged: pl.DataFrame, words: AdminWords) -> pl.DataFrame:
         region_value_words(words),
         language_words(words),
         yes_no(words, pl.col("scored")),
+        exam_kind_words(words),
         exam_words(words, "previous_exam"),
         date_words(words, "previous_exam_date"),
     )

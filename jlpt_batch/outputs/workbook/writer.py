@@ -1,8 +1,9 @@
 """summary.xlsx: the cohort summary the administrator reads, compares, forwards and prints.
 
 Eight tabs: Overview, By level, By class, Results, Near misses, Distribution,
-Progress, Rejected, named and worded in the administrator's language. Every figure comes from
-``stats``; each tab's module only lays them out, with the helpers of ``xlsx``.
+Progress, Rejected, named and worded in the administrator's language; a mock marked against its
+answer key adds Item analysis before Rejected. Every figure comes from ``stats`` (and the
+item analysis); each tab's module only lays them out, with the helpers of ``xlsx``.
 """
 
 from __future__ import annotations
@@ -14,6 +15,7 @@ from openpyxl import Workbook
 from jlpt_batch.admin_wording import AdminWords, admin_catalog
 from jlpt_batch.contract import CohortRun
 from jlpt_batch.outputs.workbook.distribution import distribution_tab
+from jlpt_batch.outputs.workbook.items import items_tab
 from jlpt_batch.outputs.workbook.levels import by_class_tab, by_level_tab
 from jlpt_batch.outputs.workbook.near_misses import near_misses_tab
 from jlpt_batch.outputs.workbook.overview import overview_tab
@@ -36,13 +38,14 @@ def write_workbook(run: CohortRun, path: Path, settings: Settings) -> None:
     judged, rejections = printable(run.judged), printable(run.rejections)
     figures = summarise(judged, settings.region)
     words = AdminWords(admin_catalog(settings.admin_lang, settings.templates_dir))
-    book = Book(Workbook(write_only=True), words, printing(settings, words))
+    book = Book(Workbook(write_only=True), words, printing(settings, words), mock=settings.effective_exam.is_mock)
     overview_tab(book, run, figures, settings)
     by_level_tab(book, figures, settings.effective_exam)
     by_class_tab(book, figures)
     bulk = [results_tab(book, judged), near_misses_tab(book, figures)]
     distribution_tab(book, figures)
     bulk.append(progress_tab(book, run))
+    items_tab(book, run)  # a mock marked against its key only
     bulk.append(rejected_tab(book, rejections))
     rows = [rows for rows in bulk if rows is not None]
     save(book.workbook, path, settings.as_of, rows, words.text("workbook.title"))

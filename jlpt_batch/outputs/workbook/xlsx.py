@@ -252,6 +252,7 @@ class Book:
     workbook: Workbook
     words: AdminWords
     printing: Printing
+    mock: bool = False  # the scores are a mock's: estimates, not JLPT scaled scores
 
     def tab_name(self, key: str) -> str:
         """A tab's name in the administrator's language, made a valid worksheet name."""
