@@ -23,6 +23,7 @@ from jlpt_batch.contract import (
     Count,
     SourceInfo,
 )
+from jlpt_batch.errors import stop_if_interrupted
 from jlpt_batch.exams import SITTING
 from jlpt_batch.judging.judge import judge
 from jlpt_batch.marking import analyse, load_key, mark
@@ -96,6 +97,7 @@ def load_cohort(settings: Settings) -> CohortRun:
     if not settings.effective_exam.reports_cefr(load_rules().cefr_first_sitting):
         judged = judged.with_columns(pl.lit(None, pl.String).alias("cefr"))  # no report of this exam carries one
     analysis = analyse(marked, key) if marked and key else None
+    stop_if_interrupted()  # a signal some library swallowed while reading or judging
     return CohortRun(judged, prepared.rejections, source, analysis)
 
 
@@ -141,6 +143,7 @@ def run(settings: Settings) -> Report:
         check_room(settings.out_dir, cohort.count(Count.READ), sheets)
     with output_errors(settings.out_dir), staging_folder(settings.out_dir) as staging:
         _write_outputs(cohort, staging, settings, report)
+        stop_if_interrupted()  # the last moment a stop leaves the earlier outputs as they were
         replace_folder(staging, settings.out_dir)
     report.out_dir = settings.out_dir
     report.outputs = [settings.out_dir / path.relative_to(staging) for path in report.outputs]
@@ -152,6 +155,7 @@ def _write_outputs(cohort: CohortRun, folder: Path, settings: Settings, report: 
     for output in OUTPUTS:
         if not (settings.writes(output.name) and output.applies_to(cohort)):
             continue
+        stop_if_interrupted()
         with report.timed(output.name):
             report.warnings.extend(output.write(cohort, folder, settings))
         report.outputs += [folder / path for path in output.paths]
