@@ -27,6 +27,7 @@ from jlpt_batch.errors import (
     InterruptedRunError,
     JlptBatchError,
     UnexpectedError,
+    quiet_interrupts,
     raise_keyboard_interrupt,
     was_interrupted,
 )
@@ -91,6 +92,7 @@ class GuardedGroup(click.Group):
     def invoke(self, ctx: click.Context) -> Any:
         stops = (signal.SIGTERM, signal.SIGINT)
         previous = {signum: signal.signal(signum, raise_keyboard_interrupt) for signum in stops}
+        previous_hook, sys.unraisablehook = sys.unraisablehook, quiet_interrupts
         try:
             return super().invoke(ctx)
         except KeyboardInterrupt:
@@ -104,6 +106,7 @@ class GuardedGroup(click.Group):
         finally:
             for signum, handler in previous.items():
                 signal.signal(signum, handler)
+            sys.unraisablehook = previous_hook
 
 
 @click.group(cls=GuardedGroup, epilog=EXIT_CODES_HELP)

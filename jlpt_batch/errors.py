@@ -8,6 +8,8 @@ single rows are not errors: they are data (the rejections of ``reading.validate`
 
 from __future__ import annotations
 
+import sys
+
 from jlpt_batch.messages import Message, is_entry_name
 
 
@@ -111,6 +113,20 @@ def raise_keyboard_interrupt(signum: int, frame: object) -> None:
     raise KeyboardInterrupt
 
 
+def quiet_interrupts(unraisable: sys.UnraisableHookArgs) -> None:
+    """``sys.unraisablehook``: an interrupt raised where Python cannot pass it on (inside a
+    library's call back into Python) is not printed as a traceback; the run still ends as
+    interrupted, since the signal was noted. Anything else goes to Python's own hook."""
+    if not isinstance(unraisable.exc_value, KeyboardInterrupt):
+        sys.__unraisablehook__(unraisable)
+
+
 def was_interrupted() -> bool:
     """Whether a SIGINT or SIGTERM has arrived in this process."""
     return bool(_SIGNALLED)
+
+
+def stop_if_interrupted() -> None:
+    """Stop here if a signal arrived that a library swallowed on its way (see ``quiet_interrupts``)."""
+    if _SIGNALLED:
+        raise KeyboardInterrupt

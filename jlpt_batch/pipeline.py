@@ -24,6 +24,7 @@ from jlpt_batch.contract import (
     Role,
     SourceInfo,
 )
+from jlpt_batch.errors import stop_if_interrupted
 from jlpt_batch.exams import SITTING
 from jlpt_batch.history.progress import renamed_warning
 from jlpt_batch.history.run_step import Recorded, open_store, record, with_earlier_exams
@@ -102,6 +103,7 @@ def load_cohort(settings: Settings) -> CohortRun:
     if not settings.effective_exam.reports_cefr(load_rules().cefr_first_sitting):
         judged = judged.with_columns(pl.lit(None, pl.String).alias("cefr"))  # no report of this exam carries one
     analysis = analyse(marked, key) if marked and key else None
+    stop_if_interrupted()  # a signal some library swallowed while reading or judging
     return CohortRun(judged, prepared.rejections, source, analysis)
 
 
@@ -155,6 +157,7 @@ def run(settings: Settings) -> Report:
         _look_up_history(store, settings, report)
     with output_errors(settings.out_dir), staging_folder(settings.out_dir) as staging:
         _write_outputs(report.cohort, staging, settings, report)
+        stop_if_interrupted()  # the last moment a stop leaves the earlier outputs as they were
         replace_folder(staging, settings.out_dir)
     report.out_dir = settings.out_dir
     report.outputs = [settings.out_dir / path.relative_to(staging) for path in report.outputs]
@@ -179,6 +182,7 @@ def _write_outputs(cohort: CohortRun, folder: Path, settings: Settings, report: 
     for output in OUTPUTS:
         if not (settings.writes(output.name) and output.applies_to(cohort)):
             continue
+        stop_if_interrupted()
         with report.timed(output.name):
             report.warnings.extend(output.write(cohort, folder, settings))
         report.outputs += [folder / path for path in output.paths]

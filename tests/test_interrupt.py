@@ -7,10 +7,12 @@ import signal
 import subprocess
 import sys
 import time
+from collections.abc import Callable
 from pathlib import Path
 
 import pytest
 from click.testing import CliRunner
+from cohort_files import ENGLISH_HEADER, write_csv
 
 from jlpt_batch import errors, pipeline
 from jlpt_batch.cli import main
@@ -190,9 +192,51 @@ def test_an_interrupt_a_library_turned_into_its_own_error_still_ends_as_interrup
             raise TypeError("'<unprintable str object>' is not a Polars data type") from None
 
     monkeypatch.setattr(pipeline, "read_table", read_as_polars_does)
-    source = tmp_path / "c.csv"
-    source.write_text("ID,Name,Class,Level,Listening\n1,A,1A,N5,30\n", encoding="utf-8")
-    result = CliRunner().invoke(main, ["run", str(source), "--out", str(tmp_path / "out")])
+    source = write_csv(tmp_path / "c.csv", [ENGLISH_HEADER, ["001", "Ana", "1A", "N3", "40", "40", "", "40"]])
+    result = CliRunner().invoke(main, ["run", str(source), "--out", str(tmp_path / "out"), "--no-sheets"])
     assert result.exit_code == 130, result.output
     assert result.output == "Error: interrupted; nothing was written and earlier outputs are intact\n"
     assert not (tmp_path / "out").exists()
+
+
+class RaisesWhenCollected:
+    """An object whose finaliser raises: Python cannot pass that on, and calls sys.unraisablehook."""
+
+    def __init__(self, raise_it: Callable[[], None]) -> None:
+        self.raise_it = raise_it
+
+    def __del__(self) -> None:
+        self.raise_it()
+
+
+def test_an_interrupt_a_library_swallowed_still_stops_the_run(tmp_path, monkeypatch):
+    """An interrupt raised where Python cannot pass it on is only printed by Python ("Exception
+    ignored in ...", a traceback) and the call goes on: the run must stop all the same, quietly."""
+    monkeypatch.setattr(errors, "_SIGNALLED", set())
+    read = pipeline.read_table
+
+    def read_then_swallow(*args: object, **kwargs: object) -> object:
+        RaisesWhenCollected(lambda: errors.raise_keyboard_interrupt(signal.SIGTERM, None))
+        return read(*args, **kwargs)
+
+    monkeypatch.setattr(pipeline, "read_table", read_then_swallow)
+    source = write_csv(tmp_path / "c.csv", [ENGLISH_HEADER, ["001", "Ana", "1A", "N3", "40", "40", "", "40"]])
+    result = CliRunner().invoke(main, ["run", str(source), "--out", str(tmp_path / "out"), "--no-sheets"])
+    assert result.exit_code == 130, result.output
+    assert result.output == "Error: interrupted; nothing was written and earlier outputs are intact\n"
+    assert not (tmp_path / "out").exists()
+
+
+def test_only_an_interrupt_is_kept_off_the_terminal(capsys, monkeypatch):
+    monkeypatch.setattr(sys, "unraisablehook", errors.quiet_interrupts)
+
+    def interrupt() -> None:
+        raise KeyboardInterrupt
+
+    def fail() -> None:
+        raise ValueError("something else")
+
+    RaisesWhenCollected(interrupt)
+    assert capsys.readouterr().err == ""
+    RaisesWhenCollected(fail)
+    assert "ValueError: something else" in capsys.readouterr().err
