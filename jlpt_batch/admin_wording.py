@@ -64,6 +64,7 @@ _GENERAL: dict[str, Fields] = {
     **_group("national", period=fields("month_year", "month", "year")),
     **{column.label_key: _column_fields(column.key) for column in COLUMNS},
     **{outcome.label_key: _NONE for outcome in Outcome},
+    **_plain("outcomes", "mock_passed", "mock_not_passed"),
     **{count.label_key: _NONE for count in Count},
     "classes.none": _NONE,
     "estimates.column": fields("label"),
@@ -362,8 +363,6 @@ _COVER: dict[str, Fields] = _group(
     **{f"heading_{name}": _NONE for name in ("number", "candidate", "name", "level", "result", "total",
                                                    "total_mock", "reason")},
     summary=fields("students", "passed", "not_passed", "not_scored"),
-    result_mock_passed=_NONE,
-    result_mock_not_passed=_NONE,
     reason_total=fields("points", "pass_mark"),
     reason_floor=fields("section", "score", "points", "floor"),
     reason_absent=fields("sections"),
@@ -681,7 +680,11 @@ class AdminWords:
     def section_short(self, key: str) -> str:
         return self.text(f"sections_short.{key}")
 
-    def outcome(self, outcome: Outcome) -> str:
+    def outcome(self, outcome: Outcome, mock: bool = False) -> str:
+        """An outcome in words; on a school's mock, a pass or not is at (or below) the pass level of
+        that mock, never "Passed", which would read as a JLPT result."""
+        if mock and outcome in (Outcome.PASSED, Outcome.NOT_PASSED):
+            return self.text(f"outcomes.mock_{outcome.value}")
         return self.text(outcome.label_key)
 
     def region(self, region: str) -> str:

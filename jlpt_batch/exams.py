@@ -87,7 +87,6 @@ def weeks_between(start: dt.date, end: dt.date) -> int:
     return max(0, (end - start).days // 7)
 
 
-SITTING, MOCK = "sitting", "mock"  # the kinds of exam, as the history store and results.csv name them
 
 
 @dataclass(frozen=True)

@@ -17,12 +17,12 @@ from typing import cast
 import polars as pl
 
 from jlpt_batch.admin_wording import AdminWords, admin_catalog, locale_language
-from jlpt_batch.contract import PASS, Outcome
 from jlpt_batch.errors import HistoryError, HistoryNotWrittenError, OutputNotWrittenError, SettingsError
 from jlpt_batch.exams import MOCK, Exam
 from jlpt_batch.history.run_step import read_errors, reason
 from jlpt_batch.history.store import ExamKey, HistoryStore
 from jlpt_batch.messages import Message, message
+from jlpt_batch.outputs.workbook.labels import stored_result_words
 from jlpt_batch.rules import SECTION_KEYS
 from jlpt_batch.settings import Given, checked, default_history_path, setting
 
@@ -147,7 +147,7 @@ def student_text(store: HistoryStore, student_id: str, csv: bool, words: AdminWo
     rows = records.select(STUDENT_COLUMNS)
     if csv:
         return _csv(rows)
-    rows = rows.with_columns(_result_words(words))
+    rows = rows.with_columns(stored_result_words(words, "result", "total", pl.col("exam_kind") == MOCK))
     latest = records.row(-1, named=True)
     head = words.text(
         "history.student",
@@ -233,18 +233,6 @@ def _worded(value: Message | str, words: AdminWords) -> str:
 
 def _csv(frame: pl.DataFrame) -> str:
     return frame.write_csv(line_terminator="\n").rstrip("\n")
-
-
-def _result_words(words: AdminWords) -> pl.Expr:
-    """Passed, not passed, or not scored (no total), as every output words them."""
-    return (
-        pl.when(pl.col("result") == PASS)
-        .then(pl.lit(words.outcome(Outcome.PASSED)))
-        .when(pl.col("total").is_null())
-        .then(pl.lit(words.outcome(Outcome.NOT_SCORED)))
-        .otherwise(pl.lit(words.outcome(Outcome.NOT_PASSED)))
-        .alias("result")
-    )
 
 
 def _headings(columns: Sequence[str], words: AdminWords) -> list[str]:

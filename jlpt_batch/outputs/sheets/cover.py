@@ -88,9 +88,7 @@ def _student_line(number: int, student: Student, words: AdminWords, mock: bool) 
 
 def _result(words: AdminWords, outcome: Outcome, mock: bool) -> str:
     """The outcome in words; on a mock exam, at (or below) the pass level of that mock, not a JLPT result."""
-    if mock and outcome in (Outcome.PASSED, Outcome.NOT_PASSED):
-        return words.text(f"cover.result_mock_{outcome.value}")
-    return words.outcome(outcome)
+    return words.outcome(outcome, mock)
 
 
 def reason(student: Student, words: AdminWords) -> str:

@@ -10,9 +10,10 @@ import polars as pl
 from openpyxl import Workbook
 
 from jlpt_batch.admin_wording import AdminWords, column_label
-from jlpt_batch.contract import PASS, Outcome
+from jlpt_batch.contract import Outcome
+from jlpt_batch.exams import MOCK
 from jlpt_batch.history.store import ExamKey
-from jlpt_batch.outputs.workbook.labels import date_words
+from jlpt_batch.outputs.workbook.labels import date_words, stored_result_words
 from jlpt_batch.outputs.workbook.xlsx import Book, BulkRows, Column, Printing, Tab, footer_text, printable, save
 from jlpt_batch.rules import SECTION_KEYS
 
@@ -74,9 +75,7 @@ def _records_tab(book: Book, records: pl.DataFrame, what: str) -> BulkRows | Non
         pl.col("exam_kind").replace_strict({k: words.text(f"exam_kinds.{k}") for k in ("sitting", "mock")},
                                            default=pl.col("exam_kind"), return_dtype=pl.String),
         date_words(words, "exam_date"),
-        pl.when(pl.col("result") == PASS).then(pl.lit(words.outcome(Outcome.PASSED)))
-        .when(pl.col("total").is_null()).then(pl.lit(words.outcome(Outcome.NOT_SCORED)))
-        .otherwise(pl.lit(words.outcome(Outcome.NOT_PASSED))).alias("result"),
+        stored_result_words(words, "result", "total", pl.col("exam_kind") == MOCK),
     )  # fmt: skip
     return sheet.bulk_table(frame, [_label(words, key) for key in keys], words.text("history_export.none"))
 

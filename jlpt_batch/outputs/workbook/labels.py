@@ -9,7 +9,7 @@ from typing import Any
 import polars as pl
 
 from jlpt_batch.admin_wording import SHEET_LANGUAGES, AdminWords
-from jlpt_batch.contract import Outcome, outcome_expr
+from jlpt_batch.contract import PASS, Outcome, outcome_expr
 from jlpt_batch.exams import MOCK, SITTING
 from jlpt_batch.history.store import ExamKey
 from jlpt_batch.rules import BAND_PARTS, PARTS, SECTION_KEYS
@@ -57,9 +57,26 @@ def part_words(words: AdminWords, column: str = "part") -> pl.Expr:
     return _mapped(pl.col(column), {part: part_word(words, part) for part in PARTS})
 
 
-def outcome_words(words: AdminWords) -> pl.Expr:
-    """Each judged row's outcome (passed, not passed, not scored, rejected) in words."""
-    return _mapped(outcome_expr(), {outcome.value: words.outcome(outcome) for outcome in Outcome})
+def outcome_words(words: AdminWords, mock: bool = False) -> pl.Expr:
+    """Each judged row's outcome (passed, not passed, not scored, rejected) in words; on a mock, at or
+    below the pass level of that mock."""
+    return _mapped(outcome_expr(), {outcome.value: words.outcome(outcome, mock) for outcome in Outcome})
+
+
+def stored_result_words(words: AdminWords, result: str, total: str, mock: pl.Expr) -> pl.Expr:
+    """A recorded exam's result in words: PASS, else not scored where there is no total, else not
+    passed; a mock's (``mock`` true) at or below the pass level of that mock, never "Passed"."""
+
+    def said(outcome: Outcome) -> pl.Expr:
+        return pl.when(mock).then(pl.lit(words.outcome(outcome, True))).otherwise(pl.lit(words.outcome(outcome)))
+
+    passed = pl.col(result) == PASS
+    return (
+        pl.when(passed).then(said(Outcome.PASSED))
+        .when(pl.col(total).is_null()).then(pl.lit(words.outcome(Outcome.NOT_SCORED)))
+        .otherwise(said(Outcome.NOT_PASSED))
+        .alias(result)
+    )  # fmt: skip
 
 
 def region_value_words(words: AdminWords, column: str = "region") -> pl.Expr:

@@ -5,9 +5,10 @@ from __future__ import annotations
 import polars as pl
 
 from jlpt_batch.admin_wording import AdminWords, column_label
-from jlpt_batch.contract import PASS, CohortRun, Outcome
+from jlpt_batch.contract import CohortRun
+from jlpt_batch.exams import MOCK
 from jlpt_batch.history.progress import by_class, compared, fell_below
-from jlpt_batch.outputs.workbook.labels import date_words, exam_words, section_words
+from jlpt_batch.outputs.workbook.labels import date_words, exam_words, section_words, stored_result_words
 from jlpt_batch.outputs.workbook.xlsx import Book, BulkRows, Column, Tab
 from jlpt_batch.rules import SECTION_KEYS
 
@@ -52,7 +53,9 @@ def progress_tab(book: Book, run: CohortRun) -> BulkRows | None:
                 words.text("progress_tab.none"))  # fmt: skip
     sheet.blank()
     sheet.heading(words.text("progress_tab.students_heading"))
-    return sheet.bulk_table(_student_table(both, words), _student_labels(words), words.text("progress_tab.no_earlier"))
+    return sheet.bulk_table(
+        _student_table(both, words, book.mock), _student_labels(words), words.text("progress_tab.no_earlier")
+    )
 
 
 def _class_columns(words: AdminWords) -> tuple[Column, ...]:
@@ -83,22 +86,14 @@ def _renamed_columns(words: AdminWords) -> tuple[Column, ...]:
     )
 
 
-def _student_table(both: pl.DataFrame, words: AdminWords) -> pl.DataFrame:
+def _student_table(both: pl.DataFrame, words: AdminWords, mock: bool) -> pl.DataFrame:
     return both.select(
-        *_IDENTITY, *_SCORES, _outcome_words("then", words), _outcome_words("now", words), "source_row"
+        *_IDENTITY,
+        *_SCORES,
+        stored_result_words(words, "result_then", "total_then", pl.col("previous_exam").str.starts_with(MOCK)),
+        stored_result_words(words, "result_now", "total_now", pl.lit(mock)),
+        "source_row",
     ).with_columns(exam_words(words, "previous_exam"), date_words(words, "previous_exam_date"))
-
-
-def _outcome_words(when: str, words: AdminWords) -> pl.Expr:
-    """Passed, not passed or not scored (no total), in the words every tab uses."""
-    return (
-        pl.when(pl.col(f"result_{when}") == PASS)
-        .then(pl.lit(words.outcome(Outcome.PASSED)))
-        .when(pl.col(f"total_{when}").is_null())
-        .then(pl.lit(words.outcome(Outcome.NOT_SCORED)))
-        .otherwise(pl.lit(words.outcome(Outcome.NOT_PASSED)))
-        .alias(f"result_{when}")
-    )
 
 
 def _student_labels(words: AdminWords) -> list[str]:

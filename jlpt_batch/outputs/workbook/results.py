@@ -49,7 +49,7 @@ EAST_ASIAN_HEADING = 8  # at least four characters of an East Asian heading on a
 
 def results_tab(book: Book, judged: pl.DataFrame) -> BulkRows | None:
     words = book.words
-    frame = _results_frame(judged, words)
+    frame = _results_frame(judged, words, book.mock)
     mock = judged.height > 0 and judged["exam_kind"][0] == MOCK
     labels = [column_label(words.catalog, key, mock=mock) for key in frame.columns]
     # the heading row and the columns that say who (id, name, romanised name) stay in view while
@@ -58,18 +58,18 @@ def results_tab(book: Book, judged: pl.DataFrame) -> BulkRows | None:
     sheet = Tab(book, "results", _results_widths(frame, labels), fit=None, scale=PRINT_SCALE,
                 freeze=f"{chr(ord(who) + 1)}{HEADING_ROW + 1}", title_columns=f"A:{who}")  # fmt: skip
     sheet.append([new_cell(sheet.ws, words.text("results.title"), font=TITLE_FONT)])
-    legend = _legend(sheet, words)
+    legend = _legend(sheet, words, book.mock)
     fills = {"result": {text: cell.style_id for text, cell in legend.items() if cell is not None}}
     return sheet.bulk_table(frame, labels, words.text("results.none"), fills)
 
 
-def _legend(sheet: Tab, words: AdminWords) -> dict[str, Cell | None]:
+def _legend(sheet: Tab, words: AdminWords, mock: bool) -> dict[str, Cell | None]:
     """A row with a cell per outcome in its colour, then a note: the key to the Result column,
     whose cells share these styles. Each outcome spans as many columns as its words need."""
     cells: dict[str, Cell | None] = {}
     row: list[Cell | None] = []
     for outcome in Outcome:
-        text = words.outcome(outcome)
+        text = words.outcome(outcome, mock)
         cell = new_cell(sheet.ws, text, fill=OUTCOME_FILLS[outcome])
         cell.alignment = Alignment(horizontal="left", vertical="top", indent=1)
         cells[text] = cell
@@ -91,12 +91,12 @@ def _span(widths: list[float], start: int, needed: float) -> int:
     return span
 
 
-def _results_frame(judged: pl.DataFrame, words: AdminWords) -> pl.DataFrame:
+def _results_frame(judged: pl.DataFrame, words: AdminWords, mock: bool) -> pl.DataFrame:
     """The contract's columns in results.csv's order, with codes and keys in words; the romanised
     name only when the file gave one (an empty column would cost every printed page its width)."""
     keys = [key for key in COLUMN_KEYS if key != "name_latin" or judged["name_latin"].is_not_null().any()]
     return judged.select(keys).with_columns(
-        outcome_words(words).alias("result"),
+        outcome_words(words, mock).alias("result"),
         section_list_words(words, "failed_sections"),
         section_list_words(words, "absent_sections"),
         region_value_words(words),
