@@ -87,8 +87,6 @@ def weeks_between(start: dt.date, end: dt.date) -> int:
     return max(0, (end - start).days // 7)
 
 
-
-
 @dataclass(frozen=True)
 class Exam:
     """Which exam the scores come from: an official sitting or a school's mock exam.

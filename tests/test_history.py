@@ -277,7 +277,7 @@ def test_the_history_command_prints_one_student_as_a_table(year):
         "35",
         "30",
         "100",
-        *"At the pass level on this mock".split(),
+        *["At", "the", "pass", "level", "on", "this", "mock"],
     ]
     assert result.output.splitlines()[3].split() == row
 

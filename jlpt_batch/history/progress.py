@@ -106,12 +106,12 @@ def renamed_warning(earlier: EarlierExams, shown: int = 10) -> Message | None:
 
 def with_previous(judged: pl.DataFrame, earlier: EarlierExams) -> pl.DataFrame:
     """The judged frame with its history columns filled from each row's previous exam."""
-    previous = earlier.exams.filter(pl.col("rank") == 1).select(
+    previous = _previous(earlier).select(
         "source_row",
-        pl.col("exam").alias("previous_exam"),
-        pl.col("exam_date").alias("previous_exam_date"),
-        pl.col("level").alias("previous_level"),
-        pl.col("total").alias("previous_total"),
+        "previous_exam",
+        "previous_exam_date",
+        "previous_level",
+        pl.col("total_then").alias("previous_total"),
     )
     # Only the row numbers go through the join, so no other column of a large cohort is copied.
     aligned = judged.select("source_row", "level", "total").join(
@@ -136,15 +136,7 @@ def compared(judged: pl.DataFrame, earlier: EarlierExams) -> pl.DataFrame:
     then ``<section>_then``, ``<section>_now``, ``<section>_change`` for each section
     key (and ``total``), and result_then, result_now.
     """
-    previous = earlier.exams.filter(pl.col("rank") == 1).select(
-        "source_row",
-        pl.col("exam").alias("previous_exam"),
-        pl.col("exam_kind").alias("previous_kind"),
-        pl.col("exam_date").alias("previous_exam_date"),
-        pl.col("level").alias("previous_level"),
-        *[pl.col(key).alias(f"{key}_then") for key in (*SECTION_KEYS, "total")],
-        pl.col("result").alias("result_then"),
-    )
+    previous = _previous(earlier)
     now = judged.filter(pl.col("result") != REJECTED).select(
         *IDENTITY,
         *[pl.col(key).alias(f"{key}_now") for key in (*SECTION_KEYS, "total")],
@@ -157,6 +149,19 @@ def compared(judged: pl.DataFrame, earlier: EarlierExams) -> pl.DataFrame:
         for key in (*SECTION_KEYS, "total")
     ]
     return both.with_columns(same_level.alias("same_level"), *changes)
+
+
+def _previous(earlier: EarlierExams) -> pl.DataFrame:
+    """Each student's previous exam (rank 1), its columns named as the comparisons use them."""
+    return earlier.exams.filter(pl.col("rank") == 1).select(
+        "source_row",
+        pl.col("exam").alias("previous_exam"),
+        pl.col("exam_kind").alias("previous_kind"),
+        pl.col("exam_date").alias("previous_exam_date"),
+        pl.col("level").alias("previous_level"),
+        *[pl.col(key).alias(f"{key}_then") for key in (*SECTION_KEYS, "total")],
+        pl.col("result").alias("result_then"),
+    )
 
 
 def fell_below(both: pl.DataFrame, rules: Rules | None = None) -> pl.DataFrame:

@@ -90,7 +90,7 @@ def _student_table(both: pl.DataFrame, words: AdminWords, mock: bool) -> pl.Data
     return both.select(
         *_IDENTITY,
         *_SCORES,
-        stored_result_words(words, "result_then", "total_then", pl.col("previous_exam").str.starts_with(MOCK)),
+        stored_result_words(words, "result_then", "total_then", pl.col("previous_kind") == MOCK),
         stored_result_words(words, "result_now", "total_now", pl.lit(mock)),
         "source_row",
     ).with_columns(exam_words(words, "previous_exam"), date_words(words, "previous_exam_date"))
