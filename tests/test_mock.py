@@ -313,8 +313,9 @@ def test_a_level_of_the_key_that_nobody_sat_has_questions_with_no_figures(tmp_pa
     cohort = [student for student in students(key, count=20) if student.level == "N4"]
     responses = write_responses(tmp_path / "responses.csv", cohort, [f"Q{n}" for n in range(1, 37)])
     out = tmp_path / "out"
-    result = invoke("run", responses, "--key", write_key(tmp_path / "key.csv", key), "--out", out, "--no-sheets")
+    result = invoke("run", responses, "--key", write_key(tmp_path / "key.csv", key), "--out", out, "--jobs", "1")
     assert result.exit_code == 0, result.output
+    assert len(list((out / "sheets").glob("*.pdf"))) == len(cohort)  # the sheets' review lists, with N3 empty
     items = pl.read_csv(out / "items.csv", infer_schema=False)
     nobody = items.filter(pl.col("level") == "N3")
     assert nobody.height == 36

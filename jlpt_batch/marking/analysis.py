@@ -368,6 +368,8 @@ def _check_key_warnings(items: pl.DataFrame, letters: bool) -> tuple[Message, ..
 def _review(level: MarkedLevel) -> pl.DataFrame:
     """source_row and the review list of each student of one level (sections they were absent from left out)."""
     students = level.students.len()
+    if students == 0:  # every student of the level was rejected, or none sat it
+        return pl.DataFrame(schema={"source_row": level.students.dtype, "review": pl.List(pl.Struct(_REVIEW_FIELDS))})
     answers = marked_answers(level.codes, level.questions)
     sat = pl.lit(level.sittings["answered"] > 0).gather(_sitting_slot(level, students))
     code = pl.col("code")
