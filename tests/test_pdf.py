@@ -17,7 +17,7 @@ from jlpt_batch.outputs.sheets import fonts
 from jlpt_batch.outputs.sheets.content import build_sheet
 from jlpt_batch.outputs.sheets.context import make_context
 from jlpt_batch.outputs.sheets.cover_draw import draw_cover
-from jlpt_batch.outputs.sheets.model import Bar, Block, CoverModel, ScoreRow, SheetModel
+from jlpt_batch.outputs.sheets.model import PAGE, PAGES, Bar, Block, CoverModel, ScoreRow, SheetModel
 
 CONTEXT = make_context(settings())
 
@@ -269,3 +269,13 @@ def test_a_cover_lists_every_student_over_as_many_pages_as_needed(rows):
     joined = " ".join(text)
     assert all(f"Student {i} " in joined for i in range(1, rows + 1))
     assert "Class 2A: feedback sheets" in text[0] and f"{rows} students" in text[0]
+
+
+def test_a_cover_s_page_numbers_keep_a_brace_the_wording_wrote():
+    """An edited wording may write a literal brace ({{ and }} in the file): it is printed, not read as a placeholder."""
+    buffer = io.BytesIO()
+    canvas = pdf.new_canvas(buffer, "a4", "en", "cover", "")
+    numbered = dataclasses.replace(cover(130), page_numbers=f"page {PAGE} of {PAGES} {{x}}")
+    draw_cover(canvas, numbered, "a4")
+    canvas.save()
+    assert "page 2 of 3 {x}" in page_texts(buffer.getvalue())[1]

@@ -15,7 +15,7 @@ from typing import Any
 from jlpt_batch.admin_wording import AdminWords
 from jlpt_batch.contract import Outcome
 from jlpt_batch.outputs.sheets.context import SheetContext
-from jlpt_batch.outputs.sheets.model import CoverModel
+from jlpt_batch.outputs.sheets.model import PAGE, PAGES, CoverModel
 from jlpt_batch.outputs.sheets.student import Student
 
 ABSENT_MARK = "*"
@@ -48,7 +48,8 @@ def build_cover(
         summary=_summary(words, students),
         notes=_rejected_lines(words, rejected, context.workbook_written),
         numeric=tuple(name in _NUMBERS for name in _HEADINGS),
-        page_numbers=words.text("cover.page", page="{page}", pages="{pages}"),
+        # filled at drawing, once the pages are counted: markers no wording can contain
+        page_numbers=words.text("cover.page", page=PAGE, pages=PAGES),
     )
 
 

@@ -15,7 +15,7 @@ from typing import TYPE_CHECKING
 from jlpt_batch.outputs.sheets.draw import Frame, page_frame
 from jlpt_batch.outputs.sheets.draw import _rule as rule  # the rules and shading a sheet's table has
 from jlpt_batch.outputs.sheets.draw import _shade as shade
-from jlpt_batch.outputs.sheets.model import CoverModel
+from jlpt_batch.outputs.sheets.model import PAGE, PAGES, CoverModel
 from jlpt_batch.outputs.sheets.text import Line, Pen
 
 if TYPE_CHECKING:
@@ -61,7 +61,7 @@ def draw_cover(canvas: Canvas, cover: CoverModel, paper: str) -> int:
         for index, item in enumerate(page):
             y = _draw_item(pen, item, widths, numeric, frame, y, shaded=bool(index % 2) and not item.note)
         if len(pages) > 1:
-            page_number = cover.page_numbers.format(page=number, pages=len(pages))
+            page_number = cover.page_numbers.replace(PAGE, str(number)).replace(PAGES, str(len(pages)))
             pen.text(frame.right, frame.bottom, page_number, 8, align="right")
         pen.finish_page()
         canvas.showPage()

@@ -10,6 +10,10 @@ from dataclasses import dataclass
 
 from jlpt_batch.contract import Outcome
 
+# Where a cover's page number and page count go in its worded "page X of Y", filled once the pages
+# are counted: markers that no wording can contain (a literal brace in it stays a brace).
+PAGE, PAGES = "\0page\0", "\0pages\0"
+
 
 @dataclass(frozen=True)
 class ScoreRow:
@@ -119,4 +123,4 @@ class CoverModel:
     summary: str  # e.g. "24 students: 15 passed, 7 not passed, 2 not scored"
     notes: tuple[str, ...] = ()  # below the list: the class's rejected rows, not in the bundle
     numeric: tuple[bool, ...] = ()  # which columns are numbers (right-aligned); () to tell from the cells
-    page_numbers: str = "{page} / {pages}"  # a cover of several pages numbers them so
+    page_numbers: str = f"{PAGE} / {PAGES}"  # a cover of several pages numbers them so
