@@ -36,7 +36,11 @@ def read_settings_file(path: Path | None) -> dict[str, object]:
         raise SettingsError("errors.settings_file_missing", file=str(path)) from None
     except IsADirectoryError:
         raise SettingsError("errors.settings_file_folder", file=str(path)) from None
-    except (tomllib.TOMLDecodeError, UnicodeDecodeError) as error:
+    except UnicodeDecodeError:
+        raise SettingsError("errors.settings_file_not_utf8", file=str(path)) from None
+    except OSError:  # a path through a file, no permission to read
+        raise SettingsError("errors.settings_file_unreadable", file=str(path)) from None
+    except tomllib.TOMLDecodeError as error:
         raise SettingsError("errors.settings_file_not_toml", file=str(path), detail=str(error)) from None
     for key in data:
         if key not in FILE_KEYS:

@@ -192,3 +192,16 @@ def test_a_history_store_in_the_settings_file_is_found_relative_to_it(cohort, tm
     result = invoke("run", cohort, "--out", tmp_path / "out", *FAST, "--config", school / "jlpt-batch.toml")
     assert result.exit_code == 0, result.output
     assert (school / "records" / "year.db").exists()
+
+
+def test_a_settings_file_saved_in_shift_jis_is_one_line_saying_how_to_save_it(cohort, tmp_path):
+    settings_file = tmp_path / "jlpt-batch.toml"
+    settings_file.write_bytes('school = "さくら日本語学院"\n'.encode("cp932"))
+    result = invoke("run", cohort, "--out", tmp_path / "out", *FAST)
+    assert_one_line_usage_error(result, f"settings file {settings_file} is not UTF-8 text; save it again as UTF-8")
+
+
+def test_a_settings_file_path_through_a_file_is_one_line(cohort, tmp_path):
+    through = cohort / "jlpt-batch.toml"  # the cohort is a file, so nothing lies below it
+    result = invoke("run", cohort, "--out", tmp_path / "out", *FAST, "--config", through)
+    assert_one_line_usage_error(result, f"settings file {through} cannot be read")
