@@ -424,3 +424,18 @@ def test_two_runs_at_once_both_finish_with_both_exams_recorded(tmp_path):
     connection.close()
     assert counts == [("2026-05-10", 60_000), ("2026-06-14", 60_000)]
     assert sorted(p.name for p in tmp_path.iterdir() if p.name.startswith(".")) == []  # nothing half-built left
+
+
+def test_students_with_no_class_are_counted_on_the_progress_tab(tmp_path):
+    """A file with no class column: the by-class row counts its students' previous exams too."""
+    header = "Student No.,Candidate No,Name,Level,Language Knowledge,Reading,Listening\n"
+    (tmp_path / "july.csv").write_text(header + "S1,C1,Aa,N3,30,30,30\nS2,C2,Bb,N3,20,20,20\n", encoding="utf-8")
+    (tmp_path / "dec.csv").write_text(header + "S1,D1,Aa,N3,40,40,40\nS2,D2,Bb,N3,10,10,10\n", encoding="utf-8")
+    store = tmp_path / "h.db"
+    for name, sitting in (("july", "2026-07"), ("dec", "2026-12")):
+        result = invoke("run", tmp_path / f"{name}.csv", "--out", tmp_path / name, "--history", store,
+                        "--sitting", sitting, "--no-sheets", "--as-of", "2027-01-10")  # fmt: skip
+        assert result.exit_code == 0, result.output
+    rows = list(openpyxl.load_workbook(tmp_path / "dec" / "summary.xlsx")["Progress"].iter_rows(values_only=True))
+    counts = next(row for row in rows if row[0] == "(no class)")
+    assert counts[:7] == ("(no class)", "N3", 2, 2, 0, 1, 1)  # judged, with a previous exam, other level, up, down

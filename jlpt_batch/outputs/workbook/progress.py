@@ -33,19 +33,21 @@ def progress_tab(book: Book, run: CohortRun) -> BulkRows | None:
     if earlier is None:
         sheet.title(words.text("progress_tab.title"), words.text("progress_tab.no_store"))
         return None
-    both = compared(run.judged, earlier).with_columns(pl.col("class").fill_null(words.text("classes.none")))
+    # counted with the classes as they are (a student with no class is matched by the null), named for display
+    both = compared(run.judged, earlier)
     below = fell_below(both)
+    no_class = pl.col("class").fill_null(words.text("classes.none"))
     notes = (
         words.text("progress_tab.from_store", store=earlier.store),
         *(words.text(f"progress_tab.{n}") for n in NOTES),
     )
     sheet.title(words.text("progress_tab.title"), *notes)
     sheet.heading(words.text("progress_tab.by_class"))
-    classes = by_class(run.judged, both, below).with_columns(pl.col("class").fill_null(words.text("classes.none")))
+    classes = by_class(run.judged, both, below).with_columns(no_class)
     sheet.table(classes, _class_columns(words), words.text("table.nobody_judged", tab=book.tab_name("rejected")))
     sheet.blank()
     sheet.heading(words.text("progress_tab.fell_below_heading"))
-    sheet.table(below.with_columns(section_words(words, short=False)), _below_columns(words),
+    sheet.table(below.with_columns(no_class, section_words(words, short=False)), _below_columns(words),
                 words.text("progress_tab.nobody"))  # fmt: skip
     sheet.blank()
     sheet.heading(words.text("progress_tab.renamed_heading"))
@@ -54,7 +56,9 @@ def progress_tab(book: Book, run: CohortRun) -> BulkRows | None:
     sheet.blank()
     sheet.heading(words.text("progress_tab.students_heading"))
     return sheet.bulk_table(
-        _student_table(both, words, book.mock), _student_labels(words), words.text("progress_tab.no_earlier")
+        _student_table(both.with_columns(no_class), words, book.mock),
+        _student_labels(words),
+        words.text("progress_tab.no_earlier"),
     )
 
 
