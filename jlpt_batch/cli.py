@@ -183,7 +183,8 @@ def run_command(input_path: Path, out_dir: Path | None, config_path: Path | None
 def check_command(input_path: Path, **options: object) -> NoReturn:
     """Validate INPUT without writing anything, and list the rows that would be rejected."""
     _use_words(_asked_language(options))
-    settings = _guarded(lambda: resolve(input_path, None, Given(options, {})))
+    # the settings file beside the input counts as for run: its language, sitting, templates
+    settings = _guarded(lambda: _settings(input_path, None, None, options, frozenset()))
     words = _use_words(settings.admin_lang, settings.templates_dir)
     cohort = _guarded(lambda: load_cohort(settings))
     click.echo(format_check(cohort, words))

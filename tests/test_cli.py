@@ -251,3 +251,13 @@ def test_a_pass_at_a_sitting_that_reports_cefr_has_its_level(tmp_path):
     result = invoke("run", write_csv(tmp_path / "c.csv", GOOD), "--out", out, *FAST, "--sitting", "2025-12")
     assert result.exit_code == 0, result.output
     assert [row["cefr"] for row in read_results(out / "results.csv")] == ["B1", ""]
+
+
+def test_check_reads_the_settings_file_beside_the_input(good_csv, tmp_path):
+    (tmp_path / "jlpt-batch.toml").write_text('admin_lang = "ja"\n', encoding="utf-8")
+    result = invoke("check", good_csv)
+    assert result.exit_code == 0, result.output
+    assert "2行を読み込み" in result.output
+    (tmp_path / "jlpt-batch.toml").write_text('paper = "b5"\n', encoding="utf-8")
+    result = invoke("check", good_csv)
+    assert result.exit_code == 2 and "paper" in result.output
