@@ -328,7 +328,7 @@ _WORKBOOK: dict[str, Fields] = {
         no_cefr_mock=_NONE,
     ),
     **_group("by_class", title=_NONE, note=_NONE, national=fields("period", "regions"), level_pass_rate=_NONE),
-    **_plain("results", "title", "legend", "none"),
+    **_plain("results", "title", "legend", "legend_mock", "none"),
     **_group(
         "near_misses",
         **{name: _NONE for name in ("title", "order", "priority", "total", "pass_mark", "floors_missed",
@@ -365,6 +365,7 @@ _COVER: dict[str, Fields] = _group(
     **{f"heading_{name}": _NONE for name in ("number", "candidate", "name", "level", "result", "total",
                                                    "total_mock", "reason")},
     summary=fields("students", "passed", "not_passed", "not_scored"),
+    summary_mock=fields("students", "passed", "not_passed", "not_scored"),
     reason_total=fields("points", "pass_mark"),
     reason_floor=fields("section", "score", "points", "floor"),
     reason_absent=fields("sections"),

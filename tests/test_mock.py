@@ -152,6 +152,8 @@ def test_run_writes_items_csv_and_an_item_analysis_tab(files, tmp_path):
     assert "Reliability of each section" in cells and "Every question" in cells and "Q36" in cells
     labels = [cell.value for cell in next(book["Results"].iter_rows(min_row=3, max_row=3))]
     assert "Listening, 0-60 (estimated from the mock)" in labels
+    legend = [cell.value for cell in next(book["Results"].iter_rows(min_row=2, max_row=2))]
+    assert any(text and "estimated from the mock's answers, not JLPT scaled scores" in text for text in legend)
 
 
 def test_without_a_key_there_is_no_items_csv_and_the_exam_is_a_sitting(tmp_path):

@@ -99,6 +99,7 @@ def test_the_cover_of_a_mock_bundle_uses_the_mock_words(context):
     cover = build_cover("2A", rows, context)
     assert [row[4] for row in cover.rows] == ["At the pass level on this mock", "Below the pass level on this mock"]
     assert cover.headings[5] == "Total (estimate)"
+    assert cover.summary == "2 students: 1 at the pass level of this mock, 1 below it, 0 not scored"
 
 
 def test_the_cover_of_a_sitting_heads_its_totals_plainly(sitting_context):

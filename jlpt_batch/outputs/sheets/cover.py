@@ -45,7 +45,7 @@ def build_cover(
             _student_line(number, student, words, context.exam.is_mock)
             for number, student in enumerate(students, start=first_number)
         ),
-        summary=_summary(words, students),
+        summary=_summary(words, students, context.exam.is_mock),
         notes=_rejected_lines(words, rejected, context.workbook_written),
         numeric=tuple(name in _NUMBERS for name in _HEADINGS),
         # filled at drawing, once the pages are counted: markers no wording can contain
@@ -70,10 +70,10 @@ def _subtitle(words: AdminWords, context: SheetContext) -> str:
     return words.text("cover.subtitle_no_school", exam=exam, date=date)
 
 
-def _summary(words: AdminWords, students: list[Student]) -> str:
+def _summary(words: AdminWords, students: list[Student], mock: bool) -> str:
     outcomes = Counter(student.outcome for student in students)
     return words.text(
-        "cover.summary",
+        "cover.summary_mock" if mock else "cover.summary",
         students=words.count("student", len(students)),
         passed=words.number(outcomes[Outcome.PASSED]),
         not_passed=words.number(outcomes[Outcome.NOT_PASSED]),

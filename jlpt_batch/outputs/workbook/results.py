@@ -78,7 +78,9 @@ def _legend(sheet: Tab, words: AdminWords, mock: bool) -> dict[str, Cell | None]
             first, last = get_column_letter(len(row) + 1), get_column_letter(len(row) + span)
             sheet.ws.merged_cells.add(f"{first}{sheet.next_row}:{last}{sheet.next_row}")
         row += [cell, *[None] * (span - 1)]
-    sheet.append([*row, new_cell(sheet.ws, words.text("results.legend"), font=NOTE_FONT)])
+    sheet.append(
+        [*row, new_cell(sheet.ws, words.text("results.legend_mock" if mock else "results.legend"), font=NOTE_FONT)]
+    )
     return cells
 
 
