@@ -56,7 +56,7 @@ def test_missing_required_column_names_the_columns_found(tmp_path):
         "missing required column(s): 'Listening' and 'Language Knowledge (Vocabulary/Grammar)' or "
         "'Language Knowledge (Vocabulary/Grammar) and Reading'; "
     )
-    assert "'ID', 'Name', 'Level', 'Reading'" in message
+    assert "columns found: 'ID', 'Name', 'Level' and 'Reading'." in message
 
 
 def test_no_header_row_says_what_to_add(tmp_path):

@@ -72,7 +72,7 @@ def test_a_key_error_is_one_japanese_line_naming_the_key_s_row_and_the_sections_
     result = invoke("check", responses, "--key", key_path, "--admin-lang", "ja")
     assert result.exit_code == 2
     assert result.output == (
-        "エラー：正答表 key.csv、2行目：文法の問題は言語知識、言語知識・読解のいずれかに入り、聴解には入りません。"
+        "エラー：正答表 key.csv、2行目：文法の問題は言語知識または言語知識・読解に入り、聴解には入りません。"
         "分野か得点区分を直してください\n"
     )
 

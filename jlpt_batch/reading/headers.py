@@ -112,6 +112,6 @@ def _require(found: dict[str, int], header: tuple[str | None, ...], scores_requi
         first, second = (column_words(key) for key in SECTION_GROUPS)
         missing.append(message("list.or", first=first, second=second))
     if missing:
-        written = ", ".join(repr(text) for text in header if text not in (None, ""))
+        written = tuple(message("errors.column_name", name=text) for text in header if text not in (None, ""))
         shown = written or message("errors.no_columns_found")
         raise InputUnreadableError("errors.missing_columns", missing=tuple(missing), found=shown)
