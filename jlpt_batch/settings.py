@@ -13,6 +13,7 @@ from __future__ import annotations
 import codecs
 import datetime as dt
 import os
+import unicodedata
 from collections.abc import Callable, Mapping
 from dataclasses import MISSING, dataclass, field, fields
 from pathlib import Path
@@ -116,6 +117,11 @@ def _text(value: object) -> str:
     if not isinstance(value, str):
         raise InvalidValue("settings.not_text")
     return value.strip()
+
+
+def _student_id(value: object) -> str:
+    """An id as the store holds it: ids are NFKC-normalised when read (full-width Ｓ１ is S1)."""
+    return unicodedata.normalize("NFKC", _text(value))
 
 
 def _choice(*allowed: str) -> Parse:
@@ -366,7 +372,7 @@ SETTINGS: tuple[Setting, ...] = (
              _registration, in_file=True, metavar="DATES"),
     # What the history command does (without any of these, it lists the exams in the store).
     Setting("student", "--student", "Print one student's record, one row per exam (their student id).",
-             _text, field=None, metavar="ID", commands=("history",)),
+             _student_id, field=None, metavar="ID", commands=("history",)),
     Setting("format", "--format", "How the exam list and --student are printed: table (the default) or csv.",
              _choice(*HISTORY_FORMATS), field=None, metavar="FORMAT", commands=("history",)),
     Setting("export", "--export", "Write the whole history (or --class's, or --level's) to a workbook.",
@@ -377,7 +383,7 @@ SETTINGS: tuple[Setting, ...] = (
              "with --remove-exam: only this level's records.",
              _level, field=None, metavar="LEVEL", commands=("history",)),
     Setting("forget", "--forget", "Remove every record of one student (their student id) from the store.",
-             _text, field=None, metavar="ID", commands=("history",)),
+             _student_id, field=None, metavar="ID", commands=("history",)),
     Setting("remove_exam", "--remove-exam",
              "Remove a whole exam from the store: YYYY-MM for a sitting, YYYY-MM-DD for a mock exam.",
              _exam_when, field=None, metavar="WHEN", commands=("history",)),

@@ -439,3 +439,10 @@ def test_students_with_no_class_are_counted_on_the_progress_tab(tmp_path):
     rows = list(openpyxl.load_workbook(tmp_path / "dec" / "summary.xlsx")["Progress"].iter_rows(values_only=True))
     counts = next(row for row in rows if row[0] == "(no class)")
     assert counts[:7] == ("(no class)", "N3", 2, 2, 0, 1, 1)  # judged, with a previous exam, other level, up, down
+
+
+def test_a_student_id_typed_in_full_width_finds_the_student(year):
+    """Ids are stored NFKC-normalised, as they are read: Ｓ００４ typed with a Japanese keyboard is S004."""
+    result = invoke("history", "--history", year.store, "--student", "Ｓ００４", "--format", "csv")
+    assert result.exit_code == 0, result.output
+    assert len(result.output.splitlines()) == 4  # the heading and S004's three exams
