@@ -87,7 +87,7 @@ def _level_table(cohort: CohortRun, words: AdminWords) -> list[str]:
     table = headline_by_level(cohort.judged)
     headings = [words.text(f"terminal.heading_{name}") for name, _ in _TABLE]
     # A column is as wide as its usual width, or its heading and a gap when the heading is longer.
-    widths = [width if index == 0 else max(width, _cells(heading) + 2)
+    widths = [width if index == 0 else max(width, terminal_width(heading) + 2)
               for index, (heading, (_, width)) in enumerate(zip(headings, _TABLE, strict=True))]  # fmt: skip
     lines = [_table_line(headings, widths)]
     for row in table.iter_rows(named=True):
@@ -100,18 +100,19 @@ def _level_table(cohort: CohortRun, words: AdminWords) -> list[str]:
 
 def _table_line(cells: list[str], widths: list[int]) -> str:
     """The first cell left-aligned, the others right-aligned, each in its column's width."""
-    line = _pad(cells[0], max(widths[0], _cells(cells[0]) + 1), left=True)
-    line += "".join(_pad(cell, width, left=False) for cell, width in zip(cells[1:], widths[1:], strict=True))
+    line = pad(cells[0], max(widths[0], terminal_width(cells[0]) + 1), left=True)
+    line += "".join(pad(cell, width, left=False) for cell, width in zip(cells[1:], widths[1:], strict=True))
     return line.rstrip()
 
 
-def _cells(text: str) -> int:
+def terminal_width(text: str) -> int:
     """How many terminal cells the text takes: a wide (East Asian) character takes two."""
     return sum(2 if unicodedata.east_asian_width(char) in "WF" else 1 for char in text)
 
 
-def _pad(text: str, width: int, left: bool) -> str:
-    space = " " * max(width - _cells(text), 0)
+def pad(text: str, width: int, left: bool) -> str:
+    """``text`` in ``width`` terminal cells, to the left or the right."""
+    space = " " * max(width - terminal_width(text), 0)
     return text + space if left else space + text
 
 

@@ -7,7 +7,6 @@ from __future__ import annotations
 
 import datetime as dt
 import sqlite3
-import unicodedata
 from collections.abc import Iterator, Sequence
 from contextlib import contextmanager
 from dataclasses import dataclass
@@ -25,6 +24,7 @@ from jlpt_batch.messages import Message, message
 from jlpt_batch.outputs.workbook.labels import stored_result_words
 from jlpt_batch.rules import SECTION_KEYS
 from jlpt_batch.settings import Given, checked, default_history_path, setting
+from jlpt_batch.terminal import pad, terminal_width
 
 # The columns of ``--student --format csv``, one row per exam.
 STUDENT_COLUMNS = ("exam_kind", "exam_date", "exam_name", "level", *SECTION_KEYS, "total", "result")
@@ -247,7 +247,7 @@ def _table(frame: pl.DataFrame, words: AdminWords) -> list[str]:
     """A plain aligned table: numbers to the right, text to the left, empty for a missing value."""
     headings = _headings(frame.columns, words)
     cells = [[_cell(key, value, words) for key, value in row.items()] for row in frame.iter_rows(named=True)]
-    widths = [max(_width(text) for text in column) for column in zip(headings, *cells, strict=True)]
+    widths = [max(terminal_width(text) for text in column) for column in zip(headings, *cells, strict=True)]
     numeric = [dtype.is_numeric() for dtype in frame.schema.values()]
     return [_line(row, widths, numeric) for row in (headings, *cells)]
 
@@ -265,13 +265,7 @@ def _cell(key: str, value: object, words: AdminWords) -> str:
     return str(value)
 
 
-def _width(text: str) -> int:
-    """Terminal cells: an East Asian wide character takes two."""
-    return sum(2 if unicodedata.east_asian_width(char) in "WF" else 1 for char in text)
-
-
 def _line(cells: Sequence[str], widths: Sequence[int], numeric: Sequence[bool]) -> str:
     return "  ".join(
-        " " * (width - _width(text)) + text if right else text + " " * (width - _width(text))
-        for text, width, right in zip(cells, widths, numeric, strict=True)
+        pad(text, width, left=not right) for text, width, right in zip(cells, widths, numeric, strict=True)
     ).rstrip()
