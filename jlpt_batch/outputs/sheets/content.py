@@ -14,15 +14,13 @@ from typing import Any
 from jlpt_batch.contract import Outcome
 from jlpt_batch.outputs.sheets.context import SheetContext, sheet_language
 from jlpt_batch.outputs.sheets.mock import with_mock_answers
-from jlpt_batch.outputs.sheets.model import Bar, Block, ScoreRow, SheetModel
+from jlpt_batch.outputs.sheets.model import ABSENT_MARK, Bar, Block, ScoreRow, SheetModel
 from jlpt_batch.outputs.sheets.progress_block import EARLIER_COLUMN, progress_block
 from jlpt_batch.outputs.sheets.student import Section, Student
 from jlpt_batch.outputs.sheets.timing import Timing
 from jlpt_batch.outputs.sheets.wording import Catalog
 from jlpt_batch.outputs.sheets.words import Words
 from jlpt_batch.rules import LEVELS, TOTAL_MAX
-
-ABSENT_MARK = "*"
 
 _BAND_ORDER = {"A": 0, "B": 1, "C": 2}
 

@@ -15,10 +15,8 @@ from typing import Any
 from jlpt_batch.admin_wording import AdminWords
 from jlpt_batch.contract import Outcome
 from jlpt_batch.outputs.sheets.context import SheetContext
-from jlpt_batch.outputs.sheets.model import PAGE, PAGES, CoverModel
+from jlpt_batch.outputs.sheets.model import ABSENT_MARK, PAGE, PAGES, CoverModel
 from jlpt_batch.outputs.sheets.student import Student
-
-ABSENT_MARK = "*"
 
 _HEADINGS = ("number", "candidate", "name", "level", "result", "total", "reason")
 _NUMBERS = ("number", "total")  # right-aligned; a candidate id is text, however many digits it has

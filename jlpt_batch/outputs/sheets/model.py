@@ -14,6 +14,8 @@ from jlpt_batch.contract import Outcome
 # are counted: markers that no wording can contain (a literal brace in it stays a brace).
 PAGE, PAGES = "\0page\0", "\0pages\0"
 
+ABSENT_MARK = "*"  # a score not sat, on the sheet, its progress block and the cover, as on the official score report
+
 
 @dataclass(frozen=True)
 class ScoreRow:

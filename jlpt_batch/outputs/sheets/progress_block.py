@@ -19,14 +19,13 @@ from jlpt_batch.contract import EARLIER_SCHEMA, FAIL, PASS, EarlierExams, Outcom
 from jlpt_batch.exams import MOCK
 from jlpt_batch.outputs.sheets import EARLIER_SHOWN
 from jlpt_batch.outputs.sheets.context import SheetContext
-from jlpt_batch.outputs.sheets.model import ChartPoint, ProgressBlock, ProgressChart, ProgressRow
+from jlpt_batch.outputs.sheets.model import ABSENT_MARK, ChartPoint, ProgressBlock, ProgressChart, ProgressRow
 from jlpt_batch.outputs.sheets.student import Section, Student
 from jlpt_batch.outputs.sheets.wording import Catalog
 from jlpt_batch.outputs.sheets.words import Words
 from jlpt_batch.rules import SECTION_KEYS
 
 EARLIER_COLUMN = "earlier"  # the students' column holding each one's earlier exams, latest first
-ABSENT_MARK = "*"
 
 Exam = Mapping[str, Any]  # one exam as the table and the sentence need it (EARLIER_SCHEMA's fields)
 
