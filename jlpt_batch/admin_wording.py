@@ -147,6 +147,7 @@ _ERRORS: dict[str, Fields] = _group(
     history_no_student=fields("student", "store"),
     history_nothing_to_forget=fields("student", "store"),
     history_no_exam=fields("exam", "store"),
+    history_same_file=fields("file", "exam", "store", "this"),
     history_several_mocks=fields("count", "date", "names"),
     history_nothing_to_export=fields("which", "store"),
     history_export_unwritten=fields("file", "reason"),

@@ -446,3 +446,19 @@ def test_a_student_id_typed_in_full_width_finds_the_student(year):
     result = invoke("history", "--history", year.store, "--student", "Ｓ００４", "--format", "csv")
     assert result.exit_code == 0, result.output
     assert len(result.output.splitlines()) == 4  # the heading and S004's three exams
+
+
+def test_the_same_file_run_again_as_another_exam_is_refused_naming_the_exam(tmp_path):
+    """A mock marked again the next day without --mock-date would be a second exam, compared with itself."""
+    path = tmp_path / "mock.csv"
+    path.write_text("Student No.,Name,Level,Language Knowledge,Reading,Listening\nS1,Aa,N3,30,30,30\n", "utf-8")
+    store = tmp_path / "h.db"
+    first = invoke("run", path, "--out", tmp_path / "a", "--history", store, "--no-sheets", "--mock-date", "2026-05-10")
+    assert first.exit_code == 0, first.output
+    again = invoke("run", path, "--out", tmp_path / "b", "--history", store, "--no-sheets", "--mock-date", "2026-05-11")
+    assert again.exit_code == 2 and again.output.startswith(
+        f"Error: mock.csv is already recorded in the history store {store} as the mock exam of 10 May 2026; "
+    ), again.output
+    assert not (tmp_path / "b").exists()
+    same = invoke("run", path, "--out", tmp_path / "b", "--history", store, "--no-sheets", "--mock-date", "2026-05-10")
+    assert same.exit_code == 0, same.output

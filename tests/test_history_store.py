@@ -192,10 +192,10 @@ def test_a_new_store_that_a_killed_run_left_half_built_is_cleared_away(tmp_path)
 
 
 def recorded_run(tmp_path, store: Path):
-    """The outputs of a first run with the store, and the store's bytes after it."""
+    """A first run recorded in the store; the file of the next exam, and the store's bytes before it."""
     cohort = write_csv(tmp_path / "c.csv", [HEADER, ["S1", "C1", "Ana", "1A", "N3", 40, 40, 40]])
     assert invoke("run", cohort, "--out", tmp_path / "out", "--history", store, "--no-sheets").exit_code == 0
-    return cohort, store.read_bytes()
+    return write_csv(tmp_path / "mock.csv", [HEADER, ["S1", "C1", "Ana", "1A", "N3", 45, 40, 40]]), store.read_bytes()
 
 
 def test_a_store_kept_busy_too_long_is_exit_4_with_the_outputs_complete(tmp_path, monkeypatch):

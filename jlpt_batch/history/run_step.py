@@ -33,8 +33,15 @@ def open_store(path: Path | None) -> HistoryStore | None:
 
 def with_earlier_exams(cohort: CohortRun, store: HistoryStore, exam: Exam, shown: int) -> CohortRun:
     """The cohort with each student's latest ``shown`` earlier exams, and its history columns filled from them."""
+    this = ExamKey.of(exam)
     with read_errors(store.path):
-        earlier = look_up(store, cohort.judged, ExamKey.of(exam), shown)
+        recorded = [key for key in store.exams_of_input(cohort.source.sha256) if key != this]
+        earlier = look_up(store, cohort.judged, this, shown)
+    if recorded:  # e.g. a mock marked again on a later day without --mock-date: it would be a second exam
+        raise HistoryError(
+            "errors.history_same_file", file=cohort.source.path.name, exam=recorded[-1].exam(),
+            store=str(store.path), this=exam,
+        )  # fmt: skip
     return replace(cohort, judged=with_previous(cohort.judged, earlier), earlier=earlier)
 
 

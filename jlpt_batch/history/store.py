@@ -288,6 +288,17 @@ class HistoryStore:
         found = _frame(rows, _EARLIER_FETCHED)
         return found.join(_frame(exams, _EXAM_SCHEMA), on="exam_id", how="left").select(EARLIER_RAW_SCHEMA.names())
 
+    def exams_of_input(self, sha256: str) -> list[ExamKey]:
+        """The exams whose records were written from an input file with this SHA-256."""
+        if not self.exists:
+            return []
+        query = """SELECT DISTINCT e.exam_date, e.kind, e.exam_name
+                   FROM run u JOIN record r USING (run_id) JOIN exam e USING (exam_id)
+                   WHERE u.input_sha256 = ?"""
+        with self._reading() as connection:
+            rows = connection.execute(query, (sha256,)).fetchall()
+        return sorted(ExamKey(dt.date.fromisoformat(day), kind, name) for day, kind, name in rows)
+
     def exams(self) -> pl.DataFrame:
         """Every exam and level in the store: kind, date, name, level, students, scored, passed."""
         query = """SELECT e.kind, e.exam_date, e.exam_name, r.level, COUNT(*), SUM(r.total IS NOT NULL),
