@@ -21,10 +21,10 @@ SAMPLE = Path(__file__).parent.parent / "samples" / "cohort.xlsx"
 pytestmark = pytest.mark.skipif(not SAMPLE.exists(), reason="needs the sample cohort")
 
 
-def command(out: Path, *extra: str) -> list[str]:
+def command(out: Path, *extra: str, source: Path = SAMPLE) -> list[str]:
     """The sample's run, with its history store beside the output folder (not beside the sample)."""
     store = out.parent / "jlpt-batch.db"
-    return [sys.executable, "-m", "jlpt_batch", "run", str(SAMPLE), "--out", str(out), "--as-of", "2026-11-23",
+    return [sys.executable, "-m", "jlpt_batch", "run", str(source), "--out", str(out), "--as-of", "2026-11-23",
             "--history", str(store), *extra]  # fmt: skip
 
 
@@ -61,9 +61,11 @@ def wait_for_sheets(staging_parent: Path, process: subprocess.Popen, timeout: fl
 
 @pytest.fixture
 def earlier_output(tmp_path) -> dict[str, bytes]:
-    """The outputs of an earlier run, which also recorded its exam in the history store."""
+    """The outputs of an earlier run, which also recorded its exam in the history store (from the sample's
+    CSV: the same file could not be recorded as the next exam, which the runs interrupted here are)."""
     out = tmp_path / "out"
-    subprocess.run(command(out, "--no-sheets"), check=False, capture_output=True)
+    subprocess.run(command(out, "--no-sheets", source=SAMPLE.with_name("cohort-cp932.csv")), check=False,
+                   capture_output=True)  # fmt: skip
     assert (tmp_path / "jlpt-batch.db").exists()
     return {p.name: p.read_bytes() for p in out.iterdir() if p.is_file()}
 
