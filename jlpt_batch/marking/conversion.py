@@ -25,10 +25,11 @@ from jlpt_batch.marking.key import (
     parsed_values,
     raise_first,
     read_key_table,
+    section_key,
 )
 from jlpt_batch.messages import Message, message
 from jlpt_batch.reading import HeaderMarker, RawTable
-from jlpt_batch.reading.headers import HEADER_ALIASES, canonical_column, header_key
+from jlpt_batch.reading.headers import HEADER_ALIASES, header_key
 from jlpt_batch.rules import SECTION_KEYS, load_rules, parse_level
 from jlpt_batch.wording import Catalog
 
@@ -95,11 +96,6 @@ def _read(path: Path, sheet: str | None) -> RawTable:
     return read_key_table(path, CONVERSION_HEADER, sheet)
 
 
-def _section(text: str) -> str | None:
-    key = canonical_column(text)
-    return key if key in SECTION_KEYS else None
-
-
 def _whole(column: str) -> pl.Expr:
     number = pl.col(column).str.normalize("NFKC").cast(pl.Float64, strict=False)
     return pl.when(number.is_finite() & (number == number.floor())).then(number).cast(pl.Int64)
@@ -115,7 +111,7 @@ def _checked(rows: pl.DataFrame, possible: pl.DataFrame, where: Message) -> pl.D
     parsed = (
         rows.with_columns(
             parsed_values(rows, "level", parse_level, pl.String()).alias("_level"),
-            parsed_values(rows, "section", _section, pl.String()).alias("_section"),
+            parsed_values(rows, "section", section_key, pl.String()).alias("_section"),
             _whole("raw").alias("_raw"),
             _whole("scaled").alias("_scaled"),
         )

@@ -133,12 +133,6 @@ class AnswerKey:
         """One level's questions, in key order."""
         return self.questions.filter(pl.col("level") == level)
 
-    def points_possible(self) -> pl.DataFrame:
-        """level, section, possible: the points each section of each level can earn."""
-        return self.questions.group_by("level", "section", maintain_order=True).agg(
-            pl.col("points").sum().alias("possible")
-        )
-
 
 def load_key(path: Path, responses_header: tuple[str | None, ...], words: Catalog | None = None) -> AnswerKey:
     """Read the key at ``path`` and check it against the responses' header; AnswerKeyError if it does not fit.
@@ -220,7 +214,8 @@ def _accepted(text: str, letters: bool) -> int | None:
     return code
 
 
-def _section(text: str) -> str | None:
+def section_key(text: str) -> str | None:
+    """A section as a key or conversion table writes it (`聴解`, `listening`) as our key, else None."""
     key = canonical_column(text)
     return key if key in SECTION_KEYS else None
 
@@ -326,7 +321,7 @@ def _questions(rows: pl.DataFrame, letters: bool, name: str, header: tuple[str |
     columns = _question_columns(header)
     parsed = rows.with_columns(
         parsed_values(rows, "level", parse_level, pl.String()).alias("_level"),
-        parsed_values(rows, "section", _section, pl.String()).alias("_section"),
+        parsed_values(rows, "section", section_key, pl.String()).alias("_section"),
         parsed_values(rows, "part", lambda text: _PART.get(header_key(text)), pl.String()).alias("_part"),
         parsed_values(rows, "answer", lambda text: _accepted(text, letters), pl.UInt8()).alias("_accepted"),
         parsed_values(rows, "points", _points, pl.Int64()).alias("_points"),
