@@ -74,8 +74,9 @@ def bench_whole_run(rows: int, runs: int) -> None:
         csv = Path(folder) / "cohort.csv"
         here = {**env, "PYTHONPATH": os.pathsep.join([str(Path(__file__).parent), env.get("PYTHONPATH", "")])}
         subprocess.run([sys.executable, "-c", WRITE_CSV, str(rows), str(csv)], check=True, env=here)
+        # without the history store: recording is measured by bench_history.py (and would leave a store here)
         ours = [sys.executable, "-m", "jlpt_batch", "run", str(csv), "--out", f"{folder}/out",
-                "--no-sheets", "--no-workbook", "--as-of", "2026-11-23"]  # fmt: skip
+                "--no-sheets", "--no-workbook", "--no-history", "--as-of", "2026-11-23"]  # fmt: skip
         baseline = [sys.executable, "-c", POLARS_ROUND_TRIP, str(csv), f"{folder}/copy.csv"]
         run_process(ours, env), run_process(baseline, env)  # warm-up: file cache, imports
         pairs = [(run_process(ours, env), run_process(baseline, env)) for _ in range(runs)]

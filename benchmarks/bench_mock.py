@@ -149,7 +149,7 @@ def bench_stages(settings: Settings, runs: int) -> None:
 
 def bench_command(responses: Path, key: Path, out: Path) -> None:
     command = ["/usr/bin/time", "-v", sys.executable, "-m", "jlpt_batch", "run", str(responses), "--key", str(key),
-               "--out", str(out), "--no-sheets", "--no-workbook", "--as-of", "2026-11-20"]  # fmt: skip
+               "--out", str(out), "--no-sheets", "--no-workbook", "--no-history", "--as-of", "2026-11-20"]  # fmt: skip
     start = time.perf_counter()
     done = subprocess.run(command, capture_output=True, text=True)
     wall = time.perf_counter() - start

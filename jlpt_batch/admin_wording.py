@@ -563,15 +563,15 @@ ENTRIES: dict[str, Fields] = {
 SPEC = EntrySpec("admin", "admin", ENTRIES)
 
 
-@cache
-def admin_wording(templates_dir: Path | Traversable | None = None) -> Wording:
+@cache  # one entry per folder: callers pass the folder, None for the shipped wording, never leave it out
+def admin_wording(templates_dir: Path | Traversable | None) -> Wording:
     """The administrator's wording of every language (from ``templates_dir/admin`` when it has one)."""
     return load_wording(SPEC, templates_dir)
 
 
 def english() -> Catalog:
     """The built-in English wording: what ``str()`` of an error or a warning shows."""
-    return admin_wording().catalog(FALLBACK_LANG)
+    return admin_wording(None).catalog(FALLBACK_LANG)
 
 
 def admin_catalog(lang: str, templates_dir: Path | None = None) -> Catalog:
@@ -598,7 +598,7 @@ def locale_language(environ: dict[str, str] | None = None) -> str:
     setting = next((environ[name] for name in ("LC_ALL", "LC_MESSAGES", "LANG") if environ.get(name)), "")
     code = setting.split(".")[0].split("@")[0].split("_")[0].lower()
     try:
-        languages = admin_wording().languages
+        languages = admin_wording(None).languages
     except TemplateError:
         return FALLBACK_LANG
     return code if code in languages else FALLBACK_LANG
