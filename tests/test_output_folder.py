@@ -181,3 +181,14 @@ def test_ctrl_c_while_the_workers_start_prints_no_traceback(tmp_path):
     time.sleep(0.5)
     assert not [pid for pid in workers if alive(pid)]
     assert list(tmp_path.iterdir()) == []
+
+
+def test_an_out_folder_under_a_file_says_to_choose_a_folder(tmp_path):
+    (tmp_path / "afile").write_text("", encoding="utf-8")
+    source = write_csv(tmp_path / "c.csv", [ENGLISH_HEADER, ["001", "Ana", "1A", "N3", "40", "40", "", "40"]])
+    result = CliRunner().invoke(main, ["run", str(source), "--out", str(tmp_path / "afile" / "x"), "--no-history"])
+    assert result.exit_code == 4, result.output
+    assert (
+        "afile" in result.output
+        and "part of the --out path is a file, not a folder: choose another --out" in result.output
+    )

@@ -187,6 +187,7 @@ _ADVICE = {
     errno.EPERM: "errors.advice_no_permission",
     errno.ENAMETOOLONG: "errors.advice_name_too_long",
     errno.ENOTDIR: "errors.advice_not_a_folder",
+    errno.EEXIST: "errors.advice_not_a_folder",  # a folder to make where a file already is: --out under a file
 }
 
 
