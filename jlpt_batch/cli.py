@@ -203,7 +203,8 @@ def history_command(config_path: Path | None, **options: object) -> NoReturn:
     """List the exams in the history store; print, export or forget a student's history; remove an exam."""
     _use_words(_asked_language(options))
     path = find_settings_file(config_path)
-    request = _guarded(lambda: resolve_request(Given(options, read_settings_file(path), path)))
+    written = _guarded(lambda: read_settings_file(path, _file_language(options)))
+    request = _guarded(lambda: resolve_request(Given(options, written, path)))
     _use_words(request.admin_lang)
     click.echo(_guarded(lambda: run_history(request)))
     sys.exit(0)
@@ -227,13 +228,22 @@ def _asked_language(options: dict[str, object]) -> str:
     return locale_language()
 
 
+def _file_language(options: dict[str, object]) -> Callable[[dict[str, object]], None]:
+    """Speak the settings file's admin_lang, unless the command line names one, as soon as the file
+    is read: its own problems (an unknown key, a bad value) are then reported in that language."""
+
+    def speak(written: dict[str, object]) -> None:
+        if options.get("admin_lang") is None and isinstance(written.get("admin_lang"), str):
+            _use_words(_asked_language({"admin_lang": written["admin_lang"]}))
+
+    return speak
+
+
 def _settings(
     input_path: Path, out_dir: Path | None, config_path: Path | None, options: dict[str, object], skip: frozenset[str]
 ) -> Settings:
     """Command-line options win over the settings file, which wins over the defaults."""
     path = find_settings_file(config_path, input_path.parent)
-    written = read_settings_file(path)
-    if options.get("admin_lang") is None and isinstance(written.get("admin_lang"), str):
-        _use_words(_asked_language({"admin_lang": written["admin_lang"]}))  # a bad setting is reported in it
+    written = read_settings_file(path, _file_language(options))
     given = Given(options, written, path)
     return replace(resolve(input_path, out_dir, given, skip=skip), show_progress=sys.stderr.isatty())

@@ -7,6 +7,7 @@ checked with the command line's, by ``settings.resolve``.
 from __future__ import annotations
 
 import tomllib
+from collections.abc import Callable
 from pathlib import Path
 
 from jlpt_batch.errors import SettingsError
@@ -26,8 +27,14 @@ def find_settings_file(path: Path | None, input_folder: Path | None = None) -> P
     return next((candidate for candidate in candidates if candidate.is_file()), None)
 
 
-def read_settings_file(path: Path | None) -> dict[str, object]:
-    """The settings a file holds, as TOML values ({} without a file); unknown keys are refused."""
+def read_settings_file(
+    path: Path | None, on_read: Callable[[dict[str, object]], None] | None = None
+) -> dict[str, object]:
+    """The settings a file holds, as TOML values ({} without a file); unknown keys are refused.
+
+    ``on_read`` sees the values as soon as they are parsed, before they are checked: the command
+    line takes the administrator's language from them, so that the checks speak it.
+    """
     if path is None:
         return {}
     try:
@@ -42,6 +49,8 @@ def read_settings_file(path: Path | None) -> dict[str, object]:
         raise SettingsError("errors.settings_file_unreadable", file=str(path)) from None
     except tomllib.TOMLDecodeError as error:
         raise SettingsError("errors.settings_file_not_toml", file=str(path), detail=str(error)) from None
+    if on_read is not None:
+        on_read(data)
     for key in data:
         if key not in FILE_KEYS:
             known = ", ".join(sorted(FILE_KEYS))

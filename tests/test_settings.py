@@ -205,3 +205,10 @@ def test_a_settings_file_path_through_a_file_is_one_line(cohort, tmp_path):
     through = cohort / "jlpt-batch.toml"  # the cohort is a file, so nothing lies below it
     result = invoke("run", cohort, "--out", tmp_path / "out", *FAST, "--config", through)
     assert_one_line_usage_error(result, f"settings file {through} cannot be read")
+
+
+def test_a_settings_file_s_own_problems_are_said_in_the_language_it_asks_for(cohort, tmp_path):
+    (tmp_path / "jlpt-batch.toml").write_text('admin_lang = "ja"\nfoo = 1\n', encoding="utf-8")
+    result = invoke("run", cohort, "--out", tmp_path / "out", *FAST)
+    assert result.exit_code == 2 and result.output.startswith("エラー："), result.output
+    assert "foo" in result.output
