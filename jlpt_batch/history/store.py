@@ -292,10 +292,14 @@ class HistoryStore:
         """The exams whose records were written from an input file with this SHA-256."""
         if not self.exists:
             return []
-        query = """SELECT DISTINCT e.exam_date, e.kind, e.exam_name
-                   FROM run u JOIN record r USING (run_id) JOIN exam e USING (exam_id)
-                   WHERE u.input_sha256 = ?"""
+        # The runs first (a few per exam): a file never recorded, the usual case, reads no record;
+        # the records have no index on their run, so looking there costs a pass over them.
+        runs = "SELECT run_id FROM run WHERE input_sha256 = ?"
+        query = f"""SELECT DISTINCT e.exam_date, e.kind, e.exam_name
+                    FROM record r JOIN exam e USING (exam_id) WHERE r.run_id IN ({runs})"""
         with self._reading() as connection:
+            if connection.execute(runs, (sha256,)).fetchone() is None:
+                return []
             rows = connection.execute(query, (sha256,)).fetchall()
         return sorted(ExamKey(dt.date.fromisoformat(day), kind, name) for day, kind, name in rows)
 

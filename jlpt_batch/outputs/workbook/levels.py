@@ -35,6 +35,11 @@ def by_level_tab(book: Book, figures: CohortStats, exam: Exam) -> None:
     page_break(sheet)  # the bands and CEFR tables start a page of their own, headings with their tables
     _band_table(sheet, words, figures.bands)
     sheet.blank()
+    _cefr_table(sheet, words, figures, exam)
+
+
+def _cefr_table(sheet: Tab, words: AdminWords, figures: CohortStats, exam: Exam) -> None:
+    """The passers' CEFR levels, or why this exam gives none (before December 2025, or a mock)."""
     sheet.heading(words.text("by_level.cefr"))
     rules = load_rules()
     if exam.reports_cefr(rules.cefr_first_sitting):
