@@ -81,13 +81,8 @@ def _summary(words: AdminWords, students: list[Student], mock: bool) -> str:
 
 def _student_line(number: int, student: Student, words: AdminWords, mock: bool) -> tuple[str, ...]:
     total = ABSENT_MARK if student.total is None else str(student.total)
-    result = _result(words, student.outcome, mock)
+    result = words.outcome(student.outcome, mock)  # on a mock: at (or below) that mock's pass level
     return (str(number), student.candidate_id, student.name, student.level, result, total, reason(student, words))
-
-
-def _result(words: AdminWords, outcome: Outcome, mock: bool) -> str:
-    """The outcome in words; on a mock exam, at (or below) the pass level of that mock, not a JLPT result."""
-    return words.outcome(outcome, mock)
 
 
 def reason(student: Student, words: AdminWords) -> str:
